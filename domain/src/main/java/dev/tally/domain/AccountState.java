@@ -1,0 +1,25 @@
+package dev.tally.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An account as of one version of its history. Version 0 is an account that does not exist yet.
+ *
+ * @param owner    display name given at creation, or null
+ * @param openedAt when the account was created, or null while it does not exist
+ */
+public record AccountState(AccountId accountId, long version, String owner, Money balance, Instant openedAt) {
+
+    public AccountState {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(balance, "balance");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative, was " + version);
+        }
+    }
+
+    public boolean exists() {
+        return openedAt != null;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tally.domain;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class MoneyTest {
+
+    @ParameterizedTest
+    @CsvSource({"100,10000", "100.00,10000", "30.5,3050", "0.01,1", "1e2,10000", "1000000000.00,100000000000", "12.340,1234"})
+    void valid_amounts_parse_to_exact_minor_units(String text, long minor) {
+        assertThat(Money.parseAmount(text).minorUnits()).isEqualTo(minor);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "-5|amount must be positive, was -5",
+            "0|amount must be greater than zero, was 0",
+            "0.00|amount must be greater than zero, was 0.00",
+            "1.001|amount must have at most 2 decimal places, was 1.001",
+            "abc|amount must be a decimal number with at most 2 decimal places, was abc",
+            "NaN|amount must be a decimal number with at most 2 decimal places, was NaN",
+            "Infinity|amount must be a decimal number with at most 2 decimal places, was Infinity",
+            "1000000000.01|amount must not exceed 1000000000.00, was 1000000000.01",
+            "1e999999999|amount must not exceed 1000000000.00, was 1e999999999",
+            "0x10|amount must be a decimal number with at most 2 decimal places, was 0x10"})
+    void invalid_amounts_are_refused_with_a_message_naming_the_value(String text, String message) {
+        assertThatThrownBy(() -> Money.parseAmount(text))
+                .isInstanceOf(InvalidAmountException.class)
+                .hasMessage(message)
+                .extracting(e -> ((InvalidAmountException) e).value()).isEqualTo(text);
+    }
+
+    @Test
+    void a_missing_amount_is_refused() {
+        assertThatThrownBy(() -> Money.parseAmount(null)).hasMessage("amount is required, was null");
+    }
+
+    @Test
+    void arithmetic_refuses_to_overflow() {
+        assertThatThrownBy(() -> Money.ofMinor(Long.MAX_VALUE).plus(Money.ofMinor(1)))
+                .isInstanceOf(ArithmeticException.class);
+        assertThatThrownBy(() -> Money.ofMinor(Long.MIN_VALUE).minus(Money.ofMinor(1)))
+                .isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void shows_exactly_two_decimal_places() {
+        assertThat(Money.ofMinor(6950)).hasToString("69.50");
+        assertThat(Money.ofMinor(5)).hasToString("0.05");
+        assertThat(Money.ofMinor(-5)).hasToString("-0.05");
+        assertThat(Money.ZERO).hasToString("0.00");
+    }
+
+    @Test
+    void account_ids_must_be_canonical_uuids() {
+        assertThat(AccountId.parse("3f2b8c1e-0000-4000-8000-000000000001")).hasToString("3f2b8c1e-0000-4000-8000-000000000001");
+        assertThatThrownBy(() -> AccountId.parse("1-2-3-4-5")).hasMessage("account id must be a UUID, was 1-2-3-4-5");
+        assertThatThrownBy(() -> AccountId.parse("not-a-uuid")).hasMessageContaining("not-a-uuid");
+    }
+}

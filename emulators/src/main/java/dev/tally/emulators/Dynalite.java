@@ -1,0 +1,46 @@
+package dev.tally.emulators;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Optional;
+
+/**
+ * dynalite, the DynamoDB emulator, on a loopback port. Data lives in memory, or under a folder when one is given.
+ *
+ * <p>{@code createTableMs: 0} makes tables ACTIVE at once; with the default the SDK's waiter takes about 20 s.
+ * dynalite lacks transactions, PartiQL, TTL and DynamoDB Streams (see DESIGN.md).
+ */
+public final class Dynalite extends EmulatorProcess {
+
+    private static final String LAUNCHER = """
+            const [port, path] = process.argv.slice(1);
+            const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+            if (path) options.path = path;
+            require('dynalite')(options).listen(Number(port), '127.0.0.1', () => console.log('dynalite listening on ' + port))""";
+
+    private Dynalite(int port, Optional<Path> dataDir) {
+        super("dynalite", LAUNCHER, port, args(port, dataDir));
+    }
+
+    private static java.util.List<String> args(int port, Optional<Path> dataDir) {
+        var args = new ArrayList<String>();
+        args.add(Integer.toString(port));
+        dataDir.ifPresent(dir -> args.add(dir.toAbsolutePath().toString()));
+        return args;
+    }
+
+    /** Starts an in-memory dynalite on a free port. */
+    public static Dynalite inMemory() {
+        return new Dynalite(FreePort.pick(), Optional.empty());
+    }
+
+    /** Starts dynalite keeping its data under {@code dataDir} (created if missing). */
+    public static Dynalite persistent(int port, Path dataDir) {
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dataDir, e);
+        }
+        return new Dynalite(port, Optional.of(dataDir));
+    }
+}

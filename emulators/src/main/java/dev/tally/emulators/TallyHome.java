@@ -1,0 +1,41 @@
+package dev.tally.emulators;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The checkout's root folder, where ./tally installed the pinned emulators into node_modules. */
+public final class TallyHome {
+
+    private TallyHome() {
+    }
+
+    /**
+     * The folder named by the {@code tally.home} system property or the {@code TALLY_HOME} variable (./tally and
+     * the Maven build set one), else the nearest parent of the working directory that holds package.json.
+     *
+     * @throws IllegalStateException if none is found or the emulators are not installed; run ./tally, which
+     *                               installs them with npm ci
+     */
+    public static Path locate() {
+        var configured = System.getProperty("tally.home", System.getenv("TALLY_HOME"));
+        Path home = null;
+        if (configured != null && !configured.isBlank()) {
+            home = Path.of(configured).toAbsolutePath().normalize();
+        } else {
+            for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve("package.json")) && Files.isRegularFile(dir.resolve("tally"))) {
+                    home = dir;
+                    break;
+                }
+            }
+        }
+        if (home == null) {
+            throw new IllegalStateException("cannot find the Tally checkout: set TALLY_HOME or run through ./tally");
+        }
+        if (!Files.isDirectory(home.resolve("node_modules/dynalite"))) {
+            throw new IllegalStateException("the local emulators are not installed under " + home.resolve("node_modules")
+                    + ": run ./tally (it runs npm ci), or npm ci in " + home);
+        }
+        return home;
+    }
+}

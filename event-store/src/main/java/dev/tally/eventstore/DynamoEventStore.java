@@ -1,0 +1,141 @@
+package dev.tally.eventstore;
+
+import dev.tally.domain.AccountDecider;
+import dev.tally.domain.AccountEvent;
+import dev.tally.domain.AccountId;
+import dev.tally.domain.AccountState;
+import dev.tally.domain.SnapshotPolicy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static dev.tally.eventstore.EventTable.ID;
+import static dev.tally.eventstore.EventTable.VERSION;
+
+/**
+ * The event store on one DynamoDB table (see {@link EventTable}).
+ *
+ * <ul>
+ *   <li><b>Append</b> is one {@code PutItem} per event with {@code attribute_not_exists(Version)}: of two writers at
+ *   the same version exactly one wins. Not {@code TransactWriteItems}: dynalite lacks it and a plain put costs half
+ *   the write capacity.</li>
+ *   <li><b>Load</b> is one strongly consistent Query, newest first, {@code Limit} N (the snapshot interval). N
+ *   consecutive versions always include one snapshot, so the read cost does not grow with the history.</li>
+ * </ul>
+ */
+public final class DynamoEventStore implements EventStore {
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final SnapshotPolicy snapshots;
+
+    public DynamoEventStore(DynamoDbClient dynamo, String tableName, SnapshotPolicy snapshots) {
+        this.dynamo = dynamo;
+        this.tableName = tableName;
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public AccountState load(AccountId accountId) {
+        var newestFirst = dynamo.query(newestFirst(accountId, snapshots.every())).items();
+        if (newestFirst.isEmpty()) {
+            return AccountDecider.initialState(accountId);
+        }
+        var tail = new ArrayList<AccountEvent>();
+        for (var item : newestFirst) {
+            var snapshot = EventItemCodec.decodeSnapshot(item);
+            if (snapshot.isPresent()) {
+                return AccountDecider.fold(snapshot.get(), tail.reversed());
+            }
+            tail.add(EventItemCodec.decode(item).event());
+        }
+        var oldest = EventItemCodec.decode(newestFirst.getLast()).version();
+        if (oldest == 1) {
+            return AccountDecider.fold(AccountDecider.initialState(accountId), tail.reversed());
+        }
+        // Only a snapshot of an unknown schema version gets here: replay the whole history instead.
+        return replay(accountId);
+    }
+
+    private AccountState replay(AccountId accountId) {
+        var state = AccountDecider.initialState(accountId);
+        long after = 0;
+        while (true) {
+            var page = readEvents(accountId, after, SnapshotPolicy.MAX_EVERY);
+            for (var recorded : page.events()) {
+                state = AccountDecider.evolve(state, recorded.event());
+            }
+            if (page.nextAfter().isEmpty()) {
+                return state;
+            }
+            after = page.nextAfter().getAsLong();
+        }
+    }
+
+    @Override
+    public AppendResult append(AccountState current, List<AccountEvent> events, Optional<String> idempotencyKey) {
+        var state = current;
+        for (var event : events) {
+            var next = AccountDecider.evolve(state, event);
+            var item = EventItemCodec.encode(event, next, snapshots.isSnapshotVersion(next.version()), idempotencyKey);
+            try {
+                dynamo.putItem(b -> b.tableName(tableName).item(item)
+                        .conditionExpression("attribute_not_exists(#version)")
+                        .expressionAttributeNames(Map.of("#version", VERSION)));
+            } catch (ConditionalCheckFailedException lost) {
+                // dynalite ignores ReturnValuesOnConditionCheckFailure, so ask for the actual version.
+                return new AppendResult.Conflict(current.accountId(), state.version(), latestVersion(current.accountId()));
+            }
+            state = next;
+        }
+        return new AppendResult.Appended(state);
+    }
+
+    private long latestVersion(AccountId accountId) {
+        var items = dynamo.query(newestFirst(accountId, 1).toBuilder()
+                .projectionExpression("#version").expressionAttributeNames(Map.of("#id", ID, "#version", VERSION))
+                .build()).items();
+        return items.isEmpty() ? 0 : Long.parseLong(items.getFirst().get(VERSION).n());
+    }
+
+    @Override
+    public EventPage readEvents(AccountId accountId, long afterVersion, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        // Ask for one more than the page, so that the last page says so instead of returning a cursor to nothing.
+        var items = dynamo.query(b -> b.tableName(tableName)
+                .keyConditionExpression("#id = :id AND #version > :after")
+                .expressionAttributeNames(Map.of("#id", ID, "#version", VERSION))
+                .expressionAttributeValues(Map.of(
+                        ":id", AttributeValue.fromS(accountId.toString()),
+                        ":after", AttributeValue.fromN(Long.toString(afterVersion))))
+                .scanIndexForward(true)
+                .consistentRead(true)
+                .limit(limit + 1)).items();
+        var events = new ArrayList<RecordedEvent>();
+        for (int i = 0; i < Math.min(limit, items.size()); i++) {
+            events.add(EventItemCodec.decode(items.get(i)));
+        }
+        var next = items.size() > limit ? OptionalLong.of(events.getLast().version()) : OptionalLong.empty();
+        return new EventPage(events, next);
+    }
+
+    private QueryRequest newestFirst(AccountId accountId, int limit) {
+        return QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("#id = :id")
+                .expressionAttributeNames(Map.of("#id", ID))
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(accountId.toString())))
+                .scanIndexForward(false)
+                .consistentRead(true)
+                .limit(limit)
+                .build();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.tally.eventstore;
+
+import dev.tally.domain.AccountDecider;
+import dev.tally.domain.AccountEvent;
+import dev.tally.domain.AccountState;
+import dev.tally.domain.SnapshotPolicy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The conformance suite against a real dynalite process, plus what only the DynamoDB layout can show. */
+class DynamoEventStoreTest extends EventStoreConformance {
+
+    @RegisterExtension
+    static final LocalDynamo DYNAMO = new LocalDynamo();
+
+    private static String table;
+
+    @BeforeAll
+    static void createTable() {
+        table = DYNAMO.newEventTable();
+    }
+
+    @Override
+    protected EventStore newStore(SnapshotPolicy snapshots) {
+        return new DynamoEventStore(DYNAMO.shared(), table, snapshots);
+    }
+
+    private Map<String, AttributeValue> item(AccountState state) {
+        return DYNAMO.shared().getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                EventTable.ID, AttributeValue.fromS(state.accountId().toString()),
+                EventTable.VERSION, AttributeValue.fromN(Long.toString(state.version()))))).item();
+    }
+
+    @Test
+    void every_nth_item_carries_a_snapshot_of_the_state_after_it() {
+        var id = newAccount();
+        appendOneByOne(id, history(id, 2 * SNAPSHOT_EVERY + 1));
+
+        for (long version = 1; version <= 2 * SNAPSHOT_EVERY + 1; version++) {
+            var item = item(new AccountState(id, version, null, dev.tally.domain.Money.ZERO, null));
+            var expected = AccountDecider.fold(AccountDecider.initialState(id), history(id, (int) version));
+            if (version % SNAPSHOT_EVERY == 0) {
+                assertThat(EventItemCodec.decodeSnapshot(item)).as("version %d", version).contains(expected);
+            } else {
+                assertThat(item).as("version %d", version).doesNotContainKey(EventTable.SNAPSHOT);
+            }
+        }
+    }
+
+    @Test
+    void a_snapshot_of_an_unknown_schema_version_is_ignored_and_the_state_replayed() {
+        var id = newAccount();
+        var events = history(id, 2 * SNAPSHOT_EVERY + 2);
+        appendOneByOne(id, events);
+        // Corrupt the newest snapshot's balance and mark it as a schema this code does not know.
+        var snapshotVersion = new AccountState(id, 2L * SNAPSHOT_EVERY, null, dev.tally.domain.Money.ZERO, null);
+        var item = new java.util.HashMap<>(item(snapshotVersion));
+        item.put(EventTable.SNAPSHOT, AttributeValue.fromM(Map.of(
+                EventTable.SCHEMA_VERSION, AttributeValue.fromN("99"),
+                "BalanceMinor", AttributeValue.fromN("123456789"),
+                "OpenedAt", AttributeValue.fromS(T0.toString()))));
+        DYNAMO.shared().putItem(b -> b.tableName(table).item(item));
+
+        assertThat(store.load(id)).isEqualTo(AccountDecider.fold(AccountDecider.initialState(id), events));
+    }
+
+    @Test
+    void the_cost_of_loading_does_not_grow_with_the_length_of_the_history() throws Exception {
+        var reads = new CopyOnWriteArrayList<QueryResponse>();
+        try (var observed = DYNAMO.client(new CountQueries(reads))) {
+            var observedStore = new DynamoEventStore(observed, table, new SnapshotPolicy(10));
+            var shortHistory = seed(10);
+            var longHistory = seed(10_000);
+
+            assertThat(observedStore.load(shortHistory.accountId())).isEqualTo(shortHistory);
+            var shortRead = reads.getLast();
+            assertThat(observedStore.load(longHistory.accountId())).isEqualTo(longHistory);
+            var longRead = reads.getLast();
+
+            assertThat(reads).hasSize(2);
+            assertThat(shortRead.count()).isLessThanOrEqualTo(10);
+            assertThat(longRead.count()).isLessThanOrEqualTo(10);
+            assertThat(longRead.consumedCapacity().capacityUnits())
+                    .isEqualTo(shortRead.consumedCapacity().capacityUnits());
+        }
+    }
+
+    /** Writes a history straight to the table with BatchWriteItem (25 items a call), snapshots included. */
+    private AccountState seed(int length) throws Exception {
+        var id = newAccount();
+        var policy = new SnapshotPolicy(10);
+        var items = new ArrayList<Map<String, AttributeValue>>();
+        var state = AccountDecider.initialState(id);
+        for (AccountEvent event : history(id, length)) {
+            state = AccountDecider.evolve(state, event);
+            items.add(EventItemCodec.encode(event, state, policy.isSnapshotVersion(state.version()), Optional.empty()));
+        }
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            var batches = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int from = 0; from < items.size(); from += 25) {
+                var batch = items.subList(from, Math.min(from + 25, items.size())).stream()
+                        .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build())
+                        .toList();
+                batches.add(pool.submit(() -> writeAll(DYNAMO.shared(), batch)));
+            }
+            for (var batch : batches) {
+                batch.get();
+            }
+        }
+        return state;
+    }
+
+    private static void writeAll(DynamoDbClient dynamo, List<WriteRequest> batch) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, batch);
+        while (!pending.isEmpty()) {
+            var request = pending;
+            var unprocessed = dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+            pending = unprocessed == null ? Map.of() : unprocessed;
+        }
+    }
+
+    /** Asks every Query for its consumed capacity and keeps the responses. */
+    private record CountQueries(List<QueryResponse> responses) implements ExecutionInterceptor {
+        @Override
+        public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+            if (context.request() instanceof QueryRequest query) {
+                return query.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+            }
+            return context.request();
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (context.response() instanceof QueryResponse response) {
+                responses.add(response);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.tally.eventstore;
+
+import dev.tally.domain.AccountDecider;
+import dev.tally.domain.AccountEvent;
+import dev.tally.domain.AccountEvent.AccountCreated;
+import dev.tally.domain.AccountEvent.BalanceCredited;
+import dev.tally.domain.AccountEvent.BalanceWithdrawn;
+import dev.tally.domain.AccountId;
+import dev.tally.domain.AccountState;
+import dev.tally.domain.Money;
+import dev.tally.domain.SnapshotPolicy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link EventStore} must do. Each implementation extends this class and supplies a fresh, empty store
+ * whose snapshot interval is {@link #SNAPSHOT_EVERY}.
+ */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+public abstract class EventStoreConformance {
+
+    protected static final int SNAPSHOT_EVERY = 4;
+    protected static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
+
+    protected EventStore store;
+
+    protected abstract EventStore newStore(SnapshotPolicy snapshots);
+
+    @BeforeEach
+    void freshStore() {
+        store = newStore(new SnapshotPolicy(SNAPSHOT_EVERY));
+    }
+
+    protected static AccountId newAccount() {
+        return new AccountId(UUID.randomUUID());
+    }
+
+    /** A valid history of {@code length} events: a creation, then credits of 1.00, 2.00, ... and every third a withdrawal of 0.50. */
+    protected static List<AccountEvent> history(AccountId id, int length) {
+        var events = new ArrayList<AccountEvent>();
+        events.add(new AccountCreated(id, "owner", T0));
+        for (int i = 1; i < length; i++) {
+            var at = T0.plusSeconds(i);
+            events.add(i % 3 == 0 ? new BalanceWithdrawn(id, Money.ofMinor(50), at)
+                    : new BalanceCredited(id, Money.ofMinor(100L * i), at));
+        }
+        return events;
+    }
+
+    /** Appends the events one command at a time, as the command service does. */
+    protected AccountState appendOneByOne(AccountId id, List<AccountEvent> events) {
+        var state = store.load(id);
+        for (var event : events) {
+            var result = store.append(state, List.of(event), Optional.empty());
+            assertThat(result).isInstanceOf(AppendResult.Appended.class);
+            state = ((AppendResult.Appended) result).state();
+        }
+        return state;
+    }
+
+    @Test
+    void an_unknown_account_loads_as_its_initial_state_with_no_events() {
+        var id = newAccount();
+
+        assertThat(store.load(id)).isEqualTo(AccountDecider.initialState(id));
+        assertThat(store.readEvents(id, 0, 10).events()).isEmpty();
+        assertThat(store.readEvents(id, 0, 10).nextAfter()).isEmpty();
+    }
+
+    @Test
+    void appended_events_load_back_as_the_folded_state() {
+        var id = newAccount();
+        var events = history(id, 3);
+
+        var appended = store.append(AccountDecider.initialState(id), events, Optional.of("key-1"));
+
+        var expected = AccountDecider.fold(AccountDecider.initialState(id), events);
+        assertThat(appended).isEqualTo(new AppendResult.Appended(expected));
+        assertThat(store.load(id)).isEqualTo(expected);
+        assertThat(store.readEvents(id, 0, 10).events())
+                .extracting(RecordedEvent::version, RecordedEvent::event, RecordedEvent::idempotencyKey)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, events.get(0), Optional.of("key-1")),
+                        org.assertj.core.groups.Tuple.tuple(2L, events.get(1), Optional.of("key-1")),
+                        org.assertj.core.groups.Tuple.tuple(3L, events.get(2), Optional.of("key-1")));
+    }
+
+    @ParameterizedTest(name = "history of {0} events")
+    @ValueSource(ints = {SNAPSHOT_EVERY - 1, SNAPSHOT_EVERY, SNAPSHOT_EVERY + 1, 2 * SNAPSHOT_EVERY, 2 * SNAPSHOT_EVERY + 1})
+    void loading_across_snapshot_boundaries_equals_folding_from_scratch(int length) {
+        var id = newAccount();
+        var events = history(id, length);
+
+        var written = appendOneByOne(id, events);
+
+        var fromScratch = AccountDecider.fold(AccountDecider.initialState(id), events);
+        assertThat(written).isEqualTo(fromScratch);
+        assertThat(store.load(id)).isEqualTo(fromScratch);
+    }
+
+    @Test
+    void each_recorded_event_carries_the_balance_after_it() {
+        var id = newAccount();
+        var events = history(id, 7);
+        appendOneByOne(id, events);
+
+        var state = AccountDecider.initialState(id);
+        for (var recorded : store.readEvents(id, 0, 100).events()) {
+            state = AccountDecider.evolve(state, recorded.event());
+            assertThat(recorded.balanceAfter()).as("balance after version %d", recorded.version()).isEqualTo(state.balance());
+        }
+    }
+
+    @Test
+    void appending_at_a_stale_version_is_a_conflict_naming_both_versions() {
+        var id = newAccount();
+        var stale = AccountDecider.initialState(id);
+        appendOneByOne(id, history(id, 3));
+
+        var result = store.append(stale, List.of(new AccountCreated(id, null, T0)), Optional.empty());
+
+        assertThat(result).isEqualTo(new AppendResult.Conflict(id, 0, 3));
+        assertThat(store.load(id).version()).isEqualTo(3);
+    }
+
+    @Test
+    void two_writers_at_the_same_version_exactly_one_wins() throws Exception {
+        var id = newAccount();
+        var base = appendOneByOne(id, history(id, 2));
+        int writers = 16;
+        var start = new CountDownLatch(1);
+        try (var pool = Executors.newFixedThreadPool(writers)) {
+            var results = new ArrayList<Future<AppendResult>>();
+            for (int i = 0; i < writers; i++) {
+                var amount = Money.ofMinor(i + 1);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store.append(base, List.of(new BalanceCredited(id, amount, T0)), Optional.empty());
+                }));
+            }
+            start.countDown();
+            var outcomes = new ArrayList<AppendResult>();
+            for (var result : results) {
+                outcomes.add(result.get());
+            }
+            assertThat(outcomes).filteredOn(AppendResult.Appended.class::isInstance).hasSize(1);
+            assertThat(outcomes).filteredOn(AppendResult.Conflict.class::isInstance).hasSize(writers - 1)
+                    .allSatisfy(c -> assertThat(c).isEqualTo(new AppendResult.Conflict(id, 2, 3)));
+        }
+        var winner = store.readEvents(id, 2, 10).events();
+        assertThat(winner).hasSize(1);
+        assertThat(store.load(id)).isEqualTo(AccountDecider.evolve(base, winner.getFirst().event()));
+    }
+
+    @Test
+    void history_pages_are_contiguous_and_the_last_page_has_no_cursor() {
+        var id = newAccount();
+        appendOneByOne(id, history(id, 25));
+
+        var versions = new ArrayList<Long>();
+        var cursors = new ArrayList<Long>();
+        long after = 0;
+        while (true) {
+            var page = store.readEvents(id, after, 10);
+            page.events().forEach(e -> versions.add(e.version()));
+            if (page.nextAfter().isEmpty()) {
+                break;
+            }
+            after = page.nextAfter().getAsLong();
+            cursors.add(after);
+        }
+
+        assertThat(cursors).containsExactly(10L, 20L);
+        assertThat(versions).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+    }
+
+    @Test
+    void a_page_that_ends_exactly_at_the_last_event_has_no_cursor() {
+        var id = newAccount();
+        appendOneByOne(id, history(id, 10));
+
+        var page = store.readEvents(id, 0, 10);
+
+        assertThat(page.events()).hasSize(10);
+        assertThat(page.nextAfter()).isEmpty();
+        assertThat(store.readEvents(id, 10, 10).events()).isEmpty();
+    }
+}

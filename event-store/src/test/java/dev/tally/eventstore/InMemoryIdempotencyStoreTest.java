@@ -1,0 +1,9 @@
+package dev.tally.eventstore;
+
+class InMemoryIdempotencyStoreTest extends IdempotencyStoreConformance {
+
+    @Override
+    protected IdempotencyStore newStore() {
+        return new InMemoryIdempotencyStore();
+    }
+}
