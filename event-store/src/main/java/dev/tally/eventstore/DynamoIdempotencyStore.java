@@ -74,6 +74,7 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
         names.put("#key", KEY);
         names.put("#outcome", OUTCOME);
         String update;
+        String condition = "attribute_exists(#key)";
         switch (outcome) {
             case Outcome.Applied applied -> {
                 update = "SET #outcome = :outcome, #version = :version, #balance = :balance";
@@ -90,13 +91,19 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
                 values.put(":outcome", s(REFUSED));
                 values.put(":reason", s(refused.rejection().reason().name()));
                 values.put(":message", s(refused.rejection().message()));
+                condition = "attribute_exists(#key) AND attribute_not_exists(#outcome)";
             }
         }
-        dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(KEY, s(key)))
-                .updateExpression(update)
-                .conditionExpression("attribute_exists(#key)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values));
+        var onlyIf = condition;
+        try {
+            dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(KEY, s(key)))
+                    .updateExpression(update)
+                    .conditionExpression(onlyIf)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException alreadyDecided) {
+            // an outcome was recorded first (or the claim expired and vanished); the first one stands
+        }
     }
 
     private static IdempotencyRecord decode(Map<String, AttributeValue> item) {

@@ -48,6 +48,15 @@ public final class EventItemCodec {
     private EventItemCodec() {
     }
 
+    /** The stable type name an event is stored and published under. */
+    public static String typeName(AccountEvent event) {
+        return switch (event) {
+            case AccountCreated created -> ACCOUNT_CREATED;
+            case BalanceCredited credited -> BALANCE_CREDITED;
+            case BalanceWithdrawn withdrawn -> BALANCE_WITHDRAWN;
+        };
+    }
+
     /**
      * The item for {@code event}, which moved the account to {@code after}. The snapshot of {@code after} is added
      * when {@code withSnapshot} is set.
@@ -61,21 +70,15 @@ public final class EventItemCodec {
         item.put(SCHEMA_VERSION, n(EVENT_SCHEMA_VERSION));
         item.put(OCCURRED_AT, s(event.occurredAt().toString()));
         item.put(BALANCE_AFTER_MINOR, n(after.balance().minorUnits()));
+        item.put(TYPE, s(typeName(event)));
         switch (event) {
             case AccountCreated created -> {
-                item.put(TYPE, s(ACCOUNT_CREATED));
                 if (created.owner() != null) {
                     item.put(OWNER, s(created.owner()));
                 }
             }
-            case BalanceCredited credited -> {
-                item.put(TYPE, s(BALANCE_CREDITED));
-                item.put(AMOUNT_MINOR, n(credited.amount().minorUnits()));
-            }
-            case BalanceWithdrawn withdrawn -> {
-                item.put(TYPE, s(BALANCE_WITHDRAWN));
-                item.put(AMOUNT_MINOR, n(withdrawn.amount().minorUnits()));
-            }
+            case BalanceCredited credited -> item.put(AMOUNT_MINOR, n(credited.amount().minorUnits()));
+            case BalanceWithdrawn withdrawn -> item.put(AMOUNT_MINOR, n(withdrawn.amount().minorUnits()));
         }
         idempotencyKey.ifPresent(key -> item.put(IDEMPOTENCY_KEY, s(key)));
         if (withSnapshot) {

@@ -17,6 +17,9 @@ public interface IdempotencyStore {
      */
     Optional<IdempotencyRecord> claim(IdempotencyRecord fresh, Instant now);
 
-    /** Records how the command under {@code key} ended. Recording the same outcome twice is harmless. */
+    /**
+     * Records how the command under {@code key} ended. An {@code Applied} outcome always wins; a {@code Refused} one
+     * never replaces an outcome already recorded (a concurrent duplicate may have applied the command).
+     */
     void complete(String key, IdempotencyRecord.Outcome outcome);
 }

@@ -18,6 +18,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public void complete(String key, IdempotencyRecord.Outcome outcome) {
-        records.computeIfPresent(key, (k, existing) -> existing.withOutcome(outcome));
+        records.computeIfPresent(key, (k, existing) ->
+                outcome instanceof IdempotencyRecord.Outcome.Refused && existing.outcome().isPresent()
+                        ? existing : existing.withOutcome(outcome));
     }
 }

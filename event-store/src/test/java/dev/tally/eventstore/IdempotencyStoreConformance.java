@@ -88,6 +88,18 @@ public abstract class IdempotencyStoreConformance {
     }
 
     @Test
+    void a_refusal_never_replaces_an_applied_outcome() {
+        var claim = claimFor("k-" + UUID.randomUUID(), "fp");
+        store.claim(claim, NOW);
+        var applied = new Outcome.Applied(7, Money.ofMinor(100));
+
+        store.complete(claim.key(), applied);
+        store.complete(claim.key(), new Outcome.Refused(new Rejection(Rejection.Reason.INSUFFICIENT_FUNDS, "late")));
+
+        assertThat(store.claim(claimFor(claim.key(), "fp"), NOW)).contains(claim.withOutcome(applied));
+    }
+
+    @Test
     void an_expired_claim_can_be_taken_again() {
         var old = claimFor("k-" + UUID.randomUUID(), "fp-old");
         store.claim(old, NOW);

@@ -1,0 +1,60 @@
+package dev.tally.writeapi;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.domain.AccountId;
+import dev.tally.domain.Money;
+import dev.tally.domain.Rejection;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shapes of account responses, and how each command result maps to HTTP. */
+final class AccountResponses {
+
+    private AccountResponses() {
+    }
+
+    static Map<String, Object> account(AccountId accountId, Money balance, long version) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("accountId", accountId.toString());
+        body.put("balance", balance.toString());
+        body.put("version", version);
+        return body;
+    }
+
+    static APIGatewayV2HTTPResponse of(CommandResult result, int successStatus, String path) {
+        return switch (result) {
+            case CommandResult.Applied applied -> {
+                var headers = new LinkedHashMap<String, String>();
+                if (successStatus == 201) {
+                    headers.put("Location", "/accounts/" + applied.accountId());
+                }
+                if (applied.replayed()) {
+                    headers.put("Idempotent-Replayed", "true");
+                }
+                yield HttpApi.json(successStatus, account(applied.accountId(), applied.balance(), applied.version()), headers);
+            }
+            case CommandResult.Refused refused -> HttpApi.problem(refusal(refused.rejection()), path, Map.of());
+            case CommandResult.ContentionExhausted busy -> HttpApi.problem(new Problem(409, "concurrent-update",
+                    "Too many concurrent updates", "account " + busy.accountId() + " changed under " + busy.attempts()
+                    + " attempts in a row; retry the request", null, null), path, Map.of("Retry-After", "1"));
+            case CommandResult.InProgress inProgress -> HttpApi.problem(new Problem(409, "request-in-progress",
+                    "Request in progress", "a request with Idempotency-Key \"" + inProgress.idempotencyKey()
+                    + "\" is still being processed; retry after " + inProgress.retryAfter(), "Idempotency-Key",
+                    inProgress.idempotencyKey()), path, Map.of("Retry-After", "15"));
+            case CommandResult.KeyReused reused -> HttpApi.problem(new Problem(422, "idempotency-key-reused",
+                    "Idempotency-Key reused", "Idempotency-Key \"" + reused.idempotencyKey()
+                    + "\" was first used for a different request", "Idempotency-Key", reused.idempotencyKey()),
+                    path, Map.of());
+        };
+    }
+
+    static Problem refusal(Rejection rejection) {
+        return switch (rejection.reason()) {
+            case ACCOUNT_NOT_FOUND -> new Problem(404, "account-not-found", "Account not found", rejection.message(), "id", null);
+            case ACCOUNT_ALREADY_EXISTS -> new Problem(409, "account-exists", "Account already exists", rejection.message(), "id", null);
+            case INSUFFICIENT_FUNDS -> new Problem(422, "insufficient-funds", "Insufficient funds", rejection.message(), "amount", null);
+            case BALANCE_LIMIT_EXCEEDED -> new Problem(422, "balance-limit", "Balance limit exceeded", rejection.message(), "amount", null);
+        };
+    }
+}

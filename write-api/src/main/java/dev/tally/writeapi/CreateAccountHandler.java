@@ -1,0 +1,25 @@
+package dev.tally.writeapi;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+
+/** {@code POST /accounts} with an optional {@code {"owner": "..."}}: 201 with the new account. */
+public final class CreateAccountHandler extends ApiHandler {
+
+    public CreateAccountHandler() {
+        this(WriteApiEnvironment.shared());
+    }
+
+    public CreateAccountHandler(AccountService accounts) {
+        super(accounts);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+        var body = HttpApi.jsonObject(request, true);
+        var owner = HttpApi.optionalString(body, "owner", 200);
+        var result = accounts.execute(HttpApi.principal(request), new AccountRequest.Create(owner),
+                HttpApi.idempotencyKey(request));
+        return AccountResponses.of(result, 201, request.getRawPath());
+    }
+}

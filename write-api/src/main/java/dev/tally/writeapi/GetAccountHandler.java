@@ -1,0 +1,30 @@
+package dev.tally.writeapi;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.domain.Rejection;
+
+import java.util.Map;
+
+/** {@code GET /accounts/{id}}: the balance and version, strongly consistent from the event store. */
+public final class GetAccountHandler extends ApiHandler {
+
+    public GetAccountHandler() {
+        this(WriteApiEnvironment.shared());
+    }
+
+    public GetAccountHandler(AccountService accounts) {
+        super(accounts);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+        var id = HttpApi.accountId(request);
+        var state = accounts.get(id);
+        if (!state.exists()) {
+            return HttpApi.problem(AccountResponses.refusal(new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND,
+                    "account " + id + " does not exist")), request.getRawPath(), Map.of());
+        }
+        return HttpApi.json(200, AccountResponses.account(id, state.balance(), state.version()), Map.of());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tally.writeapi;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.domain.AccountEvent;
+import dev.tally.domain.Rejection;
+import dev.tally.eventstore.EventItemCodec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /accounts/{id}/events?after=&limit=}: one page of the account's statement, oldest first, with the
+ * cursor of the next page.
+ */
+public final class ListEventsHandler extends ApiHandler {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 100;
+
+    public ListEventsHandler() {
+        this(WriteApiEnvironment.shared());
+    }
+
+    public ListEventsHandler(AccountService accounts) {
+        super(accounts);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+        var id = HttpApi.accountId(request);
+        long after = HttpApi.queryNumber(request, "after", 0, Long.MAX_VALUE - 1, 0);
+        int limit = (int) HttpApi.queryNumber(request, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+        var page = accounts.statement(id, after, limit);
+        if (page.isEmpty()) {
+            return HttpApi.problem(AccountResponses.refusal(new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND,
+                    "account " + id + " does not exist")), request.getRawPath(), Map.of());
+        }
+        List<Map<String, Object>> entries = page.get().events().stream().map(recorded -> {
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("version", recorded.version());
+            entry.put("type", EventItemCodec.typeName(recorded.event()));
+            entry.put("amount", switch (recorded.event()) {
+                case AccountEvent.AccountCreated created -> null;
+                case AccountEvent.BalanceCredited credited -> credited.amount().toString();
+                case AccountEvent.BalanceWithdrawn withdrawn -> withdrawn.amount().toString();
+            });
+            entry.put("balanceAfter", recorded.balanceAfter().toString());
+            entry.put("occurredAt", recorded.event().occurredAt().toString());
+            return (Map<String, Object>) entry;
+        }).toList();
+        var body = new LinkedHashMap<String, Object>();
+        body.put("accountId", id.toString());
+        body.put("events", entries);
+        var next = page.get().nextAfter();
+        body.put("nextAfter", next.isPresent() ? next.getAsLong() : null);
+        body.put("next", next.isPresent() ? "/accounts/" + id + "/events?after=" + next.getAsLong() + "&limit=" + limit : null);
+        return HttpApi.json(200, body, Map.of());
+    }
+}

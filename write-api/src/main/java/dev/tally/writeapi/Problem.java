@@ -1,0 +1,29 @@
+package dev.tally.writeapi;
+
+/**
+ * An RFC 9457 problem: what went wrong, and for a client mistake, the field and the value at fault.
+ *
+ * @param slug  the last part of the problem type URI, e.g. {@code invalid-amount}
+ * @param field the request field at fault, or null
+ * @param value the offending value as received, or null
+ */
+public record Problem(int status, String slug, String title, String detail, String field, String value) {
+
+    public static Problem badRequest(String slug, String title, String detail, String field, String value) {
+        return new Problem(400, slug, title, detail, field, value);
+    }
+
+    /** Thrown while reading a request; the handler answers with the problem. */
+    public static final class Exception extends RuntimeException {
+        private final Problem problem;
+
+        public Exception(Problem problem) {
+            super(problem.detail(), null, false, false);
+            this.problem = problem;
+        }
+
+        public Problem problem() {
+            return problem;
+        }
+    }
+}
