@@ -1,7 +1,11 @@
 package dev.tally.emulators;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,7 +26,7 @@ public final class Dynalite extends EmulatorProcess {
         super("dynalite", LAUNCHER, port, args(port, dataDir));
     }
 
-    private static java.util.List<String> args(int port, Optional<Path> dataDir) {
+    private static List<String> args(int port, Optional<Path> dataDir) {
         var args = new ArrayList<String>();
         args.add(Integer.toString(port));
         dataDir.ifPresent(dir -> args.add(dir.toAbsolutePath().toString()));
@@ -31,16 +35,21 @@ public final class Dynalite extends EmulatorProcess {
 
     /** Starts an in-memory dynalite on a free port. */
     public static Dynalite inMemory() {
-        return new Dynalite(FreePort.pick(), Optional.empty());
+        return start(0, Optional.empty());
     }
 
-    /** Starts dynalite keeping its data under {@code dataDir} (created if missing). */
-    public static Dynalite persistent(int port, Path dataDir) {
-        try {
-            java.nio.file.Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + dataDir, e);
-        }
-        return new Dynalite(port, Optional.of(dataDir));
+    /**
+     * Starts dynalite on 127.0.0.1:{@code port} (0 picks a free one), keeping its data under {@code dataDir}
+     * (created if missing) or in memory when empty.
+     */
+    public static Dynalite start(int port, Optional<Path> dataDir) {
+        dataDir.ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir, e);
+            }
+        });
+        return new Dynalite(port == 0 ? FreePort.pick() : port, dataDir);
     }
 }

@@ -1,0 +1,202 @@
+package dev.tally.local;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Starts a throwaway stack on free ports, runs a scripted scenario through the HTTP API, checks its own
+ * invariants, and stops everything it started. Exit code 1 if any check fails.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run a scripted scenario against a fresh local stack and check the results.",
+                "Uses free ports and in-memory data; stops everything it starts. Exit code 1 if a check fails."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--concurrent-withdrawals", defaultValue = "50",
+            description = "How many withdrawals of 1.00 race on one account (default: ${DEFAULT-VALUE}).")
+    int concurrentWithdrawals;
+
+    private final List<String> failures = new ArrayList<>();
+    private int checks;
+    private Progress progress;
+
+    @Override
+    public Integer call() throws Exception {
+        progress = new Progress(System.out);
+        try (var stack = LocalStack.start(new LocalStack.Settings(0, 0, Optional.empty(), 10), progress)) {
+            progress.step("stack up: API " + stack.apiEndpoint() + ", DynamoDB " + stack.dynamoEndpoint());
+            run(new ApiClient(stack.apiEndpoint()));
+            progress.step("stopping the stack");
+        }
+        System.out.println();
+        if (failures.isEmpty()) {
+            System.out.printf("Demo passed: %d of %d checks held.%n", checks, checks);
+            return 0;
+        }
+        System.out.printf("Demo FAILED: %d of %d checks failed:%n", failures.size(), checks);
+        failures.forEach(f -> System.out.println("  - " + f));
+        return 1;
+    }
+
+    private void run(ApiClient api) throws Exception {
+        progress.step("[1/6] opening two accounts");
+        var alice = open(api, "Alice");
+        var bob = open(api, "Bob");
+
+        progress.step("[2/6] Alice: credit 100.00, withdraw 30.50");
+        expectStatus("credit Alice 100.00", api.post(path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
+        expectStatus("withdraw 30.50 from Alice", api.post(path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
+        var aliceNow = api.get("/accounts/" + alice);
+        check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
+                && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
+
+        progress.step("[3/6] Alice tries to withdraw 1000.00");
+        var overdraft = api.post(path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
+        check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
+        System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
+        check("the refused withdrawal changed nothing",
+                "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
+
+        progress.step("[4/6] bad requests get a 400 problem naming the field and value");
+        badRequests(api, bob);
+
+        progress.step("[5/6] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        race(api);
+
+        progress.step("[6/6] a credit retried with the same Idempotency-Key");
+        idempotentRetry(api, bob);
+
+        System.out.println();
+        System.out.println("Accounts:");
+        for (var id : List.of(alice, bob)) {
+            var account = api.get("/accounts/" + id).body();
+            System.out.printf("  %s  balance %10s  version %d%n", id, account.path("balance").asText(),
+                    account.path("version").asLong());
+        }
+    }
+
+    private String open(ApiClient api, String owner) {
+        var created = api.post("/accounts", "{\"owner\": \"" + owner + "\"}");
+        expectStatus("open an account for " + owner, created, 201);
+        var id = created.body().path("accountId").asText();
+        System.out.println("          -> " + owner + ": " + id);
+        return id;
+    }
+
+    private void badRequests(ApiClient api, String account) {
+        String[][] cases = {
+                {"{\"amount\": -5}", "negative amount"},
+                {"{\"amount\": \"1.001\"}", "three decimals"},
+                {"{\"amount\": \"abc\"}", "not a number"},
+                {"{\"amount\": 0}", "zero"},
+                {"{\"amount\": null}", "null"},
+                {"{}", "missing amount"},
+                {"this is not json", "not JSON"},
+        };
+        for (var c : cases) {
+            var response = api.post(path(account, "credit"), c[0]);
+            check("credit with " + c[1] + " is a 400", response.status() == 400, response.text());
+            System.out.printf("          -> %-16s %d %s%n", c[1], response.status(), response.body().path("detail").asText());
+        }
+        var malformed = api.post("/accounts/not-a-uuid/credit", "{\"amount\": 1}");
+        check("a malformed account id is a 400", malformed.status() == 400, malformed.text());
+        var unknown = api.get("/accounts/00000000-0000-4000-8000-000000000000");
+        check("an unknown account is a 404", unknown.status() == 404, unknown.text());
+        check("the bad requests changed nothing",
+                api.get("/accounts/" + account).body().path("version").asLong() == 1, "");
+    }
+
+    private void race(ApiClient api) throws Exception {
+        var carol = open(api, "Carol");
+        expectStatus("credit Carol 30.00", api.post(path(carol, "credit"), "{\"amount\": 30}"), 200);
+        var start = new CountDownLatch(1);
+        var results = new ArrayList<Future<ApiClient.Response>>();
+        try (var pool = Executors.newFixedThreadPool(concurrentWithdrawals)) {
+            for (int i = 0; i < concurrentWithdrawals; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return api.post(path(carol, "withdraw"), "{\"amount\": \"1.00\"}");
+                }));
+            }
+            start.countDown();
+            int applied = 0;
+            int refused = 0;
+            int other = 0;
+            for (var result : results) {
+                switch (result.get().status()) {
+                    case 200 -> applied++;
+                    case 422 -> refused++;
+                    default -> other++;
+                }
+            }
+            int expectedApplied = Math.min(30, concurrentWithdrawals);
+            System.out.printf("          -> %d applied, %d refused, %d other%n", applied, refused, other);
+            check("exactly " + expectedApplied + " withdrawals applied", applied == expectedApplied, applied + " applied");
+            check("every other withdrawal was refused", refused == concurrentWithdrawals - expectedApplied && other == 0,
+                    refused + " refused, " + other + " other");
+        }
+        var after = api.get("/accounts/" + carol).body();
+        var expectedBalance = concurrentWithdrawals >= 30 ? "0.00" : String.format("%d.00", 30 - concurrentWithdrawals);
+        check("Carol's balance is " + expectedBalance + ", never below zero",
+                expectedBalance.equals(after.path("balance").asText()), after.toString());
+        var versions = new ArrayList<Long>();
+        long cursor = 0;
+        boolean neverNegative = true;
+        while (true) {
+            var page = api.get("/accounts/" + carol + "/events?limit=100&after=" + cursor).body();
+            for (var event : page.path("events")) {
+                versions.add(event.path("version").asLong());
+                neverNegative &= !event.path("balanceAfter").asText().startsWith("-");
+            }
+            if (page.path("nextAfter").isNull()) {
+                break;
+            }
+            cursor = page.path("nextAfter").asLong();
+        }
+        boolean contiguous = true;
+        for (int i = 0; i < versions.size(); i++) {
+            contiguous &= versions.get(i) == i + 1;
+        }
+        check("Carol's statement has contiguous versions 1.." + versions.size() + " with no gaps or duplicates",
+                contiguous && versions.size() == 2 + Math.min(30, concurrentWithdrawals), versions.toString());
+        check("no balance in Carol's statement is negative", neverNegative, "");
+    }
+
+    private void idempotentRetry(ApiClient api, String bob) {
+        var before = api.get("/accounts/" + bob).body().path("version").asLong();
+        var key = "demo-" + java.util.UUID.randomUUID();
+        var first = api.post(path(bob, "credit"), "{\"amount\": \"20.00\"}", "Idempotency-Key", key);
+        var retry = api.post(path(bob, "credit"), "{\"amount\": \"20.00\"}", "Idempotency-Key", key);
+        System.out.println("          -> first: " + first.status() + " " + first.text());
+        System.out.println("          -> retry: " + retry.status() + " " + retry.text() + "  (Idempotent-Replayed: "
+                + retry.header("Idempotent-Replayed") + ")");
+        check("the retry returns the same response", first.status() == 200 && first.text().equals(retry.text()), retry.text());
+        check("the credit was applied once", api.get("/accounts/" + bob).body().path("version").asLong() == before + 1, "");
+        var misuse = api.post(path(bob, "credit"), "{\"amount\": \"21.00\"}", "Idempotency-Key", key);
+        check("the same key with a different amount is a 422", misuse.status() == 422, misuse.text());
+    }
+
+    private static String path(String account, String action) {
+        return "/accounts/" + account + "/" + action;
+    }
+
+    private void expectStatus(String what, ApiClient.Response response, int status) {
+        check(what + " answers " + status, response.status() == status, response.status() + " " + response.text());
+    }
+
+    private void check(String what, boolean held, String evidence) {
+        checks++;
+        if (!held) {
+            failures.add(what + (evidence.isEmpty() ? "" : " (got " + evidence + ")"));
+            System.out.println("          FAILED: " + what);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tally.local;
+
+import dev.tally.domain.SnapshotPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the local stack in the foreground until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Run Tally locally until Ctrl-C: dynalite, the tables and the HTTP API on 127.0.0.1.",
+                "Data is kept under the data folder between runs."})
+final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--dynamodb-port", defaultValue = "8000", description = "DynamoDB (dynalite) port (default: ${DEFAULT-VALUE}).")
+    int dynamoPort;
+
+    @Option(names = "--data-dir", description = "Where data is kept (default: .tally/data in the checkout).")
+    Path dataDir;
+
+    @Option(names = "--fresh", description = "Delete the kept data first and start empty.")
+    boolean fresh;
+
+    @Option(names = "--snapshot-every", defaultValue = "10", description = "Snapshot interval in events (default: ${DEFAULT-VALUE}).")
+    int snapshotEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        new SnapshotPolicy(snapshotEvery);
+        var data = dataDir != null ? dataDir.toAbsolutePath() : TallyCli.home().resolve(".tally/data");
+        if (fresh) {
+            deleteRecursively(data);
+        }
+        var progress = new Progress(System.out);
+        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, Optional.of(data), snapshotEvery), progress);
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping...");
+            try {
+                Files.deleteIfExists(TallyCli.stackFile());
+            } catch (IOException ignored) {
+                // a stale file is detected by ./tally env through the dead pid
+            }
+            stack.close();
+            stopped.countDown();
+        }, "tally-up-stop"));
+
+        var exports = new LinkedHashMap<String, String>(stack.exports());
+        exports.put(EnvCommand.PID, Long.toString(ProcessHandle.current().pid()));
+        EnvCommand.write(TallyCli.stackFile(), exports);
+
+        var out = System.out;
+        out.println();
+        out.println("Tally is up.");
+        out.println("  HTTP API   " + stack.apiEndpoint());
+        stack.gateway().describeRoutes().forEach((route, function) -> out.printf("    %-28s -> %s%n", route, function));
+        out.println("  DynamoDB   " + stack.dynamoEndpoint() + "   (tables: events, idempotency)");
+        out.println("  Data       " + data);
+        out.println();
+        out.println("Try:   curl -s -X POST " + stack.apiEndpoint() + "/accounts");
+        out.println("AWS:   eval \"$(./tally env)\" && aws dynamodb scan --table-name events");
+        out.println("Stop:  Ctrl-C");
+        stopped.await();
+        return 0;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
