@@ -20,7 +20,7 @@ public final class Dynalite extends EmulatorProcess {
             const [port, path] = process.argv.slice(1);
             const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
             if (path) options.path = path;
-            require('dynalite')(options).listen(Number(port), '127.0.0.1', () => console.log('dynalite listening on ' + port))""";
+            require('dynalite')(options).listen(Number(port), '127.0.0.1', %s)""".formatted(READY_CALLBACK);
 
     private Dynalite(int port, Optional<Path> dataDir) {
         super("dynalite", LAUNCHER, port, args(port, dataDir));

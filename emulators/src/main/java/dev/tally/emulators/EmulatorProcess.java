@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,19 @@ public class EmulatorProcess implements AutoCloseable {
     private final Path log;
     private final Thread shutdownHook;
 
+    /** What a launcher script prints once its server listens; {@link #READY_CALLBACK} prints it. */
+    private static final String READY = "tally-emulator-ready";
+    /** A listen callback for launcher scripts: announces readiness on stdout. */
+    protected static final String READY_CALLBACK = "() => console.log('" + READY + "')";
+
+    /**
+     * @param launcherScript JavaScript run by {@code node -e}; it must start the server on 127.0.0.1 and call
+     *                       {@link #READY_CALLBACK} once listening
+     */
     protected EmulatorProcess(String name, String launcherScript, int port, List<String> args) {
         this.name = name;
         this.port = port;
+        requireFree(name, port);
         var home = TallyHome.locate();
         try {
             this.log = Files.createTempFile("tally-" + name + "-", ".log");
@@ -65,6 +74,16 @@ public class EmulatorProcess implements AutoCloseable {
         return configured == null || configured.isBlank() ? "node" : configured;
     }
 
+    /** Fails fast, naming the port, rather than letting the emulator die and a stranger answer on its port. */
+    private static void requireFree(String name, int port) {
+        try (var probe = new java.net.ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException inUse) {
+            throw new IllegalStateException("cannot start " + name + ": port " + port
+                    + " on 127.0.0.1 is in use (another ./tally up?); choose another port");
+        }
+    }
+
     private void awaitListening() {
         var deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
@@ -72,17 +91,15 @@ public class EmulatorProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue() + " before listening; "
                         + "its output:\n" + readLog());
             }
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            if (readLog().contains(READY)) {
                 return;
-            } catch (IOException notYet) {
-                try {
-                    process.waitFor(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    stop();
-                    throw new IllegalStateException("interrupted while starting " + name, e);
-                }
+            }
+            try {
+                process.waitFor(25, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop();
+                throw new IllegalStateException("interrupted while starting " + name, e);
             }
         }
         stop();

@@ -38,6 +38,14 @@ class DynaliteTest {
         assertThat(connects(port)).isFalse();
     }
 
+    @Test
+    void a_port_already_in_use_is_refused_naming_it() {
+        try (var first = Dynalite.inMemory()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dynalite.start(first.port(), java.util.Optional.empty()))
+                    .hasMessageContaining("port " + first.port() + " on 127.0.0.1 is in use");
+        }
+    }
+
     private static boolean connects(int port) {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);

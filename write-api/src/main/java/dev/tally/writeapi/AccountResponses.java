@@ -22,7 +22,8 @@ final class AccountResponses {
         return body;
     }
 
-    static APIGatewayV2HTTPResponse of(CommandResult result, int successStatus, String path) {
+    /** @param amount the amount the request asked to move, named in a refusal; null for a creation */
+    static APIGatewayV2HTTPResponse of(CommandResult result, int successStatus, String path, Money amount) {
         return switch (result) {
             case CommandResult.Applied applied -> {
                 var headers = new LinkedHashMap<String, String>();
@@ -34,7 +35,8 @@ final class AccountResponses {
                 }
                 yield HttpApi.json(successStatus, account(applied.accountId(), applied.balance(), applied.version()), headers);
             }
-            case CommandResult.Refused refused -> HttpApi.problem(refusal(refused.rejection()), path, Map.of());
+            case CommandResult.Refused refused ->
+                    HttpApi.problem(refusal(refused.rejection(), refused.accountId(), amount), path, Map.of());
             case CommandResult.ContentionExhausted busy -> HttpApi.problem(new Problem(409, "concurrent-update",
                     "Too many concurrent updates", "account " + busy.accountId() + " changed under " + busy.attempts()
                     + " attempts in a row; retry the request", null, null), path, Map.of("Retry-After", "1"));
@@ -49,12 +51,24 @@ final class AccountResponses {
         };
     }
 
-    static Problem refusal(Rejection rejection) {
+    static Problem notFound(AccountId accountId) {
+        return refusal(new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist"),
+                accountId, null);
+    }
+
+    /**
+     * The problem for a refusal, naming the value it is about: the account id, or the amount asked for.
+     *
+     * @param amount null when the request moved no money
+     */
+    static Problem refusal(Rejection rejection, AccountId accountId, Money amount) {
+        var id = accountId.toString();
+        var asked = amount == null ? null : amount.toString();
         return switch (rejection.reason()) {
-            case ACCOUNT_NOT_FOUND -> new Problem(404, "account-not-found", "Account not found", rejection.message(), "id", null);
-            case ACCOUNT_ALREADY_EXISTS -> new Problem(409, "account-exists", "Account already exists", rejection.message(), "id", null);
-            case INSUFFICIENT_FUNDS -> new Problem(422, "insufficient-funds", "Insufficient funds", rejection.message(), "amount", null);
-            case BALANCE_LIMIT_EXCEEDED -> new Problem(422, "balance-limit", "Balance limit exceeded", rejection.message(), "amount", null);
+            case ACCOUNT_NOT_FOUND -> new Problem(404, "account-not-found", "Account not found", rejection.message(), "id", id);
+            case ACCOUNT_ALREADY_EXISTS -> new Problem(409, "account-exists", "Account already exists", rejection.message(), "id", id);
+            case INSUFFICIENT_FUNDS -> new Problem(422, "insufficient-funds", "Insufficient funds", rejection.message(), "amount", asked);
+            case BALANCE_LIMIT_EXCEEDED -> new Problem(422, "balance-limit", "Balance limit exceeded", rejection.message(), "amount", asked);
         };
     }
 }

@@ -106,7 +106,7 @@ public final class AccountService {
             // applied it after another one refused: the event, if there is one, is the truth.
             return findApplied(state.accountId(), scopedKey, earlier.fromVersion(), state.version())
                     .<CommandResult>map(found -> applied(state.accountId(), found))
-                    .orElse(new CommandResult.Refused(refused.rejection()));
+                    .orElse(new CommandResult.Refused(state.accountId(), refused.rejection()));
         }
         if (receivedAt.isBefore(earlier.createdAt().plus(IN_FLIGHT))) {
             return new CommandResult.InProgress(idempotencyKey.get(), earlier.createdAt().plus(IN_FLIGHT));
@@ -136,7 +136,7 @@ public final class AccountService {
             switch (AccountDecider.decide(request.toCommand(accountId, receivedAt), state)) {
                 case Decision.Rejected rejected -> {
                     key.ifPresent(k -> idempotency.complete(k, new Outcome.Refused(rejected.rejection())));
-                    return new CommandResult.Refused(rejected.rejection());
+                    return new CommandResult.Refused(accountId, rejected.rejection());
                 }
                 case Decision.Accepted accepted -> {
                     switch (events.append(state, accepted.events(), key)) {

@@ -12,7 +12,7 @@ public sealed interface CommandResult {
     }
 
     /** The account refused the command. */
-    record Refused(Rejection rejection) implements CommandResult {
+    record Refused(AccountId accountId, Rejection rejection) implements CommandResult {
     }
 
     /** Every attempt lost an optimistic-concurrency race; the client may retry. */

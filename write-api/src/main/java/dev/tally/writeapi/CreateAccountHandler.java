@@ -20,6 +20,6 @@ public final class CreateAccountHandler extends ApiHandler {
         var owner = HttpApi.optionalString(body, "owner", 200);
         var result = accounts.execute(HttpApi.principal(request), new AccountRequest.Create(owner),
                 HttpApi.idempotencyKey(request));
-        return AccountResponses.of(result, 201, request.getRawPath());
+        return AccountResponses.of(result, 201, request.getRawPath(), null);
     }
 }

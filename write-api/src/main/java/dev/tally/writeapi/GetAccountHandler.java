@@ -2,7 +2,6 @@ package dev.tally.writeapi;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.tally.domain.Rejection;
 
 import java.util.Map;
 
@@ -22,8 +21,7 @@ public final class GetAccountHandler extends ApiHandler {
         var id = HttpApi.accountId(request);
         var state = accounts.get(id);
         if (!state.exists()) {
-            return HttpApi.problem(AccountResponses.refusal(new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND,
-                    "account " + id + " does not exist")), request.getRawPath(), Map.of());
+            return HttpApi.problem(AccountResponses.notFound(id), request.getRawPath(), Map.of());
         }
         return HttpApi.json(200, AccountResponses.account(id, state.balance(), state.version()), Map.of());
     }

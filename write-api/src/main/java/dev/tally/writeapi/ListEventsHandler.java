@@ -3,7 +3,6 @@ package dev.tally.writeapi;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.AccountEvent;
-import dev.tally.domain.Rejection;
 import dev.tally.eventstore.EventItemCodec;
 
 import java.util.LinkedHashMap;
@@ -34,8 +33,7 @@ public final class ListEventsHandler extends ApiHandler {
         int limit = (int) HttpApi.queryNumber(request, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
         var page = accounts.statement(id, after, limit);
         if (page.isEmpty()) {
-            return HttpApi.problem(AccountResponses.refusal(new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND,
-                    "account " + id + " does not exist")), request.getRawPath(), Map.of());
+            return HttpApi.problem(AccountResponses.notFound(id), request.getRawPath(), Map.of());
         }
         List<Map<String, Object>> entries = page.get().events().stream().map(recorded -> {
             var entry = new LinkedHashMap<String, Object>();

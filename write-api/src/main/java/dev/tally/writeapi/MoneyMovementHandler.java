@@ -19,6 +19,6 @@ abstract class MoneyMovementHandler extends ApiHandler {
         var id = HttpApi.accountId(request);
         var amount = HttpApi.amount(HttpApi.jsonObject(request, false));
         var result = accounts.execute(HttpApi.principal(request), request(id, amount), HttpApi.idempotencyKey(request));
-        return AccountResponses.of(result, 200, request.getRawPath());
+        return AccountResponses.of(result, 200, request.getRawPath(), amount);
     }
 }

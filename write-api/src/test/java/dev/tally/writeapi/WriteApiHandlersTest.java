@@ -175,6 +175,8 @@ class WriteApiHandlersTest {
         assertThat(json(malformed).get("field").asText()).isEqualTo("id");
         assertThat(json(malformed).get("value").asText()).isEqualTo("12345");
         assertThat(unknown.getStatusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("field").asText()).isEqualTo("id");
+        assertThat(json(unknown).get("value").asText()).isEqualTo(unknown.getBody().split("account ")[1].split(" ")[0]);
         assertThat(unknownGet.getStatusCode()).isEqualTo(404);
         assertThat(json(unknownGet).get("detail").asText()).endsWith("does not exist");
     }
@@ -188,6 +190,8 @@ class WriteApiHandlersTest {
 
         assertThat(response.getStatusCode()).isEqualTo(422);
         assertThat(json(response).get("detail").asText()).isEqualTo("balance 12.00 is less than withdrawal 50.00");
+        assertThat(json(response).get("field").asText()).isEqualTo("amount");
+        assertThat(json(response).get("value").asText()).isEqualTo("50.00");
         var get = new GetAccountHandler(service).handleRequest(request("GET", "/accounts/" + id, null, Map.of()), context);
         assertThat(get.getBody()).isEqualTo("{\"accountId\":\"" + id + "\",\"balance\":\"12.00\",\"version\":2}");
     }
