@@ -5,7 +5,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
@@ -37,18 +37,14 @@ public final class EventTable {
 
     /** Creates the table (on-demand billing) and waits until it is active; does nothing if it exists. */
     public static void create(DynamoDbClient dynamo, String tableName) {
-        try {
-            dynamo.createTable(b -> b.tableName(tableName)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(ID).attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(VERSION).attributeType(ScalarAttributeType.N).build())
-                    .keySchema(
-                            KeySchemaElement.builder().attributeName(ID).keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName(VERSION).keyType(KeyType.RANGE).build()));
-        } catch (ResourceInUseException exists) {
-            // already there: creating is idempotent
-        }
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        DynamoTables.createIfMissing(dynamo, CreateTableRequest.builder().tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(ID).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(VERSION).attributeType(ScalarAttributeType.N).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName(ID).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(VERSION).keyType(KeyType.RANGE).build())
+                .build());
     }
 }
