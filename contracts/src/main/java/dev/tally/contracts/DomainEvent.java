@@ -1,0 +1,116 @@
+package dev.tally.contracts;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The events Tally publishes on the {@code domain-events} Kinesis stream, one per event in an account's history.
+ *
+ * <p><b>This is a public contract.</b> Subscribers store and compare these names and fields. The type names
+ * ({@link #ACCOUNT_CREATED}, {@link #BALANCE_CREDITED}, {@link #BALANCE_WITHDRAWN}) and JSON field names never
+ * change; a change of meaning is a new schema version, announced before it is published. The JSON Schemas are in
+ * {@code contracts/src/main/resources/schemas}. These records are separate from the write model's events, so the
+ * write side can change how it stores rows without breaking subscribers.
+ *
+ * <p>Amounts are exact: minor units ({@code amountMinor}) and the same value as a decimal string ({@code amount}).
+ */
+public sealed interface DomainEvent {
+
+    String ACCOUNT_CREATED = "AccountCreated";
+    String BALANCE_CREDITED = "BalanceCredited";
+    String BALANCE_WITHDRAWN = "BalanceWithdrawn";
+    /** The schema version this code writes, for every type. */
+    int SCHEMA_VERSION = 1;
+
+    /** Deterministic from account and version, so a re-published event is recognisable as the same one. */
+    String eventId();
+
+    String type();
+
+    String accountId();
+
+    /** The event's version in its account's history: 1, 2, 3, ... with no gaps. */
+    long version();
+
+    Instant occurredAt();
+
+    long balanceAfterMinor();
+
+    /** The idempotency key of the command that caused the event, or null. */
+    String idempotencyKey();
+
+    default int schemaVersion() {
+        return SCHEMA_VERSION;
+    }
+
+    default String balanceAfter() {
+        return decimal(balanceAfterMinor());
+    }
+
+    /** A name-based (version 3) UUID of {@code accountId/version}. */
+    static String eventIdFor(String accountId, long version) {
+        return UUID.nameUUIDFromBytes(("tally/" + accountId + "/" + version).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    static String decimal(long minorUnits) {
+        return BigDecimal.valueOf(minorUnits, 2).toPlainString();
+    }
+
+    record AccountCreated(String eventId, String accountId, long version, Instant occurredAt, String owner,
+                          String idempotencyKey) implements DomainEvent {
+        public AccountCreated {
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(occurredAt, "occurredAt");
+        }
+
+        @Override
+        public String type() {
+            return ACCOUNT_CREATED;
+        }
+
+        @Override
+        public long balanceAfterMinor() {
+            return 0;
+        }
+    }
+
+    record BalanceCredited(String eventId, String accountId, long version, Instant occurredAt, long amountMinor,
+                           long balanceAfterMinor, String idempotencyKey) implements DomainEvent {
+        public BalanceCredited {
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(occurredAt, "occurredAt");
+        }
+
+        @Override
+        public String type() {
+            return BALANCE_CREDITED;
+        }
+
+        public String amount() {
+            return decimal(amountMinor);
+        }
+    }
+
+    record BalanceWithdrawn(String eventId, String accountId, long version, Instant occurredAt, long amountMinor,
+                            long balanceAfterMinor, String idempotencyKey) implements DomainEvent {
+        public BalanceWithdrawn {
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(occurredAt, "occurredAt");
+        }
+
+        @Override
+        public String type() {
+            return BALANCE_WITHDRAWN;
+        }
+
+        public String amount() {
+            return decimal(amountMinor);
+        }
+    }
+}
