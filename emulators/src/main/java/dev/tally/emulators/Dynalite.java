@@ -1,10 +1,6 @@
 package dev.tally.emulators;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,15 +18,8 @@ public final class Dynalite extends EmulatorProcess {
             if (path) options.path = path;
             require('dynalite')(options).listen(Number(port), '127.0.0.1', %s)""".formatted(READY_CALLBACK);
 
-    private Dynalite(int port, Optional<Path> dataDir) {
-        super("dynalite", LAUNCHER, port, args(port, dataDir));
-    }
-
-    private static List<String> args(int port, Optional<Path> dataDir) {
-        var args = new ArrayList<String>();
-        args.add(Integer.toString(port));
-        dataDir.ifPresent(dir -> args.add(dir.toAbsolutePath().toString()));
-        return args;
+    private Dynalite(List<String> args) {
+        super("dynalite", LAUNCHER, args);
     }
 
     /** Starts an in-memory dynalite on a free port. */
@@ -38,18 +27,8 @@ public final class Dynalite extends EmulatorProcess {
         return start(0, Optional.empty());
     }
 
-    /**
-     * Starts dynalite on 127.0.0.1:{@code port} (0 picks a free one), keeping its data under {@code dataDir}
-     * (created if missing) or in memory when empty.
-     */
+    /** Starts dynalite on 127.0.0.1:{@code port} (0 picks a free one), with data under {@code dataDir} or in memory. */
     public static Dynalite start(int port, Optional<Path> dataDir) {
-        dataDir.ifPresent(dir -> {
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dir, e);
-            }
-        });
-        return new Dynalite(port == 0 ? FreePort.pick() : port, dataDir);
+        return new Dynalite(portAndDataDir(port, dataDir));
     }
 }

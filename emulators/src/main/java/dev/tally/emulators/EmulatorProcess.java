@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,10 +40,11 @@ public class EmulatorProcess implements AutoCloseable {
     /**
      * @param launcherScript JavaScript run by {@code node -e}; it must start the server on 127.0.0.1 and call
      *                       {@link #READY_CALLBACK} once listening
+     * @param args           the script's arguments, the port first (see {@link #portAndDataDir})
      */
-    protected EmulatorProcess(String name, String launcherScript, int port, List<String> args) {
+    protected EmulatorProcess(String name, String launcherScript, List<String> args) {
         this.name = name;
-        this.port = port;
+        this.port = Integer.parseInt(args.getFirst());
         requireFree(name, port);
         var home = TallyHome.locate();
         try {
@@ -68,6 +70,24 @@ public class EmulatorProcess implements AutoCloseable {
     /** Appended to every launcher: exit when the parent goes away (stdin closes). */
     private static final String WATCH_PARENT =
             ";process.stdin.on('end',()=>process.exit(0));process.stdin.on('error',()=>process.exit(0));process.stdin.resume();";
+
+    /**
+     * The launcher arguments {@code port [dataDir]}, creating the data folder if it is missing. Port 0 picks a
+     * free one.
+     */
+    protected static List<String> portAndDataDir(int port, Optional<Path> dataDir) {
+        var args = new ArrayList<String>();
+        args.add(Integer.toString(port == 0 ? FreePort.pick() : port));
+        dataDir.ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir, e);
+            }
+            args.add(dir.toAbsolutePath().toString());
+        });
+        return args;
+    }
 
     private static String node() {
         var configured = System.getenv("TALLY_NODE");

@@ -1,0 +1,130 @@
+package dev.tally.translator;
+
+import dev.tally.contracts.DomainEvent;
+import dev.tally.contracts.DomainEventCodec;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Publishes to a Kinesis stream with {@code PutRecords}, the account id as partition key, so that each account's
+ * events land on one shard in order.
+ *
+ * <p>Calls stay within the API's limits (500 records and 5 MiB per call;
+ * <a href="https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html">PutRecords</a>). Kinesis
+ * may reject single entries (throttling) while accepting later ones; the retry then re-sends the rejected entry
+ * <em>and every later entry of the same account</em>, so that the last copy of each event on the shard follows its
+ * predecessors. Consumers drop the earlier copies as duplicates (same eventId and version).
+ */
+public final class KinesisEventPublisher implements EventPublisher {
+
+    static final int MAX_RECORDS_PER_CALL = 500;
+    static final int MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
+    private static final int MAX_ATTEMPTS = 6;
+    private static final Duration BASE_DELAY = Duration.ofMillis(50);
+    private static final Duration MAX_DELAY = Duration.ofSeconds(2);
+
+    private final KinesisClient kinesis;
+    private final String streamName;
+
+    public KinesisEventPublisher(KinesisClient kinesis, String streamName) {
+        this.kinesis = kinesis;
+        this.streamName = streamName;
+    }
+
+    @Override
+    public List<DomainEvent> publish(List<DomainEvent> events) {
+        var pending = List.copyOf(events);
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            var failed = new ArrayList<DomainEvent>();
+            for (var chunk : chunks(pending)) {
+                failed.addAll(putRecords(chunk));
+            }
+            if (failed.isEmpty() || attempt == MAX_ATTEMPTS) {
+                return failed;
+            }
+            pending = withLaterEventsOfSameAccounts(pending, failed);
+            pause(attempt);
+        }
+        return List.of();
+    }
+
+    /** The failed events plus, per account, every event after its first failure, in the original order. */
+    private static List<DomainEvent> withLaterEventsOfSameAccounts(List<DomainEvent> sent, List<DomainEvent> failed) {
+        var failedIds = new HashSet<String>();
+        failed.forEach(e -> failedIds.add(e.eventId()));
+        var blockedAccounts = new HashSet<String>();
+        var again = new ArrayList<DomainEvent>();
+        for (var event : sent) {
+            if (failedIds.contains(event.eventId())) {
+                blockedAccounts.add(event.accountId());
+            }
+            if (blockedAccounts.contains(event.accountId())) {
+                again.add(event);
+            }
+        }
+        return again;
+    }
+
+    private List<DomainEvent> putRecords(List<DomainEvent> chunk) {
+        var entries = chunk.stream().map(event -> PutRecordsRequestEntry.builder()
+                .partitionKey(event.accountId())
+                .data(SdkBytes.fromByteArray(DomainEventCodec.toJson(event)))
+                .build()).toList();
+        try {
+            var response = kinesis.putRecords(b -> b.streamName(streamName).records(entries));
+            if (response.failedRecordCount() == null || response.failedRecordCount() == 0) {
+                return List.of();
+            }
+            var failed = new ArrayList<DomainEvent>();
+            for (int i = 0; i < chunk.size(); i++) {
+                if (response.records().get(i).errorCode() != null) {
+                    failed.add(chunk.get(i));
+                }
+            }
+            return failed;
+        } catch (SdkException e) {
+            // the whole call failed (throttled, network): every entry is retried
+            return chunk;
+        }
+    }
+
+    /** Consecutive slices within the per-call record and byte limits. */
+    static List<List<DomainEvent>> chunks(List<DomainEvent> events) {
+        var chunks = new ArrayList<List<DomainEvent>>();
+        var current = new ArrayList<DomainEvent>();
+        long bytes = 0;
+        for (var event : events) {
+            long size = DomainEventCodec.toJson(event).length + event.accountId().getBytes(StandardCharsets.UTF_8).length;
+            if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
+                chunks.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(event);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private static void pause(int attempt) {
+        long cap = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << attempt);
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying PutRecords", e);
+        }
+    }
+}

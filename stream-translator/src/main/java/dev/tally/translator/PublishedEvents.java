@@ -1,0 +1,28 @@
+package dev.tally.translator;
+
+import dev.tally.contracts.DomainEvent;
+import dev.tally.domain.AccountEvent;
+import dev.tally.eventstore.RecordedEvent;
+
+/** The write model's stored events, as the published contract shows them. */
+final class PublishedEvents {
+
+    private PublishedEvents() {
+    }
+
+    static DomainEvent of(RecordedEvent recorded) {
+        var accountId = recorded.event().accountId().toString();
+        var eventId = DomainEvent.eventIdFor(accountId, recorded.version());
+        var key = recorded.idempotencyKey().orElse(null);
+        var at = recorded.event().occurredAt();
+        long balance = recorded.balanceAfter().minorUnits();
+        return switch (recorded.event()) {
+            case AccountEvent.AccountCreated created ->
+                    new DomainEvent.AccountCreated(eventId, accountId, recorded.version(), at, created.owner(), key);
+            case AccountEvent.BalanceCredited credited -> new DomainEvent.BalanceCredited(eventId, accountId,
+                    recorded.version(), at, credited.amount().minorUnits(), balance, key);
+            case AccountEvent.BalanceWithdrawn withdrawn -> new DomainEvent.BalanceWithdrawn(eventId, accountId,
+                    recorded.version(), at, withdrawn.amount().minorUnits(), balance, key);
+        };
+    }
+}
