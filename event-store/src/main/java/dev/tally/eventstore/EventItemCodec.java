@@ -103,13 +103,15 @@ public final class EventItemCodec {
             throw new UnreadableEventException("event " + accountId + "/" + version + " of type " + type
                     + " has schema version " + schema + "; this code reads version " + EVENT_SCHEMA_VERSION);
         }
+        if (!type.equals(ACCOUNT_CREATED) && !type.equals(BALANCE_CREDITED) && !type.equals(BALANCE_WITHDRAWN)) {
+            throw new UnreadableEventException("event " + accountId + "/" + version + " has unknown type " + type);
+        }
         var occurredAt = instant(item, OCCURRED_AT);
         AccountEvent event = switch (type) {
             case ACCOUNT_CREATED -> new AccountCreated(accountId, optionalString(item, OWNER), occurredAt);
             case BALANCE_CREDITED -> new BalanceCredited(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
             case BALANCE_WITHDRAWN -> new BalanceWithdrawn(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
-            default -> throw new UnreadableEventException(
-                    "event " + accountId + "/" + version + " has unknown type " + type);
+            default -> throw new IllegalStateException("type checked above: " + type);
         };
         return new RecordedEvent(version, event, Money.ofMinor(number(item, BALANCE_AFTER_MINOR)),
                 Optional.ofNullable(optionalString(item, IDEMPOTENCY_KEY)));
@@ -156,7 +158,7 @@ public final class EventItemCodec {
     private static String string(Map<String, AttributeValue> item, String name) {
         var value = optionalString(item, name);
         if (value == null) {
-            throw new UnreadableEventException("item " + item.get(ID) + "/" + item.get(VERSION) + " lacks string attribute " + name);
+            throw new UnreadableEventException("item " + describe(item) + " lacks string attribute " + name);
         }
         return value;
     }
@@ -166,10 +168,16 @@ public final class EventItemCodec {
         return value == null ? null : value.s();
     }
 
+    private static String describe(Map<String, AttributeValue> item) {
+        var id = item.get(ID);
+        var version = item.get(VERSION);
+        return (id == null ? "?" : id.s()) + "/" + (version == null ? "?" : version.n());
+    }
+
     private static long number(Map<String, AttributeValue> item, String name) {
         var value = item.get(name);
         if (value == null || value.n() == null) {
-            throw new UnreadableEventException("item " + item.get(ID) + "/" + item.get(VERSION) + " lacks number attribute " + name);
+            throw new UnreadableEventException("item " + describe(item) + " lacks number attribute " + name);
         }
         try {
             return Long.parseLong(value.n());

@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * The events table: one item per event, keyed by account ({@code Id}) and version ({@code Version}).
@@ -35,10 +36,14 @@ public final class EventTable {
     private EventTable() {
     }
 
-    /** Creates the table (on-demand billing) and waits until it is active; does nothing if it exists. */
+    /**
+     * Creates the table (on-demand billing, a stream of new images for the stream translator) and waits until it
+     * is active; does nothing if it exists.
+     */
     public static void create(DynamoDbClient dynamo, String tableName) {
         DynamoTables.createIfMissing(dynamo, CreateTableRequest.builder().tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE))
                 .attributeDefinitions(
                         AttributeDefinition.builder().attributeName(ID).attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName(VERSION).attributeType(ScalarAttributeType.N).build())

@@ -31,9 +31,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         progress = new Progress(System.out);
-        try (var stack = LocalStack.start(new LocalStack.Settings(0, 0, Optional.empty(), 10), progress)) {
+        try (var stack = LocalStack.start(LocalStack.Settings.ephemeral(), progress)) {
             progress.step("stack up: API " + stack.apiEndpoint() + ", DynamoDB " + stack.dynamoEndpoint());
             run(new ApiClient(stack.apiEndpoint()));
+            everyWriteReachedKinesis(stack);
+            poisonIsMovedAside(stack, new ApiClient(stack.apiEndpoint()));
             progress.step("stopping the stack");
         }
         System.out.println();
@@ -47,35 +49,35 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(ApiClient api) throws Exception {
-        progress.step("[1/6] opening two accounts");
+        progress.step("[1/8] opening two accounts");
         var alice = open(api, "Alice");
         var bob = open(api, "Bob");
 
-        progress.step("[2/6] Alice: credit 100.00, withdraw 30.50");
+        progress.step("[2/8] Alice: credit 100.00, withdraw 30.50");
         expectStatus("credit Alice 100.00", api.post(path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
         expectStatus("withdraw 30.50 from Alice", api.post(path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
         var aliceNow = api.get("/accounts/" + alice);
         check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
                 && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
 
-        progress.step("[3/6] Alice tries to withdraw 1000.00");
+        progress.step("[3/8] Alice tries to withdraw 1000.00");
         var overdraft = api.post(path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
         check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
         System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
         check("the refused withdrawal changed nothing",
                 "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
 
-        progress.step("[4/6] bad requests get a 400 problem naming the field and value");
+        progress.step("[4/8] bad requests get a 400 problem naming the field and value");
         badRequests(api, bob);
 
-        progress.step("[5/6] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        progress.step("[5/8] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
         race(api);
 
-        progress.step("[6/6] a credit retried with the same Idempotency-Key");
+        progress.step("[6/8] a credit retried with the same Idempotency-Key");
         idempotentRetry(api, bob);
 
         System.out.println();
-        System.out.println("Accounts:");
+        System.out.println("Accounts (write side):");
         for (var id : List.of(alice, bob)) {
             var account = api.get("/accounts/" + id).body();
             System.out.printf("  %s  balance %10s  version %d%n", id, account.path("balance").asText(),
@@ -182,6 +184,97 @@ final class DemoCommand implements Callable<Integer> {
         check("the credit was applied once", api.get("/accounts/" + bob).body().path("version").asLong() == before + 1, "");
         var misuse = api.post(path(bob, "credit"), "{\"amount\": \"21.00\"}", "Idempotency-Key", key);
         check("the same key with a different amount is a 422", misuse.status() == 422, misuse.text());
+    }
+
+    private void everyWriteReachedKinesis(LocalStack stack) {
+        progress.step("[7/8] every event in the table reaches Kinesis once, in version order per account");
+        var items = stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items();
+        var expected = new java.util.HashSet<String>();
+        items.forEach(item -> expected.add(dev.tally.contracts.DomainEvent.eventIdFor(item.get("Id").s(),
+                Long.parseLong(item.get("Version").n()))));
+        var stream = new DomainEventStream(stack.kinesis(), dev.tally.translator.StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
+        var deadline = java.time.Instant.now().plusSeconds(60);
+        java.util.Map<String, java.util.List<DomainEventStream.Received>> byShard;
+        java.util.Set<String> published;
+        while (true) {
+            byShard = stream.readAll();
+            published = new java.util.HashSet<>();
+            for (var records : byShard.values()) {
+                for (var received : records) {
+                    published.add(received.event().eventId());
+                }
+            }
+            if (published.containsAll(expected) || java.time.Instant.now().isAfter(deadline)) {
+                break;
+            }
+            progress.step("          waiting: " + published.size() + " of " + expected.size() + " events on Kinesis");
+            sleep(500);
+        }
+        int total = byShard.values().stream().mapToInt(java.util.List::size).sum();
+        System.out.printf("          -> %d events in the table; %d records on %d shards, %d distinct eventIds%n",
+                expected.size(), total, byShard.size(), published.size());
+        check("every event in the table is on Kinesis", published.containsAll(expected),
+                (expected.size() - published.size()) + " missing");
+        check("Kinesis holds nothing that is not in the table", expected.containsAll(published), "");
+        boolean ordered = true;
+        var shardOfAccount = new java.util.HashMap<String, String>();
+        boolean oneShardPerAccount = true;
+        for (var entry : byShard.entrySet()) {
+            var seen = new java.util.HashSet<String>();
+            var lastVersion = new java.util.HashMap<String, Long>();
+            for (var received : entry.getValue()) {
+                var event = received.event();
+                oneShardPerAccount &= entry.getKey().equals(shardOfAccount.computeIfAbsent(event.accountId(), a -> entry.getKey()));
+                if (seen.add(event.eventId())) {
+                    // first copy of each event: versions must follow 1, 2, 3, ...
+                    ordered &= event.version() == lastVersion.getOrDefault(event.accountId(), 0L) + 1;
+                    lastVersion.put(event.accountId(), event.version());
+                }
+            }
+        }
+        check("each account's events are on one shard", oneShardPerAccount, "");
+        check("each account's events are in version order on its shard", ordered, "");
+    }
+
+    private void poisonIsMovedAside(LocalStack stack, ApiClient api) {
+        progress.step("[8/8] a corrupt item in the table is moved aside; later events still flow");
+        var poisonAccount = java.util.UUID.randomUUID().toString();
+        stack.dynamo().putItem(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).item(java.util.Map.of(
+                "Id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(poisonAccount),
+                "Version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
+                "Kind", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("Event"),
+                "Type", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("AccountFrozen"),
+                "SchemaVersion", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"))));
+        var later = open(api, "Dora");
+        expectStatus("credit Dora 5.00", api.post(path(later, "credit"), "{\"amount\": 5}"), 200);
+        var stream = new DomainEventStream(stack.kinesis(), dev.tally.translator.StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
+        var deadline = java.time.Instant.now().plusSeconds(60);
+        java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> letter;
+        long doraEvents;
+        while (true) {
+            letter = stack.deadLetters().entries().stream()
+                    .filter(e -> e.path("records").toString().contains(poisonAccount)).findFirst();
+            doraEvents = stream.readAll().values().stream().flatMap(java.util.List::stream)
+                    .filter(r -> r.event().accountId().equals(later)).map(r -> r.event().eventId()).distinct().count();
+            if ((letter.isPresent() && doraEvents == 2) || java.time.Instant.now().isAfter(deadline)) {
+                break;
+            }
+            sleep(250);
+        }
+        letter.ifPresent(l -> System.out.println("          -> dead letter: " + l.path("requestContext").path("condition").asText()
+                + ", " + l.path("reason").asText()));
+        check("the corrupt item is in the dead-letter store with its reason",
+                letter.isPresent() && letter.get().path("reason").asText().contains("unknown type AccountFrozen"), "");
+        check("the events written after it were published", doraEvents == 2, doraEvents + " of Dora's 2 events");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static String path(String account, String action) {

@@ -19,12 +19,11 @@ final class EnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var file = TallyCli.stackFile();
-        var values = Files.exists(file) ? read(file) : Map.<String, String>of();
-        var pid = values.get(PID);
-        boolean running = pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-        if (!running) {
-            System.err.println("tally: no local stack is running; start one with ./tally up");
+        Map<String, String> values;
+        try {
+            values = StackEnvironment.running();
+        } catch (IllegalStateException notRunning) {
+            System.err.println("tally: " + notRunning.getMessage());
             return 1;
         }
         values.forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));

@@ -5,16 +5,23 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
-/** The Lambda context the local stand-ins pass to handlers: a request id, a deadline, and a logger to stderr. */
-record LocalLambdaContext(String functionName, String awsRequestId, Instant deadline, PrintStream log) implements Context {
+/** The Lambda context the local stand-ins pass to handlers: a request id, a deadline, and a logger. */
+record LocalLambdaContext(String functionName, String awsRequestId, Instant deadline, Consumer<String> log)
+        implements Context {
 
+    /** A context whose logger prints to stderr, tagged with the function and request. */
     static LocalLambdaContext of(String functionName, String requestId, Duration timeout) {
-        return new LocalLambdaContext(functionName, requestId, Instant.now().plus(timeout), System.err);
+        return of(functionName, requestId, timeout,
+                line -> System.err.println("[" + functionName + " " + requestId + "] " + line));
+    }
+
+    static LocalLambdaContext of(String functionName, String requestId, Duration timeout, Consumer<String> log) {
+        return new LocalLambdaContext(functionName, requestId, Instant.now().plus(timeout), log);
     }
 
     @Override
@@ -72,7 +79,7 @@ record LocalLambdaContext(String functionName, String awsRequestId, Instant dead
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                log.println("[" + functionName + " " + awsRequestId + "] " + message);
+                log.accept(message);
             }
 
             @Override

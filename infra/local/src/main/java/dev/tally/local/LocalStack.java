@@ -1,27 +1,46 @@
 package dev.tally.local;
 
 import dev.tally.emulators.Dynalite;
+import dev.tally.emulators.Kinesalite;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.translator.StreamTranslatorEnvironment;
+import dev.tally.translator.StreamTranslatorHandler;
+import dev.tally.translator.TranslatorMapping;
 import dev.tally.writeapi.WriteApiEnvironment;
 import dev.tally.writeapi.WriteApiRoute;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Tally on one machine: dynalite as a child process, the tables, and the HTTP API served by the same handler
- * classes that run in Lambda. Only endpoints and credentials differ from AWS. Closing it stops everything it
- * started.
+ * Tally on one machine: the emulators as child processes, the stand-ins for what has no emulator, and the same
+ * handler classes that run in Lambda. Only endpoints and credentials differ from AWS. Closing it stops
+ * everything it started, in reverse order.
+ *
+ * <pre>
+ *  HTTP ─> LocalApiGateway ─> write-api handlers ─> DynamoDbStreamsStandIn ─> dynalite
+ *                                                        │ stream records
+ *                                    EventSourceMapping <┘ ─> StreamTranslatorHandler ─> kinesalite "domain-events"
+ * </pre>
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -33,43 +52,90 @@ public final class LocalStack implements AutoCloseable {
     static final int API_CONCURRENCY = 64;
 
     /**
-     * @param apiPort      0 for a free port
-     * @param dynamoPort   0 for a free port
-     * @param dataDir      where dynalite keeps its data; empty keeps it in memory
-     * @param snapshotEvery the snapshot interval
+     * @param apiPort       0 for a free port (likewise the others)
+     * @param dataDir       where data is kept between runs; empty keeps everything in memory
+     * @param functionLog   where the stream translator's log lines go
      */
-    public record Settings(int apiPort, int dynamoPort, Optional<Path> dataDir, int snapshotEvery) {
+    public record Settings(int apiPort, int dynamoPort, int kinesisPort, Optional<Path> dataDir, int snapshotEvery,
+                           int shardCount, Consumer<String> functionLog) {
+
+        /** Free ports, in memory, quiet: for the demo and tests. */
+        public static Settings ephemeral() {
+            return new Settings(0, 0, 0, Optional.empty(), 10, 2, line -> { });
+        }
     }
 
-    private final Dynalite dynalite;
+    private final List<AutoCloseable> started;
+    private final URI apiEndpoint;
+    private final URI dynamoEndpoint;
+    private final URI kinesisEndpoint;
     private final DynamoDbClient dynamo;
+    private final KinesisClient kinesis;
     private final LocalApiGateway gateway;
+    private final EventSourceMapping translatorMapping;
+    private final DeadLetterStore deadLetters;
     private final Map<String, String> environment;
 
-    private LocalStack(Dynalite dynalite, DynamoDbClient dynamo, LocalApiGateway gateway, Map<String, String> environment) {
-        this.dynalite = dynalite;
-        this.dynamo = dynamo;
+    private LocalStack(List<AutoCloseable> started, LocalApiGateway gateway, URI dynamoEndpoint, URI kinesisEndpoint,
+                       DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping translatorMapping,
+                       DeadLetterStore deadLetters, Map<String, String> environment) {
+        this.started = started;
         this.gateway = gateway;
+        this.apiEndpoint = gateway.endpoint();
+        this.dynamoEndpoint = dynamoEndpoint;
+        this.kinesisEndpoint = kinesisEndpoint;
+        this.dynamo = dynamo;
+        this.kinesis = kinesis;
+        this.translatorMapping = translatorMapping;
+        this.deadLetters = deadLetters;
         this.environment = environment;
     }
 
     public static LocalStack start(Settings settings, Progress progress) {
-        progress.step("starting dynalite" + settings.dataDir().map(d -> " (data in " + d + ")").orElse(" (in memory)"));
-        var dynalite = Dynalite.start(settings.dynamoPort(), settings.dataDir());
+        // kinesalite fails any response over ~16 KiB when the SDK speaks CBOR (DESIGN.md).
+        System.setProperty("aws.cborEnabled", "false");
+        var started = new ArrayList<AutoCloseable>();
         try {
-            var dynamo = DynamoDbClient.builder()
-                    .endpointOverride(dynalite.endpoint())
-                    .region(Region.of(REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .build();
+            var data = settings.dataDir();
+            progress.step("starting dynalite" + data.map(d -> " (data in " + d + ")").orElse(" (in memory)"));
+            var dynalite = Dynalite.start(0, data.map(d -> d.resolve("dynamodb")));
+            started.add(dynalite);
+            var proxy = new DynamoDbStreamsStandIn(dynalite.endpoint(), settings.dynamoPort(), REGION, Clock.systemUTC(),
+                    data.map(d -> d.resolve("streams")));
+            started.add(proxy);
+            progress.step("starting kinesalite");
+            var kinesalite = Kinesalite.start(settings.kinesisPort(), data.map(d -> d.resolve("kinesis")));
+            started.add(kinesalite);
+
+            var dynamo = client(DynamoDbClient.builder(), proxy.endpoint());
+            started.add(dynamo);
+            var kinesis = client(KinesisClient.builder(), kinesalite.endpoint());
+            started.add(kinesis);
+            var streams = client(DynamoDbStreamsClient.builder(), proxy.endpoint());
+            started.add(streams);
+
             var environment = new LinkedHashMap<String, String>();
             environment.put(WriteApiEnvironment.EVENTS_TABLE, EventTable.DEFAULT_NAME);
             environment.put(WriteApiEnvironment.IDEMPOTENCY_TABLE, IdempotencyTable.DEFAULT_NAME);
             environment.put(WriteApiEnvironment.SNAPSHOT_EVERY, Integer.toString(settings.snapshotEvery()));
-            progress.step("creating tables " + EventTable.DEFAULT_NAME + " and " + IdempotencyTable.DEFAULT_NAME);
+            environment.put(StreamTranslatorEnvironment.DOMAIN_EVENTS_STREAM, StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
+
+            progress.step("creating tables " + EventTable.DEFAULT_NAME + " (with its stream) and " + IdempotencyTable.DEFAULT_NAME
+                    + ", and the Kinesis stream " + StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
             EventTable.create(dynamo, EventTable.DEFAULT_NAME);
             IdempotencyTable.create(dynamo, IdempotencyTable.DEFAULT_NAME);
+            createStream(kinesis, StreamTranslatorEnvironment.DEFAULT_STREAM_NAME, settings.shardCount());
+
+            var deadLetters = new DeadLetterStore(data);
+            var translator = new StreamTranslatorHandler(StreamTranslatorEnvironment.fromEnvironment(environment, kinesis));
+            progress.step("starting the stream translator's event-source mapping");
+            var mapping = new EventSourceMapping(streams, proxy.streamArn(EventTable.DEFAULT_NAME).orElseThrow(), REGION,
+                    translator, new EventSourceMapping.Settings(TranslatorMapping.FUNCTION_NAME, TranslatorMapping.BATCH_SIZE,
+                    TranslatorMapping.MAXIMUM_BATCHING_WINDOW, TranslatorMapping.REPORT_BATCH_ITEM_FAILURES,
+                    TranslatorMapping.BISECT_BATCH_ON_FUNCTION_ERROR, TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
+                    TranslatorMapping.MAXIMUM_RECORD_AGE, true),
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve("mappings")), settings.functionLog());
+            started.add(mapping);
 
             var accounts = WriteApiEnvironment.fromEnvironment(environment, dynamo);
             var routes = Arrays.stream(WriteApiRoute.values())
@@ -77,48 +143,94 @@ public final class LocalStack implements AutoCloseable {
                     .toList();
             progress.step("starting the HTTP API gateway");
             var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY);
-            return new LocalStack(dynalite, dynamo, gateway, environment);
+            started.add(gateway);
+            return new LocalStack(started, gateway, proxy.endpoint(), kinesalite.endpoint(), dynamo, kinesis, mapping,
+                    deadLetters, environment);
         } catch (RuntimeException e) {
-            dynalite.close();
+            closeAll(started);
             throw e;
         }
     }
 
+    /** An SDK client for a local endpoint: region, dummy credentials, the URL-connection HTTP client. */
+    static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    private static void createStream(KinesisClient kinesis, String name, int shards) {
+        try {
+            kinesis.createStream(b -> b.streamName(name).shardCount(shards));
+        } catch (ResourceInUseException exists) {
+            // kept from an earlier run
+        }
+        kinesis.waiter().waitUntilStreamExists(b -> b.streamName(name));
+    }
+
     public URI apiEndpoint() {
-        return gateway.endpoint();
+        return apiEndpoint;
     }
 
     public URI dynamoEndpoint() {
-        return dynalite.endpoint();
+        return dynamoEndpoint;
+    }
+
+    public URI kinesisEndpoint() {
+        return kinesisEndpoint;
     }
 
     public DynamoDbClient dynamo() {
         return dynamo;
     }
 
+    public KinesisClient kinesis() {
+        return kinesis;
+    }
+
     public LocalApiGateway gateway() {
         return gateway;
     }
 
-    /**
-     * The {@code export} lines that point the AWS CLI and SDKs at this stack, using the SDKs' standard settings.
-     */
+    public EventSourceMapping translatorMapping() {
+        return translatorMapping;
+    }
+
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    /** The {@code export} lines that point the AWS CLI and SDKs at this stack, using the SDKs' standard settings. */
     public Map<String, String> exports() {
         var exports = new LinkedHashMap<String, String>();
         exports.put("AWS_REGION", REGION);
         exports.put("AWS_DEFAULT_REGION", REGION);
         exports.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
         exports.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
-        exports.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint().toString());
-        exports.put("TALLY_API_URL", apiEndpoint().toString());
+        exports.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+        exports.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamoEndpoint.toString());
+        exports.put("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
+        // for the Java SDK against kinesalite (the AWS CLI speaks JSON already)
+        exports.put("CBOR_ENABLED", "false");
+        exports.put("TALLY_API_URL", apiEndpoint.toString());
         exports.putAll(environment);
         return exports;
     }
 
     @Override
     public void close() {
-        gateway.close();
-        dynamo.close();
-        dynalite.close();
+        closeAll(started);
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (var resource : started.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("tally: while stopping " + resource + ": " + e);
+            }
+        }
     }
 }

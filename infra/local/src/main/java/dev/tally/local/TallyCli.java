@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /** The {@code ./tally} command line. The launcher script handles {@code test} itself (it runs Maven). */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Tally, an event-sourced bank ledger on AWS serverless, run on this machine.",
-        subcommands = {UpCommand.class, DemoCommand.class, EnvCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, DemoCommand.class, EnvCommand.class, TailCommand.class, DeadLettersCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Also: ./tally test   builds everything and runs every test (Maven)."})
 public final class TallyCli implements Runnable {
 
@@ -28,6 +29,8 @@ public final class TallyCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // kinesalite fails any response over ~16 KiB when the SDK speaks CBOR (DESIGN.md).
+        System.setProperty("aws.cborEnabled", "false");
         var commandLine = new CommandLine(new TallyCli());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("tally: " + e.getMessage()));

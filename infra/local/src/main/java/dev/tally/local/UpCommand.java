@@ -25,6 +25,12 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--dynamodb-port", defaultValue = "8000", description = "DynamoDB (dynalite) port (default: ${DEFAULT-VALUE}).")
     int dynamoPort;
 
+    @Option(names = "--kinesis-port", defaultValue = "4567", description = "Kinesis (kinesalite) port (default: ${DEFAULT-VALUE}).")
+    int kinesisPort;
+
+    @Option(names = "--shards", defaultValue = "2", description = "Shards of the domain-events stream when it is created (default: ${DEFAULT-VALUE}).")
+    int shards;
+
     @Option(names = "--data-dir", description = "Where data is kept (default: .tally/data in the checkout).")
     Path dataDir;
 
@@ -41,8 +47,26 @@ final class UpCommand implements Callable<Integer> {
         if (fresh) {
             deleteRecursively(data);
         }
+        if (shards < 1 || shards > 100) {
+            throw new IllegalArgumentException("--shards must be 1 to 100, was " + shards);
+        }
         var progress = new Progress(System.out);
-        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, Optional.of(data), snapshotEvery), progress);
+        var functionLog = TallyCli.home().resolve(".tally/logs/stream-translator.log");
+        Files.createDirectories(functionLog.getParent());
+        var logWriter = Files.newBufferedWriter(functionLog, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, kinesisPort, Optional.of(data), snapshotEvery,
+                shards, line -> {
+                    synchronized (logWriter) {
+                        try {
+                            logWriter.write(java.time.Instant.now() + " " + line);
+                            logWriter.newLine();
+                            logWriter.flush();
+                        } catch (IOException ignored) {
+                            // the log is a convenience; the stack keeps running
+                        }
+                    }
+                }), progress);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping...");
@@ -64,10 +88,13 @@ final class UpCommand implements Callable<Integer> {
         out.println("Tally is up.");
         out.println("  HTTP API   " + stack.apiEndpoint());
         stack.gateway().describeRoutes().forEach((route, function) -> out.printf("    %-28s -> %s%n", route, function));
-        out.println("  DynamoDB   " + stack.dynamoEndpoint() + "   (tables: events, idempotency)");
+        out.println("  DynamoDB   " + stack.dynamoEndpoint() + "   (tables: events, idempotency; Streams API on the same port)");
+        out.println("  Kinesis    " + stack.kinesisEndpoint() + "   (stream: domain-events)");
+        out.println("  Translator DynamoDB stream -> stream-translator -> Kinesis   (log: " + functionLog + ")");
         out.println("  Data       " + data);
         out.println();
         out.println("Try:   curl -s -X POST " + stack.apiEndpoint() + "/accounts");
+        out.println("Watch: ./tally tail --from-start");
         out.println("AWS:   eval \"$(./tally env)\" && aws dynamodb scan --table-name events");
         out.println("Stop:  Ctrl-C");
         stopped.await();

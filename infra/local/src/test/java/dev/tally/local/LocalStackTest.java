@@ -25,7 +25,7 @@ class LocalStackTest {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new LocalStack.Settings(0, 0, Optional.empty(), 10), Progress.silent());
+        stack = LocalStack.start(LocalStack.Settings.ephemeral(), Progress.silent());
         api = new ApiClient(stack.apiEndpoint());
         dynalitePid = ProcessHandle.current().children()
                 .filter(p -> p.info().commandLine().orElse("").contains("dynalite"))
