@@ -233,7 +233,7 @@ public final class DynamoDbStreamsStandIn implements AutoCloseable {
             throws IOException {
         var asked = request.path("ReturnValues").asText("NONE");
         request.put("ReturnValues", "ALL_OLD");
-        var reply = forward(exchange, json.writeValueAsBytes(request));
+        var reply = send(exchange, operation, json.writeValueAsBytes(request));
         if (reply.status() != 200) {
             return reply;
         }
