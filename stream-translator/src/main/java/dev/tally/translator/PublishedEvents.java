@@ -2,6 +2,7 @@ package dev.tally.translator;
 
 import dev.tally.contracts.DomainEvent;
 import dev.tally.domain.AccountEvent;
+import dev.tally.eventstore.IdempotencyKeys;
 import dev.tally.eventstore.RecordedEvent;
 
 /** The write model's stored events, as the published contract shows them. */
@@ -13,7 +14,7 @@ final class PublishedEvents {
     static DomainEvent of(RecordedEvent recorded) {
         var accountId = recorded.event().accountId().toString();
         var eventId = DomainEvent.eventIdFor(accountId, recorded.version());
-        var key = recorded.idempotencyKey().orElse(null);
+        var key = recorded.idempotencyKey().map(IdempotencyKeys::clientKey).orElse(null);
         var at = recorded.event().occurredAt();
         long balance = recorded.balanceAfter().minorUnits();
         return switch (recorded.event()) {

@@ -7,6 +7,7 @@ import dev.tally.domain.Decision;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
+import dev.tally.eventstore.IdempotencyKeys;
 import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyRecord.Outcome;
 import dev.tally.eventstore.IdempotencyStore;
@@ -85,7 +86,7 @@ public final class AccountService {
         if (idempotencyKey.isEmpty()) {
             return run(request, current, receivedAt, Optional.empty(), current.version());
         }
-        var scopedKey = principal.subject() + "#" + idempotencyKey.get();
+        var scopedKey = IdempotencyKeys.scoped(principal.subject(), idempotencyKey.get());
         var fingerprint = fingerprint(principal, request);
         var claim = new IdempotencyRecord(scopedKey, fingerprint, accountId, current.version(), receivedAt,
                 receivedAt.plus(IDEMPOTENCY_WINDOW), Optional.empty());
