@@ -5,13 +5,13 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 
 /** Table creation for the local stack and tests; in AWS the CDK app creates the tables. */
-final class DynamoTables {
+public final class DynamoTables {
 
     private DynamoTables() {
     }
 
     /** Creates the table and waits until it is active; does nothing if it exists. */
-    static void createIfMissing(DynamoDbClient dynamo, CreateTableRequest request) {
+    public static void createIfMissing(DynamoDbClient dynamo, CreateTableRequest request) {
         try {
             dynamo.createTable(request);
         } catch (ResourceInUseException exists) {

@@ -1,0 +1,160 @@
+package dev.tally.projections;
+
+import dev.tally.contracts.DomainEvent;
+import dev.tally.contracts.DomainEventCodec;
+import dev.tally.domain.AccountDecider;
+import dev.tally.domain.AccountEvent;
+import dev.tally.domain.AccountId;
+import dev.tally.domain.AccountState;
+import dev.tally.domain.Money;
+import dev.tally.domain.SnapshotPolicy;
+import dev.tally.emulators.Dynalite;
+import dev.tally.eventstore.AppendResult;
+import dev.tally.eventstore.DynamoEventStore;
+import dev.tally.eventstore.EventTable;
+import dev.tally.eventstore.RecordedEvent;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The record processor fed shuffled, duplicated and gapped events, on a real dynalite holding the events table it
+ * repairs gaps from: the read model must end exact.
+ */
+class BalanceRecordProcessorTest {
+
+    private static Dynalite dynalite;
+    private static DynamoDbClient dynamo;
+    private static DynamoEventStore events;
+    private static BalanceProjector projector;
+    private static BalanceRecordProcessor processor;
+
+    @BeforeContainer
+    static void start() {
+        dynalite = Dynalite.inMemory();
+        dynamo = DynamoDbClient.builder().endpointOverride(dynalite.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        EventTable.create(dynamo, "events");
+        ProjectionCatalog.create(dynamo, "projections");
+        BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);
+        var catalog = new ProjectionCatalog(dynamo, "projections", Clock.systemUTC());
+        catalog.initialize(BalanceRecordProcessor.PROJECTION, BalancesTable.INITIAL_NAME);
+        events = new DynamoEventStore(dynamo, "events", SnapshotPolicy.defaults());
+        projector = new BalanceProjector(dynamo, events, Clock.systemUTC());
+        processor = new BalanceRecordProcessor(projector, catalog, new LagRecorder(),
+                Executors.newFixedThreadPool(4), Clock.systemUTC(), line -> { });
+    }
+
+    @AfterContainer
+    static void stop() {
+        dynamo.close();
+        dynalite.close();
+    }
+
+    /** A valid history written to the events table: creation, then credits and withdrawals that never overdraw. */
+    private static List<RecordedEvent> writeHistory(int length, Random random) {
+        var id = new AccountId(UUID.randomUUID());
+        AccountState state = AccountDecider.initialState(id);
+        var at = Instant.parse("2026-11-26T10:00:00Z");
+        for (int i = 0; i < length; i++) {
+            AccountEvent event;
+            if (i == 0) {
+                event = new AccountEvent.AccountCreated(id, null, at);
+            } else if (state.balance().minorUnits() > 0 && random.nextInt(3) == 0) {
+                event = new AccountEvent.BalanceWithdrawn(id, Money.ofMinor(1 + random.nextLong(state.balance().minorUnits())), at);
+            } else {
+                event = new AccountEvent.BalanceCredited(id, Money.ofMinor(1 + random.nextInt(100_000)), at);
+            }
+            var result = events.append(state, List.of(event), Optional.empty());
+            state = ((AppendResult.Appended) result).state();
+        }
+        return events.readEvents(id, 0, 1000).events();
+    }
+
+    /** The event as the translator publishes it, in a Kinesis record. */
+    private static KinesisClientRecord record(RecordedEvent recorded, int sequence) {
+        var accountId = recorded.event().accountId().toString();
+        var id = DomainEvent.eventIdFor(accountId, recorded.version());
+        DomainEvent event = switch (recorded.event()) {
+            case AccountEvent.AccountCreated c -> new DomainEvent.AccountCreated(id, accountId, recorded.version(),
+                    c.occurredAt(), c.owner(), null);
+            case AccountEvent.BalanceCredited c -> new DomainEvent.BalanceCredited(id, accountId, recorded.version(),
+                    c.occurredAt(), c.amount().minorUnits(), recorded.balanceAfter().minorUnits(), null);
+            case AccountEvent.BalanceWithdrawn w -> new DomainEvent.BalanceWithdrawn(id, accountId, recorded.version(),
+                    w.occurredAt(), w.amount().minorUnits(), recorded.balanceAfter().minorUnits(), null);
+        };
+        return KinesisClientRecord.builder().partitionKey(accountId).sequenceNumber(Integer.toString(sequence))
+                .data(ByteBuffer.wrap(DomainEventCodec.toJson(event))).build();
+    }
+
+    private static Map<String, AttributeValue> projected(RecordedEvent any) {
+        return dynamo.getItem(b -> b.tableName(BalancesTable.INITIAL_NAME).consistentRead(true).key(Map.of(
+                BalancesTable.ACCOUNT_ID, AttributeValue.fromS(any.event().accountId().toString())))).item();
+    }
+
+    @Property(tries = 15)
+    void shuffled_duplicated_and_gapped_deliveries_end_with_the_exact_balance_and_version(
+            @ForAll("seeds") long seed) {
+        var random = new Random(seed);
+        var accounts = new ArrayList<List<RecordedEvent>>();
+        for (int a = 0; a < 3; a++) {
+            accounts.add(writeHistory(5 + random.nextInt(25), random));
+        }
+        // What Kinesis delivers: each event 0 to 3 times (some dropped: gaps), the newest at least once,
+        // everything shuffled and cut into batches.
+        var deliveries = new ArrayList<KinesisClientRecord>();
+        int sequence = 0;
+        for (var history : accounts) {
+            for (var recorded : history) {
+                int copies = recorded == history.getLast() ? 1 + random.nextInt(3) : random.nextInt(4);
+                for (int c = 0; c < copies; c++) {
+                    deliveries.add(record(recorded, sequence++));
+                }
+            }
+        }
+        Collections.shuffle(deliveries, random);
+        for (int from = 0; from < deliveries.size(); from += 7) {
+            processor.apply(deliveries.subList(from, Math.min(from + 7, deliveries.size())));
+        }
+
+        for (var history : accounts) {
+            var last = history.getLast();
+            var item = projected(last);
+            assertThat(Long.parseLong(item.get(BalancesTable.VERSION).n())).isEqualTo(last.version());
+            assertThat(Long.parseLong(item.get(BalancesTable.BALANCE_MINOR).n())).isEqualTo(last.balanceAfter().minorUnits());
+            assertThat(item.get(BalancesTable.LAST_EVENT_ID).s())
+                    .isEqualTo(DomainEvent.eventIdFor(last.event().accountId().toString(), last.version()));
+        }
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+}
