@@ -64,12 +64,9 @@ public final class BalanceProjectionApp implements AutoCloseable {
     public static BalanceProjectionApp start(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoAsync,
                                              CloudWatchAsyncClient cloudWatch, DynamoDbClient dynamo, Settings settings,
                                              Consumer<String> log) {
-        KclLeaseTable.create(dynamo, settings.applicationName());
-        ProjectionCatalog.create(dynamo, settings.catalogTable());
-        BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);
+        prepare(dynamo, settings.catalogTable(), settings.applicationName());
         var clock = Clock.systemUTC();
         var catalog = new ProjectionCatalog(dynamo, settings.catalogTable(), clock);
-        catalog.initialize(BalanceRecordProcessor.PROJECTION, BalancesTable.INITIAL_NAME);
 
         // The snapshot interval is irrelevant here: the projection only pages through events to repair gaps.
         var events = new DynamoEventStore(dynamo, settings.eventsTable(), SnapshotPolicy.defaults());
@@ -85,7 +82,8 @@ public final class BalanceProjectionApp implements AutoCloseable {
                 configs.leaseManagementConfig()
                         .shardSyncIntervalMillis(1000)
                         .failoverTimeMillis(5000)
-                        .dynamoDbLockBasedLeaderLeaseDurationInMillis(10_000),
+                        .dynamoDbLockBasedLeaderLeaseDurationInMillis(10_000)
+                        .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(2_000),
                 configs.lifecycleConfig(),
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
@@ -108,6 +106,18 @@ public final class BalanceProjectionApp implements AutoCloseable {
         }, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         log.accept("balances: worker " + settings.workerId() + " started on stream " + settings.streamName());
         return new BalanceProjectionApp(scheduler, accounts, status, log);
+    }
+
+    /**
+     * Creates the lease table, the catalog and the first balances table if they are missing, and registers the
+     * projection in the catalog. Idempotent; the CDK app creates the same tables in AWS.
+     */
+    public static void prepare(DynamoDbClient dynamo, String catalogTable, String applicationName) {
+        KclLeaseTable.create(dynamo, applicationName);
+        ProjectionCatalog.create(dynamo, catalogTable);
+        BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);
+        new ProjectionCatalog(dynamo, catalogTable, Clock.systemUTC())
+                .initialize(BalanceRecordProcessor.PROJECTION, BalancesTable.INITIAL_NAME);
     }
 
     @Override

@@ -36,6 +36,7 @@ final class DemoCommand implements Callable<Integer> {
             run(new ApiClient(stack.apiEndpoint()));
             everyWriteReachedKinesis(stack);
             poisonIsMovedAside(stack, new ApiClient(stack.apiEndpoint()));
+            projectionAgrees(stack, new ApiClient(stack.apiEndpoint()));
             progress.step("stopping the stack");
         }
         System.out.println();
@@ -49,31 +50,31 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(ApiClient api) throws Exception {
-        progress.step("[1/8] opening two accounts");
+        progress.step("[1/9] opening two accounts");
         var alice = open(api, "Alice");
         var bob = open(api, "Bob");
 
-        progress.step("[2/8] Alice: credit 100.00, withdraw 30.50");
+        progress.step("[2/9] Alice: credit 100.00, withdraw 30.50");
         expectStatus("credit Alice 100.00", api.post(path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
         expectStatus("withdraw 30.50 from Alice", api.post(path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
         var aliceNow = api.get("/accounts/" + alice);
         check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
                 && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
 
-        progress.step("[3/8] Alice tries to withdraw 1000.00");
+        progress.step("[3/9] Alice tries to withdraw 1000.00");
         var overdraft = api.post(path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
         check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
         System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
         check("the refused withdrawal changed nothing",
                 "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
 
-        progress.step("[4/8] bad requests get a 400 problem naming the field and value");
+        progress.step("[4/9] bad requests get a 400 problem naming the field and value");
         badRequests(api, bob);
 
-        progress.step("[5/8] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        progress.step("[5/9] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
         race(api);
 
-        progress.step("[6/8] a credit retried with the same Idempotency-Key");
+        progress.step("[6/9] a credit retried with the same Idempotency-Key");
         idempotentRetry(api, bob);
 
         System.out.println();
@@ -187,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void everyWriteReachedKinesis(LocalStack stack) {
-        progress.step("[7/8] every event in the table reaches Kinesis once, in version order per account");
+        progress.step("[7/9] every event in the table reaches Kinesis once, in version order per account");
         var items = stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items();
         var expected = new java.util.HashSet<String>();
         items.forEach(item -> expected.add(dev.tally.contracts.DomainEvent.eventIdFor(item.get("Id").s(),
@@ -237,7 +238,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void poisonIsMovedAside(LocalStack stack, ApiClient api) {
-        progress.step("[8/8] a corrupt item in the table is moved aside; later events still flow");
+        progress.step("[8/9] a corrupt item in the table is moved aside; later events still flow");
         var poisonAccount = java.util.UUID.randomUUID().toString();
         stack.dynamo().putItem(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).item(java.util.Map.of(
                 "Id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(poisonAccount),
@@ -266,6 +267,46 @@ final class DemoCommand implements Callable<Integer> {
         check("the corrupt item is in the dead-letter store with its reason",
                 letter.isPresent() && letter.get().path("reason").asText().contains("unknown type AccountFrozen"), "");
         check("the events written after it were published", doraEvents == 2, doraEvents + " of Dora's 2 events");
+    }
+
+    private void projectionAgrees(LocalStack stack, ApiClient api) {
+        progress.step("[9/9] the balances projection (a KCL worker) agrees with the write side");
+        var accounts = new java.util.TreeSet<String>();
+        stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items().stream()
+                .filter(item -> "AccountCreated".equals(item.get("Type").s()))
+                .forEach(item -> accounts.add(item.get("Id").s()));
+        var deadline = java.time.Instant.now().plusSeconds(90);
+        int agreeing = 0;
+        var lastReport = java.time.Instant.EPOCH;
+        while (true) {
+            agreeing = 0;
+            for (var id : accounts) {
+                var projected = api.get("/balances/" + id);
+                var written = api.get("/accounts/" + id);
+                if (projected.status() == 200 && projected.body().path("version").asLong() == written.body().path("version").asLong()
+                        && projected.body().path("balance").asText().equals(written.body().path("balance").asText())) {
+                    agreeing++;
+                }
+            }
+            if (agreeing == accounts.size() || java.time.Instant.now().isAfter(deadline)) {
+                break;
+            }
+            if (java.time.Instant.now().isAfter(lastReport.plusSeconds(3))) {
+                progress.step("          waiting: " + agreeing + " of " + accounts.size()
+                        + " accounts projected (a fresh KCL 3 worker waits 1-30 s before taking its first leases)");
+                lastReport = java.time.Instant.now();
+            }
+            sleep(500);
+        }
+        System.out.printf("          %-36s %12s %8s %12s %8s%n", "account", "write side", "version", "projection", "version");
+        for (var id : accounts) {
+            var written = api.get("/accounts/" + id).body();
+            var projected = api.get("/balances/" + id).body();
+            System.out.printf("          %-36s %12s %8d %12s %8s%n", id, written.path("balance").asText(),
+                    written.path("version").asLong(), projected.path("balance").asText("-"), projected.path("version").asText("-"));
+        }
+        check("every account's projected balance and version equal the write side's", agreeing == accounts.size(),
+                agreeing + " of " + accounts.size());
     }
 
     private static void sleep(long millis) {

@@ -4,6 +4,10 @@ import dev.tally.emulators.Dynalite;
 import dev.tally.emulators.Kinesalite;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.projections.BalanceProjectionApp;
+import dev.tally.projections.GetBalanceHandler;
+import dev.tally.projections.ProjectionCatalog;
+import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.StreamTranslatorEnvironment;
 import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
@@ -57,11 +61,16 @@ public final class LocalStack implements AutoCloseable {
      * @param functionLog   where the stream translator's log lines go
      */
     public record Settings(int apiPort, int dynamoPort, int kinesisPort, Optional<Path> dataDir, int snapshotEvery,
-                           int shardCount, Consumer<String> functionLog) {
+                           int shardCount, Consumer<String> functionLog, Path logDir) {
 
-        /** Free ports, in memory, quiet: for the demo and tests. */
+        /** Free ports, in memory, quiet (logs in a temporary folder): for the demo and tests. */
         public static Settings ephemeral() {
-            return new Settings(0, 0, 0, Optional.empty(), 10, 2, line -> { });
+            try {
+                return new Settings(0, 0, 0, Optional.empty(), 10, 2, line -> { },
+                        java.nio.file.Files.createTempDirectory("tally-logs-"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
@@ -74,11 +83,12 @@ public final class LocalStack implements AutoCloseable {
     private final LocalApiGateway gateway;
     private final EventSourceMapping translatorMapping;
     private final DeadLetterStore deadLetters;
+    private final ProjectionWorker projectionWorker;
     private final Map<String, String> environment;
 
     private LocalStack(List<AutoCloseable> started, LocalApiGateway gateway, URI dynamoEndpoint, URI kinesisEndpoint,
                        DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping translatorMapping,
-                       DeadLetterStore deadLetters, Map<String, String> environment) {
+                       DeadLetterStore deadLetters, ProjectionWorker projectionWorker, Map<String, String> environment) {
         this.started = started;
         this.gateway = gateway;
         this.apiEndpoint = gateway.endpoint();
@@ -88,6 +98,7 @@ public final class LocalStack implements AutoCloseable {
         this.kinesis = kinesis;
         this.translatorMapping = translatorMapping;
         this.deadLetters = deadLetters;
+        this.projectionWorker = projectionWorker;
         this.environment = environment;
     }
 
@@ -137,16 +148,26 @@ public final class LocalStack implements AutoCloseable {
                     deadLetters, Clock.systemUTC(), data.map(d -> d.resolve("mappings")), settings.functionLog());
             started.add(mapping);
 
+            environment.put(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME);
+            BalanceProjectionApp.prepare(dynamo, ProjectionCatalog.DEFAULT_NAME, ProjectionEnvironment.BALANCES_APPLICATION);
+            var workerEnvironment = new LinkedHashMap<String, String>(sdkEnvironment(proxy.endpoint(), kinesalite.endpoint()));
+            workerEnvironment.putAll(environment);
+            progress.step("starting the balances projection worker (KCL; log: " + settings.logDir().resolve("projection-balances.log") + ")");
+            var worker = new ProjectionWorker(workerEnvironment, settings.logDir().resolve("projection-balances.log"));
+            started.add(worker);
+
             var accounts = WriteApiEnvironment.fromEnvironment(environment, dynamo);
-            var routes = Arrays.stream(WriteApiRoute.values())
+            var routes = new ArrayList<LocalApiGateway.Route>(Arrays.stream(WriteApiRoute.values())
                     .map(r -> new LocalApiGateway.Route(r.method(), r.path(), r.handlerClass().getSimpleName(), r.handler(accounts)))
-                    .toList();
+                    .toList());
+            routes.add(new LocalApiGateway.Route(GetBalanceHandler.ROUTE_METHOD, GetBalanceHandler.ROUTE_PATH,
+                    GetBalanceHandler.class.getSimpleName(), new GetBalanceHandler(dynamo, environment)));
             progress.step("starting the HTTP API gateway");
             var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY);
             started.add(gateway);
             return new LocalStack(started, gateway, proxy.endpoint(), kinesalite.endpoint(), dynamo, kinesis, mapping,
-                    deadLetters, environment);
-        } catch (RuntimeException e) {
+                    deadLetters, worker, environment);
+        } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
         }
@@ -202,18 +223,28 @@ public final class LocalStack implements AutoCloseable {
         return deadLetters;
     }
 
+    public ProjectionWorker projectionWorker() {
+        return projectionWorker;
+    }
+
+    /** The SDK's standard settings that point a process at this stack's emulators. */
+    static Map<String, String> sdkEnvironment(URI dynamo, URI kinesis) {
+        var env = new LinkedHashMap<String, String>();
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_DEFAULT_REGION", REGION);
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamo.toString());
+        env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.toString());
+        // for the Java SDK against kinesalite (the AWS CLI speaks JSON already)
+        env.put("CBOR_ENABLED", "false");
+        return env;
+    }
+
     /** The {@code export} lines that point the AWS CLI and SDKs at this stack, using the SDKs' standard settings. */
     public Map<String, String> exports() {
-        var exports = new LinkedHashMap<String, String>();
-        exports.put("AWS_REGION", REGION);
-        exports.put("AWS_DEFAULT_REGION", REGION);
-        exports.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
-        exports.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
-        exports.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
-        exports.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamoEndpoint.toString());
-        exports.put("AWS_ENDPOINT_URL_KINESIS", kinesisEndpoint.toString());
-        // for the Java SDK against kinesalite (the AWS CLI speaks JSON already)
-        exports.put("CBOR_ENABLED", "false");
+        var exports = sdkEnvironment(dynamoEndpoint, kinesisEndpoint);
         exports.put("TALLY_API_URL", apiEndpoint.toString());
         exports.putAll(environment);
         return exports;

@@ -31,11 +31,18 @@ public final class TallyCli implements Runnable {
     public static void main(String[] args) {
         // kinesalite fails any response over ~16 KiB when the SDK speaks CBOR (DESIGN.md).
         System.setProperty("aws.cborEnabled", "false");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         var commandLine = new CommandLine(new TallyCli());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("tally: " + e.getMessage()));
             return 1;
         });
-        System.exit(commandLine.execute(args));
+        int status = 1;
+        try {
+            status = commandLine.execute(args);
+        } finally {
+            // even after an Error, exit: shutdown hooks stop the emulators, and no stray thread keeps us alive
+            System.exit(status);
+        }
     }
 }

@@ -66,7 +66,7 @@ final class UpCommand implements Callable<Integer> {
                             // the log is a convenience; the stack keeps running
                         }
                     }
-                }), progress);
+                }, TallyCli.home().resolve(".tally/logs")), progress);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping...");
@@ -91,6 +91,8 @@ final class UpCommand implements Callable<Integer> {
         out.println("  DynamoDB   " + stack.dynamoEndpoint() + "   (tables: events, idempotency; Streams API on the same port)");
         out.println("  Kinesis    " + stack.kinesisEndpoint() + "   (stream: domain-events)");
         out.println("  Translator DynamoDB stream -> stream-translator -> Kinesis   (log: " + functionLog + ")");
+        out.println("  Projection Kinesis -> balances (KCL worker pid " + stack.projectionWorker().pid() + "; log: "
+                + stack.projectionWorker().log() + ")");
         out.println("  Data       " + data);
         out.println();
         out.println("Try:   curl -s -X POST " + stack.apiEndpoint() + "/accounts");
