@@ -123,7 +123,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
     @Override
     public void close() {
         try {
-            scheduler.startGracefulShutdown().get(30, TimeUnit.SECONDS);
+            scheduler.startGracefulShutdown().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.accept("balances: graceful shutdown incomplete: " + e);
             scheduler.shutdown();

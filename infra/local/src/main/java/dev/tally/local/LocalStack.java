@@ -150,7 +150,8 @@ public final class LocalStack implements AutoCloseable {
 
             environment.put(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME);
             BalanceProjectionApp.prepare(dynamo, ProjectionCatalog.DEFAULT_NAME, ProjectionEnvironment.BALANCES_APPLICATION);
-            var workerEnvironment = new LinkedHashMap<String, String>(sdkEnvironment(proxy.endpoint(), kinesalite.endpoint()));
+            // The worker writes only tables without streams, so it talks to dynalite directly, sparing the proxy hop.
+            var workerEnvironment = new LinkedHashMap<String, String>(sdkEnvironment(dynalite.endpoint(), kinesalite.endpoint()));
             workerEnvironment.putAll(environment);
             progress.step("starting the balances projection worker (KCL; log: " + settings.logDir().resolve("projection-balances.log") + ")");
             var worker = new ProjectionWorker(workerEnvironment, settings.logDir().resolve("projection-balances.log"));

@@ -1,0 +1,63 @@
+package dev.tally.local;
+
+import dev.tally.projections.ProjectionCatalog;
+import dev.tally.projections.ProjectionEnvironment;
+import dev.tally.translator.TranslatorMapping;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Where each consumer of the running stack is, and how far behind. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show each consumer's checkpoint positions and the balances projection's lag p50/p99.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        var stack = StackEnvironment.running();
+        try (var dynamo = LocalStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")))) {
+            System.out.println("stream-translator (DynamoDB stream of events -> Kinesis domain-events)");
+            var checkpoints = TallyCli.home().resolve(".tally/data/mappings/checkpoints-" + TranslatorMapping.FUNCTION_NAME + ".json");
+            if (Files.exists(checkpoints)) {
+                var positions = new com.fasterxml.jackson.databind.ObjectMapper().readValue(checkpoints.toFile(), Map.class);
+                positions.forEach((shard, sequence) -> System.out.printf("  %-40s checkpoint %s%n", shard, sequence));
+            } else {
+                System.out.println("  no checkpoint yet");
+            }
+
+            System.out.println("balances projection (Kinesis domain-events -> balances read model; KCL application "
+                    + ProjectionEnvironment.BALANCES_APPLICATION + ")");
+            try {
+                for (var lease : dynamo.scan(b -> b.tableName(ProjectionEnvironment.BALANCES_APPLICATION).consistentRead(true)).items()
+                        .stream().filter(l -> l.get("leaseKey").s().startsWith("shardId-")).toList()) {
+                    System.out.printf("  %-40s checkpoint %-58s owner %s%n", lease.get("leaseKey").s(),
+                            lease.containsKey("checkpoint") ? lease.get("checkpoint").s() : "-",
+                            lease.containsKey("leaseOwner") ? lease.get("leaseOwner").s() : "(none)");
+                }
+            } catch (ResourceNotFoundException e) {
+                System.out.println("  no lease table yet");
+            }
+            var catalog = new ProjectionCatalog(dynamo, stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
+                    ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
+            var now = Instant.now();
+            for (var worker : catalog.workers("balances")) {
+                System.out.printf("  worker %s%n    lag p50 %d ms, p99 %d ms (last %d events); applied %d, duplicates %d, "
+                                + "gap events repaired %d; reported %d s ago%n", worker.worker(), worker.lagP50Millis(),
+                        worker.lagP99Millis(), Math.min(worker.samples(), 10_000), worker.applied(), worker.duplicates(),
+                        worker.gapEventsRepaired(), Duration.between(worker.updatedAt(), now).toSeconds());
+            }
+            var targets = catalog.targets("balances");
+            System.out.println("  readers use table " + targets.active()
+                    + targets.building().map(b -> "; a rebuild is filling " + b).orElse(""));
+        }
+        return 0;
+    }
+}
