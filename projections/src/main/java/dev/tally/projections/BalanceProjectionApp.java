@@ -71,7 +71,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         // The snapshot interval is irrelevant here: the projection only pages through events to repair gaps.
         var events = new DynamoEventStore(dynamo, settings.eventsTable(), SnapshotPolicy.defaults());
         var projector = new BalanceProjector(dynamo, events, clock);
-        var lag = new LagRecorder();
+        var lag = new LagRecorder(clock);
         var accounts = Executors.newFixedThreadPool(8, Thread.ofPlatform().name("balances-apply-", 0).daemon().factory());
 
         var configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, dynamoAsync, cloudWatch,

@@ -45,6 +45,17 @@ public final class BalanceProjector {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong repaired = new AtomicLong();
+    /**
+     * The last version this projector wrote per (table, account). It saves the read before each write: a stale
+     * entry only makes the conditional write fail, which drops the entry and reads the item. Bounded, oldest out.
+     */
+    private final Map<String, Stored> written = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Stored> eldest) {
+                    return size() > 100_000;
+                }
+            });
 
     public BalanceProjector(DynamoDbClient dynamo, EventStore events, Clock clock) {
         this.dynamo = dynamo;
@@ -63,8 +74,10 @@ public final class BalanceProjector {
      */
     public Classification apply(String table, BalanceChange change) {
         boolean gap = false;
+        var key = table + "/" + change.accountId();
         while (true) {
-            var stored = read(table, change.accountId());
+            var cached = written.get(key);
+            var stored = cached != null ? cached : read(table, change.accountId());
             if (change.version() <= stored.version()) {
                 if (!gap) {
                     duplicates.incrementAndGet();
@@ -73,14 +86,16 @@ public final class BalanceProjector {
             }
             if (change.version() > stored.version() + 1) {
                 gap = true;
-                repair(table, change.accountId(), stored, change.version() - 1);
+                written.remove(key);
+                repair(table, change.accountId(), read(table, change.accountId()), change.version() - 1);
                 continue;
             }
             if (write(table, stored, change)) {
                 applied.incrementAndGet();
                 return gap ? Classification.GAP_REPAIRED : Classification.APPLIED;
             }
-            // someone else moved the item on: classify again
+            // someone else moved the item on (or our cached version was stale): read it and classify again
+            written.remove(key);
         }
     }
 
@@ -129,6 +144,7 @@ public final class BalanceProjector {
         item.put(LAST_EVENT_ID, AttributeValue.fromS(change.eventId()));
         item.put(UPDATED_AT, AttributeValue.fromS(change.occurredAt().toString()));
         item.put(PROJECTED_AT, AttributeValue.fromS(clock.instant().toString()));
+        var after = new Stored(change.version(), balance);
         try {
             if (stored.version() == 0) {
                 dynamo.putItem(b -> b.tableName(table).item(item)
@@ -140,6 +156,7 @@ public final class BalanceProjector {
                         .expressionAttributeNames(Map.of("#version", VERSION))
                         .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(stored.version())))));
             }
+            written.put(table + "/" + change.accountId(), after);
             return true;
         } catch (ConditionalCheckFailedException moved) {
             return false;

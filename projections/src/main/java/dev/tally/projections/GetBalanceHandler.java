@@ -1,7 +1,5 @@
 package dev.tally.projections;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.Money;
@@ -9,6 +7,7 @@ import dev.tally.domain.SnapshotPolicy;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.EventTable;
+import dev.tally.writeapi.ApiHandler;
 import dev.tally.writeapi.HttpApi;
 import dev.tally.writeapi.Problem;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,7 +23,7 @@ import java.util.Map;
  * plus how far behind the write side it is ({@code writeVersion}, {@code versionsBehind}). The write side's version
  * costs one extra read of one item; the balance itself is eventually consistent.
  */
-public final class GetBalanceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class GetBalanceHandler extends ApiHandler {
 
     public static final String ROUTE_METHOD = "GET";
     public static final String ROUTE_PATH = "/balances/{id}";
@@ -50,37 +49,28 @@ public final class GetBalanceHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
-        try {
-            var id = HttpApi.accountId(request);
-            var table = catalog.targets(BalanceRecordProcessor.PROJECTION).active();
-            var item = dynamo.getItem(b -> b.tableName(table)
-                    .key(Map.of(BalancesTable.ACCOUNT_ID, AttributeValue.fromS(id.toString())))).item();
-            long writeVersion = events.load(id).version();
-            if (item == null || item.isEmpty()) {
-                var detail = writeVersion == 0 ? "account " + id + " does not exist"
-                        : "account " + id + " is not projected yet (the write side is at version " + writeVersion + ")";
-                return HttpApi.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
-                        id.toString()), request.getRawPath(), Map.of());
-            }
-            long version = Long.parseLong(item.get(BalancesTable.VERSION).n());
-            var body = new LinkedHashMap<String, Object>();
-            body.put("accountId", id.toString());
-            body.put("balance", Money.ofMinor(Long.parseLong(item.get(BalancesTable.BALANCE_MINOR).n())).toString());
-            body.put("version", version);
-            body.put("lastEventId", item.get(BalancesTable.LAST_EVENT_ID).s());
-            body.put("updatedAt", item.get(BalancesTable.UPDATED_AT).s());
-            body.put("projectedAt", item.get(BalancesTable.PROJECTED_AT).s());
-            body.put("writeVersion", writeVersion);
-            body.put("versionsBehind", Math.max(0, writeVersion - version));
-            return HttpApi.json(200, body, Map.of());
-        } catch (Problem.Exception e) {
-            return HttpApi.problem(e.problem(), request.getRawPath(), Map.of());
-        } catch (RuntimeException e) {
-            context.getLogger().log("unhandled error on " + request.getRouteKey() + ": " + e);
-            return HttpApi.problem(new Problem(500, "internal-error", "Internal error",
-                    "the request failed on the server; request id " + context.getAwsRequestId(), null, null),
-                    request.getRawPath(), Map.of());
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+        var id = HttpApi.accountId(request);
+        var table = catalog.targets(BalanceRecordProcessor.PROJECTION).active();
+        var item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of(BalancesTable.ACCOUNT_ID, AttributeValue.fromS(id.toString())))).item();
+        long writeVersion = events.load(id).version();
+        if (item == null || item.isEmpty()) {
+            var detail = writeVersion == 0 ? "account " + id + " does not exist"
+                    : "account " + id + " is not projected yet (the write side is at version " + writeVersion + ")";
+            return HttpApi.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
+                    id.toString()), request.getRawPath(), Map.of());
         }
+        long version = Long.parseLong(item.get(BalancesTable.VERSION).n());
+        var body = new LinkedHashMap<String, Object>();
+        body.put("accountId", id.toString());
+        body.put("balance", Money.ofMinor(Long.parseLong(item.get(BalancesTable.BALANCE_MINOR).n())).toString());
+        body.put("version", version);
+        body.put("lastEventId", item.get(BalancesTable.LAST_EVENT_ID).s());
+        body.put("updatedAt", item.get(BalancesTable.UPDATED_AT).s());
+        body.put("projectedAt", item.get(BalancesTable.PROJECTED_AT).s());
+        body.put("writeVersion", writeVersion);
+        body.put("versionsBehind", Math.max(0, writeVersion - version));
+        return HttpApi.json(200, body, Map.of());
     }
 }

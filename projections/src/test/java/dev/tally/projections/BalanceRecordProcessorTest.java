@@ -67,7 +67,7 @@ class BalanceRecordProcessorTest {
         catalog.initialize(BalanceRecordProcessor.PROJECTION, BalancesTable.INITIAL_NAME);
         events = new DynamoEventStore(dynamo, "events", SnapshotPolicy.defaults());
         projector = new BalanceProjector(dynamo, events, Clock.systemUTC());
-        processor = new BalanceRecordProcessor(projector, catalog, new LagRecorder(),
+        processor = new BalanceRecordProcessor(projector, catalog, new LagRecorder(Clock.systemUTC()),
                 Executors.newFixedThreadPool(4), Clock.systemUTC(), line -> { });
     }
 

@@ -8,16 +8,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Map;
 
 /**
- * What every route's handler shares: a client mistake becomes its problem response, anything else a logged 500
- * that hides the internals.
+ * What every HTTP route's handler shares: a client mistake becomes its problem response, anything else a logged
+ * 500 that hides the internals.
  */
-abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-
-    protected final AccountService accounts;
-
-    protected ApiHandler(AccountService accounts) {
-        this.accounts = accounts;
-    }
+public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {

@@ -6,12 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 /** {@code POST /accounts} with an optional {@code {"owner": "..."}}: 201 with the new account. */
 public final class CreateAccountHandler extends ApiHandler {
 
+    private final AccountService accounts;
+
     public CreateAccountHandler() {
         this(WriteApiEnvironment.shared());
     }
 
     public CreateAccountHandler(AccountService accounts) {
-        super(accounts);
+        this.accounts = accounts;
     }
 
     @Override

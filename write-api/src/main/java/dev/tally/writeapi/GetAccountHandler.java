@@ -8,12 +8,14 @@ import java.util.Map;
 /** {@code GET /accounts/{id}}: the balance and version, strongly consistent from the event store. */
 public final class GetAccountHandler extends ApiHandler {
 
+    private final AccountService accounts;
+
     public GetAccountHandler() {
         this(WriteApiEnvironment.shared());
     }
 
     public GetAccountHandler(AccountService accounts) {
-        super(accounts);
+        this.accounts = accounts;
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 public final class ListEventsHandler extends ApiHandler {
 
+    private final AccountService accounts;
+
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
 
@@ -23,7 +25,7 @@ public final class ListEventsHandler extends ApiHandler {
     }
 
     public ListEventsHandler(AccountService accounts) {
-        super(accounts);
+        this.accounts = accounts;
     }
 
     @Override

@@ -8,8 +8,10 @@ import dev.tally.domain.Money;
 /** {@code POST /accounts/{id}/credit|withdraw} with {@code {"amount": ...}}: 200 with the new balance. */
 abstract class MoneyMovementHandler extends ApiHandler {
 
+    private final AccountService accounts;
+
     MoneyMovementHandler(AccountService accounts) {
-        super(accounts);
+        this.accounts = accounts;
     }
 
     abstract AccountRequest request(AccountId accountId, Money amount);

@@ -59,8 +59,8 @@ final class LoadCommand implements Callable<Integer> {
                 figures = catalog.workers("balances");
             }
             for (var worker : figures.stream().filter(w -> w.updatedAt().isAfter(caughtUp.minusSeconds(10))).toList()) {
-                System.out.printf("projection lag (apply time - occurredAt), worker %s: p50 %d ms, p99 %d ms over the last %d events%n",
-                        worker.worker(), worker.lagP50Millis(), worker.lagP99Millis(), Math.min(worker.samples(), 10_000));
+                System.out.printf("projection lag (apply time - occurredAt), worker %s: p50 %d ms, p99 %d ms over %d events in the last minute%n",
+                        worker.worker(), worker.lagP50Millis(), worker.lagP99Millis(), worker.samples());
             }
         }
         return agreeing == result.accounts().size() ? 0 : 1;

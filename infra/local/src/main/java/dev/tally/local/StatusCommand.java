@@ -49,9 +49,9 @@ final class StatusCommand implements Callable<Integer> {
                     ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
             var now = Instant.now();
             for (var worker : catalog.workers("balances")) {
-                System.out.printf("  worker %s%n    lag p50 %d ms, p99 %d ms (last %d events); applied %d, duplicates %d, "
+                System.out.printf("  worker %s%n    lag p50 %d ms, p99 %d ms (%d events in the last minute); applied %d, duplicates %d, "
                                 + "gap events repaired %d; reported %d s ago%n", worker.worker(), worker.lagP50Millis(),
-                        worker.lagP99Millis(), Math.min(worker.samples(), 10_000), worker.applied(), worker.duplicates(),
+                        worker.lagP99Millis(), worker.samples(), worker.applied(), worker.duplicates(),
                         worker.gapEventsRepaired(), Duration.between(worker.updatedAt(), now).toSeconds());
             }
             var targets = catalog.targets("balances");
