@@ -1,0 +1,32 @@
+package dev.tally.cdk;
+
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
+
+import java.nio.file.Path;
+
+/**
+ * The CDK app. Context (cdk.json or {@code -c key=value}): {@code jwtIssuer} and {@code jwtAudience} for the HTTP
+ * API's authorizer (required), {@code kinesisShards} for a provisioned stream (default: on-demand). The Lambda jars
+ * must be built first: {@code ./tally synth} does both.
+ */
+public final class TallyApp {
+
+    private TallyApp() {
+    }
+
+    public static void main(String[] args) {
+        var app = new App();
+        var issuer = (String) app.getNode().tryGetContext("jwtIssuer");
+        var audience = (String) app.getNode().tryGetContext("jwtAudience");
+        if (issuer == null || audience == null) {
+            throw new IllegalArgumentException("set the context values jwtIssuer and jwtAudience, "
+                    + "e.g. -c jwtIssuer=https://issuer.example.com/ -c jwtAudience=tally");
+        }
+        var shards = app.getNode().tryGetContext("kinesisShards");
+        var home = System.getenv().getOrDefault("TALLY_HOME", ".");
+        new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of(home).toAbsolutePath(),
+                issuer, audience, shards == null ? null : Integer.valueOf(shards.toString())));
+        app.synth();
+    }
+}

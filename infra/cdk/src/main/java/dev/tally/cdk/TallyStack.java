@@ -1,0 +1,280 @@
+package dev.tally.cdk;
+
+import dev.tally.eventstore.EventTable;
+import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.projections.KclLeaseTable;
+import dev.tally.projections.ProjectionEnvironment;
+import dev.tally.translator.StreamTranslatorEnvironment;
+import dev.tally.translator.StreamTranslatorHandler;
+import dev.tally.translator.TranslatorMapping;
+import dev.tally.writeapi.WriteApiEnvironment;
+import dev.tally.writeapi.WriteApiRoute;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.kinesis.StreamEncryption;
+import software.amazon.awscdk.services.kinesis.StreamMode;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.FilterCriteria;
+import software.amazon.awscdk.services.lambda.FilterRule;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tally on AWS: the write side, the stream translator and the tables and stream they use.
+ *
+ * <p>Every function gets only the IAM actions it calls, on the resources it calls them on (see
+ * {@code TallyStackTest}). Names shared with the handlers (environment variables, routes, mapping settings) come from
+ * the modules' constants, so a rename cannot drift.
+ */
+public final class TallyStack extends Stack {
+
+    /**
+     * @param artifacts    the checkout root: Lambda jars are read from the modules' target folders
+     * @param jwtIssuer    the JWT authorizer's issuer URL
+     * @param jwtAudience  the audience the tokens must carry
+     * @param kinesisShards a shard count for a provisioned stream, or null for on-demand
+     */
+    public record Settings(Path artifacts, String jwtIssuer, String jwtAudience, Integer kinesisShards) {
+    }
+
+    /**
+     * Java on Lambda: 1 GB also buys the CPU share that keeps a cold start short; with SnapStart a restore takes
+     * well under a second. 10 s covers a command's bounded retries (write-api/README.md).
+     */
+    static final int API_MEMORY_MB = 1024;
+    static final Duration API_TIMEOUT = Duration.seconds(10);
+    /** The translator handles at most 100 records and a few PutRecords calls per invocation. */
+    static final int TRANSLATOR_MEMORY_MB = 1024;
+    static final Duration TRANSLATOR_TIMEOUT = Duration.seconds(60);
+
+    private final Table events;
+    private final Stream domainEvents;
+
+    public TallyStack(Construct scope, String id, StackProps props, Settings settings) {
+        super(scope, id, props);
+
+        events = Table.Builder.create(this, "Events")
+                .partitionKey(Attribute.builder().name(EventTable.ID).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(EventTable.VERSION).type(AttributeType.NUMBER).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .stream(StreamViewType.NEW_IMAGE)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .deletionProtection(true)
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        var idempotency = Table.Builder.create(this, "Idempotency")
+                .partitionKey(Attribute.builder().name(IdempotencyTable.KEY).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .timeToLiveAttribute(IdempotencyTable.EXPIRES_AT)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        readModelTables();
+
+        domainEvents = Stream.Builder.create(this, "DomainEvents")
+                .streamName(StreamTranslatorEnvironment.DEFAULT_STREAM_NAME)
+                .streamMode(settings.kinesisShards() == null ? StreamMode.ON_DEMAND : StreamMode.PROVISIONED)
+                .shardCount(settings.kinesisShards())
+                .encryption(StreamEncryption.MANAGED)
+                .retentionPeriod(Duration.hours(24))
+                .build();
+
+        writeApi(settings, idempotency);
+        translator(settings);
+    }
+
+    private void readModelTables() {
+        Table.Builder.create(this, "ProjectionCatalog")
+                .partitionKey(Attribute.builder().name("Name").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build()).removalPolicy(RemovalPolicy.RETAIN).build();
+        Table.Builder.create(this, "Balances")
+                .partitionKey(Attribute.builder().name("AccountId").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        // KCL 3 needs its lease table's owner index from the start; creating the tables here also spares the
+        // consumer the permission to create tables.
+        var leases = Table.Builder.create(this, "BalancesLeases")
+                .tableName(ProjectionEnvironment.BALANCES_APPLICATION)
+                .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        leases.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(KclLeaseTable.OWNER_INDEX)
+                .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_OWNER).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.KEYS_ONLY).build());
+        Table.Builder.create(this, "BalancesWorkerMetrics")
+                .tableName(ProjectionEnvironment.BALANCES_APPLICATION + "-WorkerMetricStats")
+                .partitionKey(Attribute.builder().name("wid").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        Table.Builder.create(this, "BalancesCoordinatorState")
+                .tableName(ProjectionEnvironment.BALANCES_APPLICATION + "-CoordinatorState")
+                .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+    }
+
+    private Function javaFunction(String id, Path jar, String handler, int memory, Duration timeout,
+                                  Map<String, String> environment) {
+        return Function.Builder.create(this, id)
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .code(Code.fromAsset(jar.toString()))
+                .handler(handler)
+                .memorySize(memory)
+                .timeout(timeout)
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .environment(environment)
+                .logGroup(LogGroup.Builder.create(this, id + "Logs").retention(RetentionDays.ONE_MONTH)
+                        .removalPolicy(RemovalPolicy.DESTROY).build())
+                .build();
+    }
+
+    private void writeApi(Settings settings, Table idempotency) {
+        var jar = settings.artifacts().resolve("write-api/target/write-api-lambda.jar");
+        var accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs").retention(RetentionDays.THREE_MONTHS)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        var authorizer = HttpJwtAuthorizer.Builder.create("Jwt", settings.jwtIssuer())
+                .jwtAudience(List.of(settings.jwtAudience())).build();
+        var api = HttpApi.Builder.create(this, "Api").defaultAuthorizer(authorizer).build();
+        var stage = (CfnStage) api.getDefaultStage().getNode().getDefaultChild();
+        stage.setAccessLogSettings(CfnStage.AccessLogSettingsProperty.builder()
+                .destinationArn(accessLogs.getLogGroupArn())
+                .format("{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
+                        + "\"requestTime\":\"$context.requestTime\",\"routeKey\":\"$context.routeKey\","
+                        + "\"status\":\"$context.status\",\"latency\":\"$context.responseLatency\","
+                        + "\"integrationError\":\"$context.integrationErrorMessage\",\"sub\":\"$context.authorizer.claims.sub\"}")
+                .build());
+        var environment = Map.of(
+                WriteApiEnvironment.EVENTS_TABLE, events.getTableName(),
+                WriteApiEnvironment.IDEMPOTENCY_TABLE, idempotency.getTableName(),
+                WriteApiEnvironment.SNAPSHOT_EVERY, "10",
+                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        for (var route : WriteApiRoute.values()) {
+            var name = route.handlerClass().getSimpleName().replace("Handler", "");
+            var function = javaFunction(name, jar, route.handlerClass().getName(), API_MEMORY_MB, API_TIMEOUT, environment);
+            // Every route reads the account's history; commands also append and use the idempotency table.
+            var reads = List.of("dynamodb:Query");
+            function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .actions(route.method().equals("GET") ? reads : List.of("dynamodb:Query", "dynamodb:PutItem"))
+                    .resources(List.of(events.getTableArn())).build());
+            if (!route.method().equals("GET")) {
+                function.addToRolePolicy(PolicyStatement.Builder.create()
+                        .actions(List.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"))
+                        .resources(List.of(idempotency.getTableArn())).build());
+            }
+            var live = Alias.Builder.create(this, name + "Live").aliasName("live").version(function.getCurrentVersion()).build();
+            api.addRoutes(AddRoutesOptions.builder()
+                    .path(route.path())
+                    .methods(List.of(HttpMethod.valueOf(route.method())))
+                    .integration(new HttpLambdaIntegration(name + "Integration", live))
+                    .build());
+            alarmOnErrorsAndThrottles(name, function);
+        }
+    }
+
+    private void translator(Settings settings) {
+        var jar = settings.artifacts().resolve("stream-translator/target/stream-translator-lambda.jar");
+        var function = javaFunction("StreamTranslator", jar, StreamTranslatorHandler.class.getName(),
+                TRANSLATOR_MEMORY_MB, TRANSLATOR_TIMEOUT,
+                Map.of(StreamTranslatorEnvironment.DOMAIN_EVENTS_STREAM, domainEvents.getStreamName()));
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kinesis:PutRecords"))
+                .resources(List.of(domainEvents.getStreamArn())).build());
+        var deadLetters = Queue.Builder.create(this, "TranslatorDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        var live = Alias.Builder.create(this, "StreamTranslatorLive").aliasName("live")
+                .version(function.getCurrentVersion()).build();
+        live.addEventSource(DynamoEventSource.Builder.create(events)
+                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .batchSize(TranslatorMapping.BATCH_SIZE)
+                .maxBatchingWindow(Duration.millis(TranslatorMapping.MAXIMUM_BATCHING_WINDOW.toMillis()))
+                .reportBatchItemFailures(TranslatorMapping.REPORT_BATCH_ITEM_FAILURES)
+                .bisectBatchOnError(TranslatorMapping.BISECT_BATCH_ON_FUNCTION_ERROR)
+                .retryAttempts(TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS)
+                .maxRecordAge(Duration.seconds(TranslatorMapping.MAXIMUM_RECORD_AGE.toSeconds()))
+                .onFailure(new SqsDlq(deadLetters))
+                // only new events: MODIFY and REMOVE records never cost an invocation
+                .filters(List.of(FilterCriteria.filter(Map.of("eventName", FilterRule.isEqual("INSERT")))))
+                .build());
+        alarmOnErrorsAndThrottles("StreamTranslator", function);
+        Alarm.Builder.create(this, "TranslatorIteratorAge")
+                .alarmDescription("The stream translator is more than 60 s behind the events table's stream")
+                .metric(function.metric("IteratorAge", MetricOptions.builder().statistic("Maximum")
+                        .period(Duration.minutes(1)).build()))
+                .threshold(60_000).evaluationPeriods(5)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarm.Builder.create(this, "TranslatorDeadLettersNotEmpty")
+                .alarmDescription("Stream records were set aside: see the dead-letter queue")
+                .metric(deadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(1)).build()))
+                .threshold(0).evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarm.Builder.create(this, "DomainEventsConsumerLag")
+                .alarmDescription("Consumers of domain-events are more than 60 s behind")
+                .metric(domainEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum")
+                        .period(Duration.minutes(1)).build()))
+                .threshold(60_000).evaluationPeriods(5)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+    }
+
+    private void alarmOnErrorsAndThrottles(String name, Function function) {
+        Alarm.Builder.create(this, name + "Errors")
+                .metric(function.metricErrors(MetricOptions.builder().period(Duration.minutes(1)).build()))
+                .threshold(0).evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarm.Builder.create(this, name + "Throttles")
+                .metric(function.metricThrottles(MetricOptions.builder().period(Duration.minutes(1)).build()))
+                .threshold(0).evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+    }
+}

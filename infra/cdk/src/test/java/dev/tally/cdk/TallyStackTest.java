@@ -1,0 +1,215 @@
+package dev.tally.cdk;
+
+import dev.tally.translator.TranslatorMapping;
+import dev.tally.writeapi.WriteApiRoute;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Assertions on the synthesized CloudFormation template. Synthesis is offline (CDK_VALIDATION=false). */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class TallyStackTest {
+
+    /** Actions that have no resource-level permissions: only these may name resource "*". */
+    private static final Set<String> RESOURCELESS_ACTIONS = Set.of("dynamodb:ListStreams");
+
+    private static Template template;
+
+    private static Template synth(Integer shards) {
+        var app = new App();
+        var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
+        var stack = new TallyStack(app, "Tally", StackProps.builder().build(),
+                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", shards));
+        return Template.fromStack(stack);
+    }
+
+    @BeforeAll
+    static void synthesize() {
+        template = synth(null);
+    }
+
+    @Test
+    void the_events_table_is_keyed_by_account_and_version_streams_new_images_and_is_protected() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "Id", "KeyType", "HASH"),
+                        Map.of("AttributeName", "Version", "KeyType", "RANGE")),
+                "BillingMode", "PAY_PER_REQUEST",
+                "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE"),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "DeletionProtectionEnabled", true,
+                "SSESpecification", Map.of("SSEEnabled", true)));
+    }
+
+    @Test
+    void idempotency_claims_expire_through_ttl() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "Key", "KeyType", "HASH")),
+                "TimeToLiveSpecification", Map.of("AttributeName", "ExpiresAt", "Enabled", true)));
+    }
+
+    @Test
+    void the_kcl_lease_table_has_the_owner_index_kcl_3_needs() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "TableName", "tally-balances",
+                "GlobalSecondaryIndexes", List.of(Map.of(
+                        "IndexName", "LeaseOwnerToLeaseKeyIndex",
+                        "KeySchema", List.of(Map.of("AttributeName", "leaseOwner", "KeyType", "HASH"),
+                                Map.of("AttributeName", "leaseKey", "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "KEYS_ONLY")))));
+    }
+
+    @Test
+    void the_kinesis_stream_is_encrypted_and_on_demand_unless_shards_are_given() {
+        template.hasResourceProperties("AWS::Kinesis::Stream", Map.of(
+                "Name", "domain-events",
+                "StreamModeDetails", Map.of("StreamMode", "ON_DEMAND"),
+                "StreamEncryption", Map.of("EncryptionType", "KMS")));
+        synth(4).hasResourceProperties("AWS::Kinesis::Stream", Map.of(
+                "ShardCount", 4, "StreamModeDetails", Map.of("StreamMode", "PROVISIONED")));
+    }
+
+    @Test
+    void every_function_is_java_21_on_arm64_with_snapstart() {
+        var functions = template.findResources("AWS::Lambda::Function");
+        assertThat(functions).hasSize(WriteApiRoute.values().length + 1);
+        template.allResourcesProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "MemorySize", 1024));
+    }
+
+    @Test
+    void each_route_of_the_write_api_is_behind_the_jwt_authorizer() {
+        var routes = template.findResources("AWS::ApiGatewayV2::Route");
+        var keys = new TreeSet<String>();
+        routes.values().forEach(route -> {
+            @SuppressWarnings("unchecked")
+            var properties = (Map<String, Object>) ((Map<String, Object>) route).get("Properties");
+            keys.add((String) properties.get("RouteKey"));
+            assertThat(properties.get("AuthorizationType")).isEqualTo("JWT");
+        });
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(WriteApiRoute.values()).map(WriteApiRoute::routeKey).toList());
+        template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
+                "AuthorizerType", "JWT",
+                "JwtConfiguration", Map.of("Issuer", "https://issuer.example.com/", "Audience", List.of("tally-api"))));
+        template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+                "StageName", "$default",
+                "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue()))));
+    }
+
+    @Test
+    void the_translator_mapping_takes_only_inserts_and_moves_poison_aside() {
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "StartingPosition", "TRIM_HORIZON",
+                "BatchSize", TranslatorMapping.BATCH_SIZE,
+                "MaximumBatchingWindowInSeconds", 1,
+                "BisectBatchOnFunctionError", true,
+                "MaximumRetryAttempts", TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
+                "MaximumRecordAgeInSeconds", 86_400,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "FilterCriteria", Map.of("Filters", List.of(Map.of("Pattern", "{\"eventName\":[\"INSERT\"]}"))),
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.anyValue()))));
+    }
+
+    @Test
+    void alarms_watch_errors_throttles_iterator_age_dead_letters_and_consumer_lag() {
+        var alarms = template.findResources("AWS::CloudWatch::Alarm");
+        var metrics = new ArrayList<String>();
+        alarms.values().forEach(alarm -> {
+            @SuppressWarnings("unchecked")
+            var properties = (Map<String, Object>) ((Map<String, Object>) alarm).get("Properties");
+            metrics.add((String) properties.get("MetricName"));
+        });
+        assertThat(metrics).contains("Errors", "Throttles", "IteratorAge", "ApproximateNumberOfMessagesVisible",
+                "GetRecords.IteratorAgeMilliseconds");
+        assertThat(metrics.stream().filter("Errors"::equals)).hasSize(WriteApiRoute.values().length + 1);
+    }
+
+    /** Every policy statement, as (actions, resources) with the resources as written in the template. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements() {
+        var result = new ArrayList<Map<String, Object>>();
+        for (var policy : template.findResources("AWS::IAM::Policy").values()) {
+            var document = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) policy).get("Properties"))
+                    .get("PolicyDocument");
+            for (var statement : (List<Map<String, Object>>) document.get("Statement")) {
+                var copy = new HashMap<>(statement);
+                copy.put("Action", asList(statement.get("Action")));
+                copy.put("Resource", asList(statement.get("Resource")));
+                result.add(copy);
+            }
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object value) {
+        return value instanceof List<?> list ? (List<Object>) list : List.of(value);
+    }
+
+    @Test
+    void no_statement_allows_every_action_or_every_resource_where_a_narrower_one_exists() {
+        assertThat(statements()).isNotEmpty().allSatisfy(statement -> {
+            var actions = (List<Object>) statement.get("Action");
+            assertThat(actions).noneMatch(a -> a.equals("*") || a.toString().endsWith(":*"));
+            if (((List<Object>) statement.get("Resource")).contains("*")) {
+                assertThat(actions).as("actions on resource *").allMatch(RESOURCELESS_ACTIONS::contains);
+            }
+        });
+    }
+
+    /** How many statements allow exactly {@code actions} on exactly the resource whose logical id starts with {@code prefix}. */
+    @SuppressWarnings("unchecked")
+    private static long statementsAllowing(List<String> actions, String prefix) {
+        return statements().stream().filter(s -> s.get("Action").equals(actions)).filter(s -> {
+            var resources = (List<Object>) s.get("Resource");
+            return resources.size() == 1 && resources.getFirst() instanceof Map<?, ?> reference
+                    && reference.get("Fn::GetAtt") instanceof List<?> getAtt
+                    && getAtt.getFirst().toString().startsWith(prefix);
+        }).count();
+    }
+
+    @Test
+    void each_function_gets_exactly_the_actions_it_calls_on_the_resources_it_calls_them_on() {
+        // GET /accounts/{id} and GET /accounts/{id}/events only read the events table
+        assertThat(statementsAllowing(List.of("dynamodb:Query"), "Events")).isEqualTo(2);
+        // the three commands read and append events ...
+        assertThat(statementsAllowing(List.of("dynamodb:Query", "dynamodb:PutItem"), "Events")).isEqualTo(3);
+        // ... and claim, read and complete idempotency keys
+        assertThat(statementsAllowing(List.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"), "Idempotency"))
+                .isEqualTo(3);
+        // the translator only publishes
+        assertThat(statementsAllowing(List.of("kinesis:PutRecords"), "DomainEvents")).isEqualTo(1);
+    }
+
+    @Test
+    void the_api_functions_may_only_query_and_append_events_and_use_idempotency_claims() {
+        var actions = new TreeSet<String>();
+        statements().forEach(s -> ((List<Object>) s.get("Action")).forEach(a -> actions.add(a.toString())));
+        assertThat(actions).containsExactlyInAnyOrder(
+                "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
+                "kinesis:PutRecords",
+                // the stream read the event-source mapping needs, granted by CDK
+                "dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                // the on-failure destination
+                "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
+    }
+}
