@@ -152,7 +152,7 @@ class KinesisEventPublisherTest {
         var handler = new StreamTranslatorHandler(new StreamTranslator(new KinesisEventPublisher(kinesis, stream)));
 
         var response = handler.handleRequest(EventLoader.loadDynamoDbEvent("events/stream-batch.json"),
-                new StreamTranslatorHandlerTest.LoggingContext());
+                new dev.tally.writeapi.TestContext());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(readAll(stream).values().stream().flatMap(List::stream).map(DomainEvent::type))

@@ -1,17 +1,13 @@
 package dev.tally.translator;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.tally.contracts.DomainEvent;
+import dev.tally.writeapi.TestContext;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -48,7 +44,7 @@ class StreamTranslatorHandlerTest {
     }
 
     private final RecordingPublisher publisher = new RecordingPublisher();
-    private final LoggingContext context = new LoggingContext();
+    private final TestContext context = new TestContext();
     private final StreamTranslatorHandler handler = new StreamTranslatorHandler(new StreamTranslator(publisher));
 
     @Test
@@ -117,74 +113,5 @@ class StreamTranslatorHandlerTest {
         assertThatThrownBy(() -> handler.handleRequest(EventLoader.loadDynamoDbEvent("events/keys-only-batch.json"), context))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unexpected StreamViewType KEYS_ONLY");
-    }
-
-    static final class LoggingContext implements Context {
-        final List<String> logged = new ArrayList<>();
-
-        @Override
-        public String getAwsRequestId() {
-            return "test";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "test";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "test";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "stream-translator";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:stream-translator";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 60_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 512;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    logged.add(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    logged.add(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
     }
 }

@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** aws-lambda-java-tests has no Context; this one records what the handler logs. */
-final class TestContext implements Context {
+/** aws-lambda-java-tests has no Context; this one records what the handler logs. Shared with other modules' tests. */
+public final class TestContext implements Context {
 
-    final List<String> logged = new ArrayList<>();
+    public final List<String> logged = new ArrayList<>();
 
     @Override
     public String getAwsRequestId() {
