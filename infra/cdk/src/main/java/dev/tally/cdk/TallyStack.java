@@ -2,13 +2,17 @@ package dev.tally.cdk;
 
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.projections.BalancesTable;
+import dev.tally.projections.GetBalanceHandler;
 import dev.tally.projections.KclLeaseTable;
+import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.StreamTranslatorEnvironment;
 import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
 import dev.tally.writeapi.WriteApiEnvironment;
 import dev.tally.writeapi.WriteApiRoute;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -58,7 +62,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tally on AWS: the write side, the stream translator and the tables and stream they use.
+ * Tally on AWS: the write side, the stream translator, the balances read API, and the tables and stream they use.
  *
  * <p>Every function gets only the IAM actions it calls, on the resources it calls them on (see
  * {@code TallyStackTest}). Names shared with the handlers (environment variables, routes, mapping settings) come from
@@ -87,6 +91,7 @@ public final class TallyStack extends Stack {
 
     private final Table events;
     private final Stream domainEvents;
+    private Table catalog;
 
     public TallyStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
@@ -119,17 +124,22 @@ public final class TallyStack extends Stack {
                 .retentionPeriod(Duration.hours(24))
                 .build();
 
-        writeApi(settings, idempotency);
+        var api = writeApi(settings, idempotency);
+        balancesApi(settings, api);
         translator(settings);
     }
 
     private void readModelTables() {
-        Table.Builder.create(this, "ProjectionCatalog")
-                .partitionKey(Attribute.builder().name("Name").type(AttributeType.STRING).build())
+        // Named as the projection expects them: the catalog points readers at "balances" until a rebuild
+        // switches them to "balances-<timestamp>".
+        catalog = Table.Builder.create(this, "ProjectionCatalog")
+                .tableName(ProjectionCatalog.DEFAULT_NAME)
+                .partitionKey(Attribute.builder().name(ProjectionCatalog.NAME).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build()).removalPolicy(RemovalPolicy.RETAIN).build();
         Table.Builder.create(this, "Balances")
-                .partitionKey(Attribute.builder().name("AccountId").type(AttributeType.STRING).build())
+                .tableName(BalancesTable.INITIAL_NAME)
+                .partitionKey(Attribute.builder().name(BalancesTable.ACCOUNT_ID).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
         // KCL 3 needs its lease table's owner index from the start; creating the tables here also spares the
@@ -171,7 +181,7 @@ public final class TallyStack extends Stack {
                 .build();
     }
 
-    private void writeApi(Settings settings, Table idempotency) {
+    private HttpApi writeApi(Settings settings, Table idempotency) {
         var jar = settings.artifacts().resolve("write-api/target/write-api-lambda.jar");
         var accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs").retention(RetentionDays.THREE_MONTHS)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
@@ -212,6 +222,34 @@ public final class TallyStack extends Stack {
                     .build());
             alarmOnErrorsAndThrottles(name, function);
         }
+        return api;
+    }
+
+    /** {@code GET /balances/{id}}: reads the projection's catalog and active table, and the write side's version. */
+    private void balancesApi(Settings settings, HttpApi api) {
+        var jar = settings.artifacts().resolve("projections/target/balances-api-lambda.jar");
+        var function = javaFunction("GetBalance", jar, GetBalanceHandler.class.getName(), API_MEMORY_MB, API_TIMEOUT,
+                Map.of(ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName(),
+                        ProjectionEnvironment.EVENTS_TABLE, events.getTableName()));
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem"))
+                .resources(List.of(catalog.getTableArn(),
+                        // the active balances table: "balances", or a rebuilt "balances-<timestamp>"
+                        Stack.of(this).formatArn(ArnComponents.builder().service("dynamodb").resource("table")
+                                .resourceName(BalancesTable.INITIAL_NAME).build()),
+                        Stack.of(this).formatArn(ArnComponents.builder().service("dynamodb").resource("table")
+                                .resourceName(BalancesTable.INITIAL_NAME + "-*").build())))
+                .build());
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:Query"))
+                .resources(List.of(events.getTableArn())).build());
+        var live = Alias.Builder.create(this, "GetBalanceLive").aliasName("live").version(function.getCurrentVersion()).build();
+        api.addRoutes(AddRoutesOptions.builder()
+                .path(GetBalanceHandler.ROUTE_PATH)
+                .methods(List.of(HttpMethod.valueOf(GetBalanceHandler.ROUTE_METHOD)))
+                .integration(new HttpLambdaIntegration("GetBalanceIntegration", live))
+                .build());
+        alarmOnErrorsAndThrottles("GetBalance", function);
     }
 
     private void translator(Settings settings) {

@@ -87,7 +87,8 @@ class TallyStackTest {
     @Test
     void every_function_is_java_21_on_arm64_with_snapstart() {
         var functions = template.findResources("AWS::Lambda::Function");
-        assertThat(functions).hasSize(WriteApiRoute.values().length + 1);
+        // one per write-API route, GET /balances/{id}, and the translator
+        assertThat(functions).hasSize(WriteApiRoute.values().length + 2);
         template.allResourcesProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
                 "Architectures", List.of("arm64"),
@@ -96,7 +97,7 @@ class TallyStackTest {
     }
 
     @Test
-    void each_route_of_the_write_api_is_behind_the_jwt_authorizer() {
+    void each_route_is_behind_the_jwt_authorizer() {
         var routes = template.findResources("AWS::ApiGatewayV2::Route");
         var keys = new TreeSet<String>();
         routes.values().forEach(route -> {
@@ -105,8 +106,9 @@ class TallyStackTest {
             keys.add((String) properties.get("RouteKey"));
             assertThat(properties.get("AuthorizationType")).isEqualTo("JWT");
         });
-        assertThat(keys).containsExactlyInAnyOrderElementsOf(
-                Arrays.stream(WriteApiRoute.values()).map(WriteApiRoute::routeKey).toList());
+        var expected = new ArrayList<>(Arrays.stream(WriteApiRoute.values()).map(WriteApiRoute::routeKey).toList());
+        expected.add("GET /balances/{id}");
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
                 "AuthorizerType", "JWT",
                 "JwtConfiguration", Map.of("Issuer", "https://issuer.example.com/", "Audience", List.of("tally-api"))));
@@ -140,7 +142,7 @@ class TallyStackTest {
         });
         assertThat(metrics).contains("Errors", "Throttles", "IteratorAge", "ApproximateNumberOfMessagesVisible",
                 "GetRecords.IteratorAgeMilliseconds");
-        assertThat(metrics.stream().filter("Errors"::equals)).hasSize(WriteApiRoute.values().length + 1);
+        assertThat(metrics.stream().filter("Errors"::equals)).hasSize(WriteApiRoute.values().length + 2);
     }
 
     /** Every policy statement, as (actions, resources) with the resources as written in the template. */
@@ -189,8 +191,8 @@ class TallyStackTest {
 
     @Test
     void each_function_gets_exactly_the_actions_it_calls_on_the_resources_it_calls_them_on() {
-        // GET /accounts/{id} and GET /accounts/{id}/events only read the events table
-        assertThat(statementsAllowing(List.of("dynamodb:Query"), "Events")).isEqualTo(2);
+        // GET /accounts/{id}, GET /accounts/{id}/events and GET /balances/{id} only read the events table
+        assertThat(statementsAllowing(List.of("dynamodb:Query"), "Events")).isEqualTo(3);
         // the three commands read and append events ...
         assertThat(statementsAllowing(List.of("dynamodb:Query", "dynamodb:PutItem"), "Events")).isEqualTo(3);
         // ... and claim, read and complete idempotency keys
@@ -198,6 +200,16 @@ class TallyStackTest {
                 .isEqualTo(3);
         // the translator only publishes
         assertThat(statementsAllowing(List.of("kinesis:PutRecords"), "DomainEvents")).isEqualTo(1);
+    }
+
+    @Test
+    void the_balances_reader_may_only_get_items_from_the_catalog_and_the_balances_tables() {
+        var statement = statements().stream()
+                .filter(s -> s.get("Action").equals(List.of("dynamodb:GetItem")))
+                .findFirst().orElseThrow();
+        var resources = statement.get("Resource").toString();
+        assertThat((List<?>) statement.get("Resource")).hasSize(3);
+        assertThat(resources).contains("ProjectionCatalog").contains(":table/balances]").contains(":table/balances-*]");
     }
 
     @Test
