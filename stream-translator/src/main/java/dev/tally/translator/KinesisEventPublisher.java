@@ -10,9 +10,12 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToIntFunction;
 
 /**
  * Publishes to a Kinesis stream with {@code PutRecords}, the account id as partition key, so that each account's
@@ -42,11 +45,14 @@ public final class KinesisEventPublisher implements EventPublisher {
 
     @Override
     public List<DomainEvent> publish(List<DomainEvent> events) {
+        // each event is encoded once, however often it is sent
+        var encoded = new HashMap<String, SdkBytes>();
+        events.forEach(e -> encoded.put(e.eventId(), SdkBytes.fromByteArray(DomainEventCodec.toJson(e))));
         var pending = List.copyOf(events);
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             var failed = new ArrayList<DomainEvent>();
-            for (var chunk : chunks(pending)) {
-                failed.addAll(putRecords(chunk));
+            for (var chunk : chunks(pending, e -> encoded.get(e.eventId()).asByteArrayUnsafe().length)) {
+                failed.addAll(putRecords(chunk, encoded));
             }
             if (failed.isEmpty() || attempt == MAX_ATTEMPTS) {
                 return failed;
@@ -74,10 +80,10 @@ public final class KinesisEventPublisher implements EventPublisher {
         return again;
     }
 
-    private List<DomainEvent> putRecords(List<DomainEvent> chunk) {
+    private List<DomainEvent> putRecords(List<DomainEvent> chunk, Map<String, SdkBytes> encoded) {
         var entries = chunk.stream().map(event -> PutRecordsRequestEntry.builder()
                 .partitionKey(event.accountId())
-                .data(SdkBytes.fromByteArray(DomainEventCodec.toJson(event)))
+                .data(encoded.get(event.eventId()))
                 .build()).toList();
         try {
             var response = kinesis.putRecords(b -> b.streamName(streamName).records(entries));
@@ -99,11 +105,16 @@ public final class KinesisEventPublisher implements EventPublisher {
 
     /** Consecutive slices within the per-call record and byte limits. */
     static List<List<DomainEvent>> chunks(List<DomainEvent> events) {
+        return chunks(events, e -> DomainEventCodec.toJson(e).length);
+    }
+
+    /** @param dataSize the size of each event's record data in bytes */
+    private static List<List<DomainEvent>> chunks(List<DomainEvent> events, ToIntFunction<DomainEvent> dataSize) {
         var chunks = new ArrayList<List<DomainEvent>>();
         var current = new ArrayList<DomainEvent>();
         long bytes = 0;
         for (var event : events) {
-            long size = DomainEventCodec.toJson(event).length + event.accountId().getBytes(StandardCharsets.UTF_8).length;
+            long size = dataSize.applyAsInt(event) + event.accountId().getBytes(StandardCharsets.UTF_8).length;
             if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
                 chunks.add(current);
                 current = new ArrayList<>();

@@ -98,19 +98,19 @@ public final class AccountService {
         if (!earlier.fingerprint().equals(fingerprint)) {
             return new CommandResult.KeyReused(idempotencyKey.get());
         }
-        var state = earlier.accountId().equals(accountId) ? current : events.load(earlier.accountId());
         if (earlier.outcome().orElse(null) instanceof Outcome.Applied applied) {
             return new CommandResult.Applied(earlier.accountId(), applied.balance(), applied.version(), true);
         }
+        if (earlier.outcome().isEmpty() && receivedAt.isBefore(earlier.createdAt().plus(IN_FLIGHT))) {
+            return new CommandResult.InProgress(idempotencyKey.get(), earlier.createdAt().plus(IN_FLIGHT));
+        }
+        var state = earlier.accountId().equals(accountId) ? current : events.load(earlier.accountId());
         if (earlier.outcome().orElse(null) instanceof Outcome.Refused refused) {
             // A refusal is recorded only if no executor applied the command, but a concurrent duplicate may have
             // applied it after another one refused: the event, if there is one, is the truth.
             return findApplied(state.accountId(), scopedKey, earlier.fromVersion(), state.version())
                     .<CommandResult>map(found -> applied(state.accountId(), found))
                     .orElse(new CommandResult.Refused(state.accountId(), refused.rejection()));
-        }
-        if (receivedAt.isBefore(earlier.createdAt().plus(IN_FLIGHT))) {
-            return new CommandResult.InProgress(idempotencyKey.get(), earlier.createdAt().plus(IN_FLIGHT));
         }
         // The first request died before recording its outcome: finish its work, or find it done, under its
         // claim's account and starting version.

@@ -276,23 +276,13 @@ final class DemoCommand implements Callable<Integer> {
                 .filter(item -> "AccountCreated".equals(item.get("Type").s()))
                 .forEach(item -> accounts.add(item.get("Id").s()));
         var deadline = java.time.Instant.now().plusSeconds(90);
-        int agreeing = 0;
+        var load = new LoadGenerator(api);
+        var ids = java.util.List.copyOf(accounts);
+        int agreeing;
         var lastReport = java.time.Instant.EPOCH;
-        while (true) {
-            agreeing = 0;
-            for (var id : accounts) {
-                var projected = api.get("/balances/" + id);
-                var written = api.get("/accounts/" + id);
-                if (projected.status() == 200 && projected.body().path("version").asLong() == written.body().path("version").asLong()
-                        && projected.body().path("balance").asText().equals(written.body().path("balance").asText())) {
-                    agreeing++;
-                }
-            }
-            if (agreeing == accounts.size() || java.time.Instant.now().isAfter(deadline)) {
-                break;
-            }
+        while ((agreeing = load.agreeing(ids)) < ids.size() && java.time.Instant.now().isBefore(deadline)) {
             if (java.time.Instant.now().isAfter(lastReport.plusSeconds(3))) {
-                progress.step("          waiting: " + agreeing + " of " + accounts.size()
+                progress.step("          waiting: " + agreeing + " of " + ids.size()
                         + " accounts projected (a fresh KCL 3 worker waits 1-30 s before taking its first leases)");
                 lastReport = java.time.Instant.now();
             }

@@ -154,9 +154,11 @@ public final class DynamoDbStreamsStandIn implements AutoCloseable {
             return new Reply(400, Map.of(), body.getBytes(StandardCharsets.UTF_8));
         }
 
+        private static final ObjectMapper QUOTER = new ObjectMapper();
+
         private static String quote(String text) {
             try {
-                return new ObjectMapper().writeValueAsString(text);
+                return QUOTER.writeValueAsString(text);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -69,6 +69,8 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** How often the shard list is read again (Lambda discovers new shards on a similar schedule). */
+    private static final Duration SHARD_REFRESH = Duration.ofSeconds(10);
     private static final Duration RETRY_DELAY = Duration.ofMillis(100);
 
     private final ObjectMapper json = new ObjectMapper();
@@ -116,10 +118,16 @@ public final class EventSourceMapping implements AutoCloseable {
         var iterators = new LinkedHashMap<String, String>();
         var buffers = new LinkedHashMap<String, List<Record>>();
         var firstBuffered = new LinkedHashMap<String, Instant>();
+        List<software.amazon.awssdk.services.dynamodb.model.Shard> shards = List.of();
+        var shardsReadAt = Instant.MIN;
         while (running.get()) {
             try {
                 boolean busy = false;
-                for (var shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
+                if (clock.instant().isAfter(shardsReadAt.plus(SHARD_REFRESH))) {
+                    shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+                    shardsReadAt = clock.instant();
+                }
+                for (var shard : shards) {
                     var shardId = shard.shardId();
                     var iterator = iterators.computeIfAbsent(shardId, this::startIterator);
                     var buffer = buffers.computeIfAbsent(shardId, id -> new ArrayList<>());
@@ -153,6 +161,7 @@ public final class EventSourceMapping implements AutoCloseable {
                     log.accept("event-source mapping " + settings.functionName() + ": polling failed, retrying: " + e);
                     iterators.clear();
                     buffers.clear();
+                    shardsReadAt = Instant.MIN;
                     pause(Duration.ofSeconds(1));
                 }
             }

@@ -106,6 +106,11 @@ public final class LocalApiGateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** The address the server is bound to. */
+    InetSocketAddress boundAddress() {
+        return server.getAddress();
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             var requestId = Base64.getUrlEncoder().withoutPadding()

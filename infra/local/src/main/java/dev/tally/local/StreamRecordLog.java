@@ -90,17 +90,23 @@ final class StreamRecordLog {
 
     /** Up to {@code limit} records with sequence numbers above {@code after} (null: from the oldest kept). */
     synchronized List<ObjectNode> after(String after, int limit) {
-        var result = new ArrayList<ObjectNode>();
-        var from = after == null ? null : new BigInteger(after);
-        for (var record : records) {
-            if (from == null || new BigInteger(sequenceOf(record)).compareTo(from) > 0) {
-                result.add(record);
-                if (result.size() == limit) {
-                    break;
-                }
+        int from = after == null ? 0 : firstAbove(new BigInteger(after));
+        return new ArrayList<>(records.subList(from, Math.min(records.size(), from + limit)));
+    }
+
+    /** The index of the first record whose sequence number is above {@code sequence}: a binary search, as they ascend. */
+    private int firstAbove(BigInteger sequence) {
+        int low = 0;
+        int high = records.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (new BigInteger(sequenceOf(records.get(middle))).compareTo(sequence) > 0) {
+                high = middle;
+            } else {
+                low = middle + 1;
             }
         }
-        return result;
+        return low;
     }
 
     synchronized Optional<String> oldestSequence() {

@@ -118,6 +118,7 @@ class LocalApiGatewayTest {
     void it_listens_on_loopback_only() {
         start(APIGatewayV2HTTPResponse.builder().withStatusCode(200).build());
 
+        assertThat(gateway.boundAddress().getAddress().isLoopbackAddress()).isTrue();
         assertThat(gateway.endpoint().getHost()).isEqualTo("127.0.0.1");
     }
 }
