@@ -43,6 +43,11 @@ public class EmulatorProcess implements AutoCloseable {
      * @param args           the script's arguments, the port first (see {@link #portAndDataDir})
      */
     protected EmulatorProcess(String name, String launcherScript, List<String> args) {
+        this(name, List.of(), launcherScript, args);
+    }
+
+    /** @param nodeOptions options for {@code node} itself, before {@code -e} */
+    protected EmulatorProcess(String name, List<String> nodeOptions, String launcherScript, List<String> args) {
         this.name = name;
         this.port = Integer.parseInt(args.getFirst());
         requireFree(name, port);
@@ -51,6 +56,7 @@ public class EmulatorProcess implements AutoCloseable {
             this.log = Files.createTempFile("tally-" + name + "-", ".log");
             var command = new ArrayList<String>();
             command.add(node());
+            command.addAll(nodeOptions);
             command.add("-e");
             command.add(launcherScript + WATCH_PARENT);
             command.addAll(args);

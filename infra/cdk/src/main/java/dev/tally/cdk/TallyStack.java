@@ -4,7 +4,7 @@ import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
 import dev.tally.projections.BalancesTable;
 import dev.tally.projections.GetBalanceHandler;
-import dev.tally.projections.KclLeaseTable;
+import dev.tally.kcl.KclLeaseTable;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.StreamTranslatorEnvironment;

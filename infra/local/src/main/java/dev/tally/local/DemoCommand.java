@@ -1,5 +1,17 @@
 package dev.tally.local;
 
+import dev.tally.analytics.DuckDbEngine;
+import dev.tally.analytics.LakeCache;
+import dev.tally.analytics.LakeDelivery;
+import dev.tally.analytics.LakeTable;
+import dev.tally.analytics.LedgerExport;
+import dev.tally.analytics.Report;
+import dev.tally.analytics.ReportChart;
+import dev.tally.analytics.ReportOutput;
+import dev.tally.analytics.ReportResult;
+import dev.tally.analytics.ReportRunner;
+import dev.tally.eventstore.EventItemCodec;
+import dev.tally.eventstore.EventTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,6 +49,7 @@ final class DemoCommand implements Callable<Integer> {
             everyWriteReachedKinesis(stack);
             poisonIsMovedAside(stack, new ApiClient(stack.apiEndpoint()));
             projectionAgrees(stack, new ApiClient(stack.apiEndpoint()));
+            lakeAgrees(stack);
             progress.step("stopping the stack");
         }
         System.out.println();
@@ -50,31 +63,31 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(ApiClient api) throws Exception {
-        progress.step("[1/9] opening two accounts");
+        progress.step("[1/10] opening two accounts");
         var alice = open(api, "Alice");
         var bob = open(api, "Bob");
 
-        progress.step("[2/9] Alice: credit 100.00, withdraw 30.50");
+        progress.step("[2/10] Alice: credit 100.00, withdraw 30.50");
         expectStatus("credit Alice 100.00", api.post(path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
         expectStatus("withdraw 30.50 from Alice", api.post(path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
         var aliceNow = api.get("/accounts/" + alice);
         check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
                 && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
 
-        progress.step("[3/9] Alice tries to withdraw 1000.00");
+        progress.step("[3/10] Alice tries to withdraw 1000.00");
         var overdraft = api.post(path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
         check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
         System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
         check("the refused withdrawal changed nothing",
                 "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
 
-        progress.step("[4/9] bad requests get a 400 problem naming the field and value");
+        progress.step("[4/10] bad requests get a 400 problem naming the field and value");
         badRequests(api, bob);
 
-        progress.step("[5/9] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        progress.step("[5/10] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
         race(api);
 
-        progress.step("[6/9] a credit retried with the same Idempotency-Key");
+        progress.step("[6/10] a credit retried with the same Idempotency-Key");
         idempotentRetry(api, bob);
 
         System.out.println();
@@ -188,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void everyWriteReachedKinesis(LocalStack stack) {
-        progress.step("[7/9] every event in the table reaches Kinesis once, in version order per account");
+        progress.step("[7/10] every event in the table reaches Kinesis once, in version order per account");
         var items = stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items();
         var expected = new java.util.HashSet<String>();
         items.forEach(item -> expected.add(dev.tally.contracts.DomainEvent.eventIdFor(item.get("Id").s(),
@@ -238,7 +251,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void poisonIsMovedAside(LocalStack stack, ApiClient api) {
-        progress.step("[8/9] a corrupt item in the table is moved aside; later events still flow");
+        progress.step("[8/10] a corrupt item in the table is moved aside; later events still flow");
         var poisonAccount = java.util.UUID.randomUUID().toString();
         stack.dynamo().putItem(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).item(java.util.Map.of(
                 "Id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(poisonAccount),
@@ -270,7 +283,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void projectionAgrees(LocalStack stack, ApiClient api) {
-        progress.step("[9/9] the balances projection (a KCL worker) agrees with the write side");
+        progress.step("[9/10] the balances projection (a KCL worker) agrees with the write side");
         var accounts = new java.util.TreeSet<String>();
         stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items().stream()
                 .filter(item -> "AccountCreated".equals(item.get("Type").s()))
@@ -297,6 +310,101 @@ final class DemoCommand implements Callable<Integer> {
         }
         check("every account's projected balance and version equal the write side's", agreeing == accounts.size(),
                 agreeing + " of " + accounts.size());
+    }
+
+    private void lakeAgrees(LocalStack stack) throws java.io.IOException {
+        progress.step("[10/10] the data lake (lake writer -> Firehose -> S3, Parquet by event date) and its SQL reports on DuckDB");
+        var cacheDir = java.nio.file.Files.createTempDirectory("tally-demo-lake-");
+        try {
+            var s3 = stack.lake().s3();
+            var cache = new LakeCache(s3, LocalLake.BUCKET, cacheDir);
+            var deadline = java.time.Instant.now().plusSeconds(90);
+            LedgerExport.Summary summary;
+            ReportResult reconciliation;
+            long ok;
+            while (true) {
+                summary = LedgerExport.export(stack.dynamo(), EventTable.DEFAULT_NAME, s3, LocalLake.BUCKET);
+                cache.sync();
+                try (var engine = new DuckDbEngine(cacheDir)) {
+                    reconciliation = new ReportRunner(engine).run(Report.RECONCILIATION, Optional.empty());
+                }
+                int status = reconciliation.column("status");
+                ok = reconciliation.rows().stream().filter(r -> "ok".equals(r.get(status))).count();
+                if ((ok == summary.accounts().size() && reconciliation.rows().size() == ok)
+                        || java.time.Instant.now().isAfter(deadline)) {
+                    break;
+                }
+                progress.step("          waiting: " + ok + " of " + summary.accounts().size()
+                        + " accounts complete in the lake (Firehose buffers for " + LakeDelivery.LOCAL_BUFFER_INTERVAL.toSeconds() + " s)");
+                sleep(1000);
+            }
+            summary.unreadable().forEach(reason -> System.out.println("          -> left out of the ledger export: " + reason));
+            long tableEvents = summary.accounts().values().stream().mapToLong(LedgerExport.Account::eventCount).sum();
+            try (var engine = new DuckDbEngine(cacheDir)) {
+                var counts = engine.query("SELECT count(*) AS stored, count(DISTINCT event_id) AS distinct_events FROM "
+                        + LakeTable.EVENTS, List.of()).rows().getFirst();
+                long stored = (Long) counts.get(0);
+                long distinct = (Long) counts.get(1);
+                System.out.printf("          -> %d events in the table; the lake stores %d rows, %d distinct events (%d duplicates removed by the SQL)%n",
+                        tableEvents, stored, distinct, stored - distinct);
+                check("the lake holds every event of the table exactly once after de-duplication", distinct == tableEvents,
+                        distinct + " distinct events in the lake, " + tableEvents + " in the table");
+
+                var daily = new ReportRunner(engine).run(Report.DAILY_TOTALS, Optional.empty());
+                System.out.println();
+                System.out.println("          ./tally report daily-totals");
+                print(daily);
+                var expected = totalsPerType(stack);
+                var actual = new java.util.TreeMap<String, Long>();
+                int type = daily.column("type");
+                int total = daily.column("total_amount");
+                daily.rows().forEach(r -> actual.merge((String) r.get(type), (Long) r.get(total), Math::addExact));
+                check("daily totals per type equal the sums of the events table", expected.equals(actual),
+                        actual + " vs " + expected);
+                var chart = TallyCli.home().resolve(".tally/demo/daily-totals.png");
+                ReportChart.write(Report.DAILY_TOTALS, daily, chart);
+                System.out.println("          chart: " + chart);
+            }
+            System.out.println();
+            System.out.println("          ./tally report reconciliation");
+            print(reconciliation);
+            check("the reconciliation shows zero differences between the lake and the events table",
+                    ok == summary.accounts().size() && reconciliation.rows().size() == ok,
+                    (reconciliation.rows().size() - ok) + " accounts differ");
+        } finally {
+            UpCommand.deleteRecursively(cacheDir);
+        }
+    }
+
+    /** Amounts per event type in the events table, in minor units: what the lake's daily totals must add up to. */
+    private static java.util.Map<String, Long> totalsPerType(LocalStack stack) {
+        var totals = new java.util.TreeMap<String, Long>();
+        for (var item : stack.dynamo().scanPaginator(b -> b.tableName(EventTable.DEFAULT_NAME)).items()) {
+            if (!EventItemCodec.isEvent(item)) {
+                continue;
+            }
+            try {
+                var lakeRow = EventItemCodec.decode(item);
+                long amount = switch (lakeRow.event()) {
+                    case dev.tally.domain.AccountEvent.AccountCreated created -> 0;
+                    case dev.tally.domain.AccountEvent.BalanceCredited credited -> credited.amount().minorUnits();
+                    case dev.tally.domain.AccountEvent.BalanceWithdrawn withdrawn -> withdrawn.amount().minorUnits();
+                };
+                totals.merge(EventItemCodec.typeName(lakeRow.event()), amount, Math::addExact);
+            } catch (dev.tally.eventstore.UnreadableEventException skipped) {
+                // the corrupt item of step 8: it is in the dead-letter store, not in the lake
+            }
+        }
+        return totals;
+    }
+
+    private static void print(ReportResult result) {
+        var buffer = new java.io.ByteArrayOutputStream();
+        var output = ReportOutput.of(ReportOutput.Format.TABLE, new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+        output.columns(result.columns());
+        result.rows().forEach(output::row);
+        output.finish();
+        buffer.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(line -> System.out.println("          " + line));
     }
 
     private static void sleep(long millis) {

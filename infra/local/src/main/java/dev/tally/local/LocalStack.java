@@ -2,6 +2,9 @@ package dev.tally.local;
 
 import dev.tally.emulators.Dynalite;
 import dev.tally.emulators.Kinesalite;
+import dev.tally.emulators.S3rver;
+import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeDelivery;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
 import dev.tally.projections.BalanceProjectionApp;
@@ -44,14 +47,21 @@ import java.util.function.Consumer;
  *  HTTP ─> LocalApiGateway ─> write-api handlers ─> DynamoDbStreamsStandIn ─> dynalite
  *                                                        │ stream records
  *                                    EventSourceMapping <┘ ─> StreamTranslatorHandler ─> kinesalite "domain-events"
+ *                                                    balances projection worker (KCL) <┤
+ *                                                                  lake writer (KCL) <┘ ─> LocalFirehose ─> s3rver
  * </pre>
  */
 public final class LocalStack implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
-    /** Dummy credentials: the emulators check the signature's shape, not the secret. */
-    public static final String ACCESS_KEY = "local";
-    public static final String SECRET_KEY = "local";
+    /** The export naming the lake bucket, for ./tally report. */
+    static final String LAKE_BUCKET = "TALLY_LAKE_BUCKET";
+    /**
+     * Dummy credentials: dynalite and kinesalite check the signature's shape, not the secret; s3rver insists on
+     * its own fixed pair, so every local client uses that.
+     */
+    public static final String ACCESS_KEY = S3rver.ACCESS_KEY;
+    public static final String SECRET_KEY = S3rver.SECRET_KEY;
     /** How many requests the gateway runs at once, like a function's reserved concurrency. */
     static final int API_CONCURRENCY = 64;
 
@@ -60,13 +70,14 @@ public final class LocalStack implements AutoCloseable {
      * @param dataDir       where data is kept between runs; empty keeps everything in memory
      * @param functionLog   where the stream translator's log lines go
      */
-    public record Settings(int apiPort, int dynamoPort, int kinesisPort, Optional<Path> dataDir, int snapshotEvery,
-                           int shardCount, Consumer<String> functionLog, Path logDir) {
+    public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort,
+                           Optional<Path> dataDir, int snapshotEvery, int shardCount, Consumer<String> functionLog,
+                           Path logDir) {
 
         /** Free ports, in memory, quiet (logs in a temporary folder): for the demo and tests. */
         public static Settings ephemeral() {
             try {
-                return new Settings(0, 0, 0, Optional.empty(), 10, 2, line -> { },
+                return new Settings(0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
                         java.nio.file.Files.createTempDirectory("tally-logs-"));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -83,12 +94,14 @@ public final class LocalStack implements AutoCloseable {
     private final LocalApiGateway gateway;
     private final EventSourceMapping translatorMapping;
     private final DeadLetterStore deadLetters;
-    private final ProjectionWorker projectionWorker;
+    private final WorkerProcess projectionWorker;
+    private final LocalLake lake;
     private final Map<String, String> environment;
 
     private LocalStack(List<AutoCloseable> started, LocalApiGateway gateway, URI dynamoEndpoint, URI kinesisEndpoint,
                        DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping translatorMapping,
-                       DeadLetterStore deadLetters, ProjectionWorker projectionWorker, Map<String, String> environment) {
+                       DeadLetterStore deadLetters, WorkerProcess projectionWorker, LocalLake lake,
+                       Map<String, String> environment) {
         this.started = started;
         this.gateway = gateway;
         this.apiEndpoint = gateway.endpoint();
@@ -99,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
         this.translatorMapping = translatorMapping;
         this.deadLetters = deadLetters;
         this.projectionWorker = projectionWorker;
+        this.lake = lake;
         this.environment = environment;
     }
 
@@ -154,8 +168,14 @@ public final class LocalStack implements AutoCloseable {
             var workerEnvironment = new LinkedHashMap<String, String>(sdkEnvironment(dynalite.endpoint(), kinesalite.endpoint()));
             workerEnvironment.putAll(environment);
             progress.step("starting the balances projection worker (KCL; log: " + settings.logDir().resolve("projection-balances.log") + ")");
-            var worker = new ProjectionWorker(workerEnvironment, settings.logDir().resolve("projection-balances.log"));
+            var worker = new WorkerProcess("balances projection worker", BalanceProjectionApp.class, workerEnvironment,
+                    settings.logDir().resolve("projection-balances.log"));
             started.add(worker);
+
+            var lake = LocalLake.start(settings.s3Port(), settings.firehosePort(), data, workerEnvironment,
+                    LakeDelivery.LOCAL_BUFFER_INTERVAL, settings.logDir(), progress, settings.functionLog());
+            started.add(lake);
+            environment.put(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM);
 
             var accounts = WriteApiEnvironment.fromEnvironment(environment, dynamo);
             var routes = new ArrayList<LocalApiGateway.Route>(Arrays.stream(WriteApiRoute.values())
@@ -167,7 +187,7 @@ public final class LocalStack implements AutoCloseable {
             var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY);
             started.add(gateway);
             return new LocalStack(started, gateway, proxy.endpoint(), kinesalite.endpoint(), dynamo, kinesis, mapping,
-                    deadLetters, worker, environment);
+                    deadLetters, worker, lake, environment);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -224,8 +244,12 @@ public final class LocalStack implements AutoCloseable {
         return deadLetters;
     }
 
-    public ProjectionWorker projectionWorker() {
+    public WorkerProcess projectionWorker() {
         return projectionWorker;
+    }
+
+    public LocalLake lake() {
+        return lake;
     }
 
     /** The SDK's standard settings that point a process at this stack's emulators. */
@@ -247,6 +271,9 @@ public final class LocalStack implements AutoCloseable {
     public Map<String, String> exports() {
         var exports = sdkEnvironment(dynamoEndpoint, kinesisEndpoint);
         exports.put("TALLY_API_URL", apiEndpoint.toString());
+        exports.put("AWS_ENDPOINT_URL_S3", lake.s3Endpoint().toString());
+        exports.put("AWS_ENDPOINT_URL_FIREHOSE", lake.firehoseEndpoint().toString());
+        exports.put(LAKE_BUCKET, LocalLake.BUCKET);
         exports.putAll(environment);
         return exports;
     }
@@ -256,7 +283,7 @@ public final class LocalStack implements AutoCloseable {
         closeAll(started);
     }
 
-    private static void closeAll(List<AutoCloseable> started) {
+    static void closeAll(List<AutoCloseable> started) {
         for (var resource : started.reversed()) {
             try {
                 resource.close();

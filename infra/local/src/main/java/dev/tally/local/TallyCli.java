@@ -9,7 +9,7 @@ import java.nio.file.Path;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Tally, an event-sourced bank ledger on AWS serverless, run on this machine.",
         subcommands = {UpCommand.class, DemoCommand.class, EnvCommand.class, TailCommand.class, DeadLettersCommand.class,
-                StatusCommand.class, LoadCommand.class, ProjectionsCommand.class,
+                StatusCommand.class, LoadCommand.class, ProjectionsCommand.class, ReportCommand.class, BenchReportsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Also: ./tally test   builds everything and runs every test (Maven)."})
 public final class TallyCli implements Runnable {

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs the local stack in the foreground until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Run Tally locally until Ctrl-C: dynalite, the tables and the HTTP API on 127.0.0.1.",
+        description = {"Run Tally locally until Ctrl-C: the emulators, the stand-ins, the workers and the HTTP API on 127.0.0.1.",
                 "Data is kept under the data folder between runs."})
 final class UpCommand implements Callable<Integer> {
 
@@ -27,6 +27,12 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--kinesis-port", defaultValue = "4567", description = "Kinesis (kinesalite) port (default: ${DEFAULT-VALUE}).")
     int kinesisPort;
+
+    @Option(names = "--s3-port", defaultValue = "4569", description = "S3 (s3rver) port (default: ${DEFAULT-VALUE}).")
+    int s3Port;
+
+    @Option(names = "--firehose-port", defaultValue = "4573", description = "Firehose stand-in port (default: ${DEFAULT-VALUE}).")
+    int firehosePort;
 
     @Option(names = "--shards", defaultValue = "2", description = "Shards of the domain-events stream when it is created (default: ${DEFAULT-VALUE}).")
     int shards;
@@ -55,7 +61,7 @@ final class UpCommand implements Callable<Integer> {
         Files.createDirectories(functionLog.getParent());
         var logWriter = Files.newBufferedWriter(functionLog, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
-        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, kinesisPort, Optional.of(data), snapshotEvery,
+        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, Optional.of(data), snapshotEvery,
                 shards, line -> {
                     synchronized (logWriter) {
                         try {
@@ -93,17 +99,22 @@ final class UpCommand implements Callable<Integer> {
         out.println("  Translator DynamoDB stream -> stream-translator -> Kinesis   (log: " + functionLog + ")");
         out.println("  Projection Kinesis -> balances (KCL worker pid " + stack.projectionWorker().pid() + "; log: "
                 + stack.projectionWorker().log() + ")");
+        out.println("  Lake       Kinesis -> lake writer (KCL worker pid " + stack.lake().writer().pid() + "; log: "
+                + stack.lake().writer().log() + ")");
+        out.println("             -> Firehose " + stack.lake().firehoseEndpoint() + " -> S3 " + stack.lake().s3Endpoint()
+                + "/" + LocalLake.BUCKET + "/events/event_date=.../*.parquet");
         out.println("  Data       " + data);
         out.println();
         out.println("Try:   curl -s -X POST " + stack.apiEndpoint() + "/accounts");
         out.println("Watch: ./tally tail --from-start");
+        out.println("Lake:  ./tally report daily-totals   (the lake is a few seconds behind: Firehose buffers)");
         out.println("AWS:   eval \"$(./tally env)\" && aws dynamodb scan --table-name events");
         out.println("Stop:  Ctrl-C");
         stopped.await();
         return 0;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,7 +1,5 @@
 package dev.tally.local;
 
-import dev.tally.projections.BalanceProjectionApp;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,17 +8,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The balances projection worker as its own JVM process, as it runs in production (one container per worker):
- * it can be killed with -9 and restarted like the real thing. It runs from this process's class path, configured
- * only through environment variables, and exits when this process goes away.
+ * A KCL worker (the balances projection, the lake writer) as its own JVM process, as it runs in production (one
+ * container per worker): it can be killed with -9 and restarted like the real thing. It runs {@code mainClass}
+ * from this process's class path, configured only through environment variables, and exits when this process
+ * goes away.
  */
-public final class ProjectionWorker implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
+    private final String name;
+    private final Class<?> mainClass;
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
-    ProjectionWorker(Map<String, String> environment, Path log) {
+    WorkerProcess(String name, Class<?> mainClass, Map<String, String> environment, Path log) {
+        this.name = name;
+        this.mainClass = mainClass;
         this.environment = environment;
         this.log = log;
         start();
@@ -40,7 +43,7 @@ public final class ProjectionWorker implements AutoCloseable {
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(BalanceProjectionApp.class.getName());
+        command.add(mainClass.getName());
         command.add("--exit-with-parent");
         var builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -50,7 +53,7 @@ public final class ProjectionWorker implements AutoCloseable {
             log.toFile().getParentFile().mkdirs();
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the projection worker", e);
+            throw new UncheckedIOException("cannot start the " + name, e);
         }
     }
 
@@ -92,6 +95,6 @@ public final class ProjectionWorker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "projection worker" + (process == null ? "" : " (pid " + process.pid() + ")");
+        return name + (process == null ? "" : " (pid " + process.pid() + ")");
     }
 }

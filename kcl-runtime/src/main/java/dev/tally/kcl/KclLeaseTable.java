@@ -1,4 +1,4 @@
-package dev.tally.projections;
+package dev.tally.kcl;
 
 import dev.tally.eventstore.DynamoTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

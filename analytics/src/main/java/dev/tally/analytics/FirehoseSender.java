@@ -1,0 +1,126 @@
+package dev.tally.analytics;
+
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Sends records to a Firehose delivery stream with {@code PutRecordBatch}, within the API's limits (500 records
+ * and 4 MiB per call, 1,000 KiB per record;
+ * <a href="https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html">PutRecordBatch</a>).
+ *
+ * <p>Firehose may reject single entries (each has an {@code ErrorCode}, and {@code FailedPutCount} counts them)
+ * while accepting the others; only the rejected entries are sent again, with exponential backoff and full jitter.
+ * A call that fails as a whole is sent again whole. Order does not matter: the lake is partitioned by event date
+ * and read by SQL. Delivery is at least once (a lost response means a resend), so the reports remove duplicates.
+ */
+public final class FirehoseSender {
+
+    static final int MAX_RECORDS_PER_CALL = 500;
+    static final long MAX_BYTES_PER_CALL = 4L * 1024 * 1024;
+    static final int MAX_RECORD_BYTES = 1000 * 1024;
+    private static final int MAX_ATTEMPTS = 8;
+    private static final Duration BASE_DELAY = Duration.ofMillis(50);
+    private static final Duration MAX_DELAY = Duration.ofSeconds(5);
+
+    private final FirehoseClient firehose;
+    private final String deliveryStream;
+    private final Consumer<String> log;
+
+    public FirehoseSender(FirehoseClient firehose, String deliveryStream, Consumer<String> log) {
+        this.firehose = firehose;
+        this.deliveryStream = deliveryStream;
+        this.log = log;
+    }
+
+    /**
+     * Returns once Firehose has accepted every record.
+     *
+     * @throws FirehoseDeliveryException when some are still rejected after {@value #MAX_ATTEMPTS} attempts (the
+     *                                   caller must not checkpoint them) or a record is too big for Firehose
+     */
+    public void send(List<byte[]> records) {
+        for (var record : records) {
+            if (record.length > MAX_RECORD_BYTES) {
+                throw new FirehoseDeliveryException("a record of " + record.length + " bytes is over Firehose's limit of "
+                        + MAX_RECORD_BYTES + " bytes");
+            }
+        }
+        for (var call : calls(records)) {
+            sendCall(call);
+        }
+    }
+
+    private void sendCall(List<byte[]> call) {
+        var pending = call;
+        String lastError = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                pause(attempt - 1);
+            }
+            var entries = pending.stream().map(r -> Record.builder().data(SdkBytes.fromByteArrayUnsafe(r)).build()).toList();
+            PutRecordBatchResponse response;
+            try {
+                response = firehose.putRecordBatch(b -> b.deliveryStreamName(deliveryStream).records(entries));
+            } catch (SdkException e) {
+                lastError = e.getMessage();
+                log.accept("lake-writer: PutRecordBatch of " + pending.size() + " records failed (attempt " + attempt + "): " + e.getMessage());
+                continue;
+            }
+            if (response.failedPutCount() == null || response.failedPutCount() == 0) {
+                return;
+            }
+            var rejected = new ArrayList<byte[]>();
+            for (int i = 0; i < pending.size(); i++) {
+                var result = response.requestResponses().get(i);
+                if (result.errorCode() != null) {
+                    rejected.add(pending.get(i));
+                    lastError = result.errorCode() + ": " + result.errorMessage();
+                }
+            }
+            log.accept("lake-writer: Firehose rejected " + rejected.size() + " of " + pending.size() + " records (attempt "
+                    + attempt + ", " + lastError + "); sending those again");
+            pending = rejected;
+        }
+        throw new FirehoseDeliveryException(pending.size() + " records not accepted by " + deliveryStream + " after "
+                + MAX_ATTEMPTS + " attempts; last error: " + lastError);
+    }
+
+    /** Consecutive slices within the per-call record and byte limits. */
+    static List<List<byte[]>> calls(List<byte[]> records) {
+        var calls = new ArrayList<List<byte[]>>();
+        var current = new ArrayList<byte[]>();
+        long bytes = 0;
+        for (var record : records) {
+            if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_CALL || bytes + record.length > MAX_BYTES_PER_CALL)) {
+                calls.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(record);
+            bytes += record.length;
+        }
+        if (!current.isEmpty()) {
+            calls.add(current);
+        }
+        return calls;
+    }
+
+    private static void pause(int attempt) {
+        long cap = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << Math.min(attempt, 16));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FirehoseDeliveryException("interrupted while retrying PutRecordBatch");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tally.analytics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.contracts.DomainEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One domain event flattened into a lake row. Amounts are exact minor units; {@code amount} is 0 for
+ * {@code AccountCreated}, which moves no money. Timestamps are written naive UTC as
+ * {@code yyyy-MM-dd HH:mm:ss.SSS}, the form Firehose's OpenX JSON deserializer and Athena's Parquet reader accept
+ * for a {@code timestamp} column (ISO-8601 with {@code T} and {@code Z} is not portable).
+ */
+public record LakeRow(String eventId, String accountId, long version, String type, long amount, long balanceAfter,
+                      Instant occurredAt) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
+
+    public static LakeRow of(DomainEvent event) {
+        long amount = switch (event) {
+            case DomainEvent.AccountCreated created -> 0;
+            case DomainEvent.BalanceCredited credited -> credited.amountMinor();
+            case DomainEvent.BalanceWithdrawn withdrawn -> withdrawn.amountMinor();
+        };
+        return new LakeRow(event.eventId(), event.accountId(), event.version(), event.type(), amount,
+                event.balanceAfterMinor(), event.occurredAt());
+    }
+
+    public LocalDate eventDate() {
+        return LocalDate.ofInstant(occurredAt, ZoneOffset.UTC);
+    }
+
+    /** The row as one line of newline-delimited JSON, the newline included, as Firehose receives it. */
+    public byte[] toJsonLine() {
+        ObjectNode node = JSON.createObjectNode()
+                .put(LakeTable.EVENT_ID, eventId)
+                .put(LakeTable.ACCOUNT_ID, accountId)
+                .put(LakeTable.VERSION, version)
+                .put(LakeTable.TYPE, type)
+                .put(LakeTable.AMOUNT, amount)
+                .put(LakeTable.BALANCE_AFTER, balanceAfter)
+                .put(LakeTable.OCCURRED_AT, TIMESTAMP.format(occurredAt))
+                .put(LakeTable.EVENT_DATE, eventDate().toString());
+        return (node.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+}

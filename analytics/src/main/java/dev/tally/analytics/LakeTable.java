@@ -1,0 +1,54 @@
+package dev.tally.analytics;
+
+import java.util.List;
+
+/**
+ * The lake's tables: their names, columns and where their objects live in the lake bucket. Shared by the lake
+ * writer, the Firehose delivery (local stand-in and CDK), the Glue/Athena DDL and the DuckDB engine, so a rename
+ * cannot drift; {@code LakeTableTest} checks the DDL files against these lists.
+ */
+public final class LakeTable {
+
+    /** A column with its Glue/Athena type name. */
+    public record Column(String name, String type) {
+    }
+
+    /** One row per domain event: the table the reports read. */
+    public static final String EVENTS = "lake_events";
+    /** The events table summarised per account, exported for the reconciliation report. */
+    public static final String LEDGER_ACCOUNTS = "ledger_accounts";
+
+    public static final String EVENT_ID = "event_id";
+    public static final String ACCOUNT_ID = "account_id";
+    public static final String VERSION = "version";
+    public static final String TYPE = "type";
+    public static final String AMOUNT = "amount";
+    public static final String BALANCE_AFTER = "balance_after";
+    public static final String OCCURRED_AT = "occurred_at";
+    /** The partition column: the UTC date the event happened ({@code yyyy-MM-dd}), not the date it arrived. */
+    public static final String EVENT_DATE = "event_date";
+
+    /** The data columns of {@link #EVENTS} as stored in each Parquet object (the partition column is in the path). */
+    public static final List<Column> EVENT_COLUMNS = List.of(
+            new Column(EVENT_ID, "string"),
+            new Column(ACCOUNT_ID, "string"),
+            new Column(VERSION, "bigint"),
+            new Column(TYPE, "string"),
+            new Column(AMOUNT, "bigint"),
+            new Column(BALANCE_AFTER, "bigint"),
+            new Column(OCCURRED_AT, "timestamp"));
+
+    public static final List<Column> LEDGER_COLUMNS = List.of(
+            new Column(ACCOUNT_ID, "string"),
+            new Column("event_count", "bigint"),
+            new Column("last_version", "bigint"),
+            new Column("balance", "bigint"));
+
+    /** Key prefix of {@link #EVENTS}; below it one folder per partition, {@code event_date=yyyy-MM-dd/}. */
+    public static final String EVENTS_PREFIX = "events/";
+    /** Key prefix of {@link #LEDGER_ACCOUNTS}. */
+    public static final String LEDGER_PREFIX = "ledger-accounts/";
+
+    private LakeTable() {
+    }
+}

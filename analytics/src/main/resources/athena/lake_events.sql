@@ -1,0 +1,25 @@
+-- The lake table as Athena (Glue) sees it: Parquet objects written by Firehose under
+-- events/event_date=yyyy-MM-dd/, with partition projection, so no partition is ever added by hand.
+-- ${LAKE_BUCKET} is replaced with the lake bucket's name when the DDL is run (./tally report --engine athena
+-- --create-tables, or the CDK app's Glue table, which declares the same columns).
+CREATE EXTERNAL TABLE IF NOT EXISTS lake_events (
+  event_id      string,
+  account_id    string,
+  version       bigint,
+  type          string,
+  amount        bigint,
+  balance_after bigint,
+  occurred_at   timestamp
+)
+PARTITIONED BY (event_date string)
+STORED AS PARQUET
+LOCATION 's3://${LAKE_BUCKET}/events/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.event_date.type' = 'date',
+  'projection.event_date.format' = 'yyyy-MM-dd',
+  'projection.event_date.range' = '2020-01-01,NOW',
+  'projection.event_date.interval' = '1',
+  'projection.event_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://${LAKE_BUCKET}/events/event_date=${event_date}/'
+)

@@ -1,0 +1,138 @@
+package dev.tally.kcl;
+
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One worker of a KCL 3 application: the scheduler with Tally's timings, run on its own thread. Every Tally
+ * consumer of {@code domain-events} (the balances projection, the lake writer) is one of these with its own
+ * application name, hence its own lease table and checkpoints.
+ *
+ * <p>Timings: shard sync every second, a 5 s failover (a restarted worker waits that long for a dead one's
+ * leases), a 10 s leader lease with a 2 s heartbeat instead of KCL 3's 120 s, reads every 250 ms. KCL 3 still
+ * waits a random 1 to 30 s before its first shard sync when the lease table is empty, so a fresh start can take
+ * that long before its first record; later starts resume at once from the checkpoints.
+ */
+public final class KclWorker implements AutoCloseable {
+
+    /** The three async clients KCL needs. */
+    public record Clients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo, CloudWatchAsyncClient cloudWatch) {
+
+        /**
+         * Clients configured by the SDK's standard settings ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_KINESIS},
+         * ...), speaking HTTP/1.1, which kinesalite needs and AWS accepts.
+         */
+        public static Clients fromEnvironment() {
+            return new Clients(
+                    KinesisAsyncClient.builder().httpClientBuilder(http(64)).build(),
+                    DynamoDbAsyncClient.builder().httpClientBuilder(http(64)).build(),
+                    CloudWatchAsyncClient.builder().httpClientBuilder(http(8)).build());
+        }
+
+        private static NettyNioAsyncHttpClient.Builder http(int maxConcurrency) {
+            return NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(maxConcurrency);
+        }
+    }
+
+    private final Scheduler scheduler;
+    private final String applicationName;
+    private final Consumer<String> log;
+
+    private KclWorker(Scheduler scheduler, String applicationName, Consumer<String> log) {
+        this.scheduler = scheduler;
+        this.applicationName = applicationName;
+        this.log = log;
+    }
+
+    /**
+     * Starts a worker reading {@code streamName} from its trim horizon (a new application sees the whole
+     * retained history). The lease table named {@code applicationName} must exist: see {@link KclLeaseTable}.
+     */
+    public static KclWorker start(Clients clients, String streamName, String applicationName, String workerId,
+                                  ShardRecordProcessorFactory processors, Consumer<String> log) {
+        var configs = new ConfigsBuilder(streamName, applicationName, clients.kinesis(), clients.dynamo(),
+                clients.cloudWatch(), workerId, processors);
+        var scheduler = new Scheduler(
+                configs.checkpointConfig(),
+                configs.coordinatorConfig().parentShardPollIntervalMillis(1000),
+                configs.leaseManagementConfig()
+                        .shardSyncIntervalMillis(1000)
+                        .failoverTimeMillis(5000)
+                        .dynamoDbLockBasedLeaderLeaseDurationInMillis(10_000)
+                        .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(2_000),
+                configs.lifecycleConfig(),
+                configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                configs.processorConfig(),
+                configs.retrievalConfig()
+                        .initialPositionInStreamExtended(
+                                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON))
+                        .retrievalSpecificConfig(new PollingConfig(streamName, clients.kinesis())
+                                .idleTimeBetweenReadsInMillis(250)));
+        Thread.ofPlatform().name(applicationName + "-scheduler").daemon().start(scheduler);
+        log.accept(applicationName + ": worker " + workerId + " started on stream " + streamName);
+        return new KclWorker(scheduler, applicationName, log);
+    }
+
+    /** Unique per process: KCL hands a dead worker's leases to the others after the failover time. */
+    public static String newWorkerId() {
+        try {
+            return InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID();
+        } catch (UnknownHostException e) {
+            return "unknown-host:" + ProcessHandle.current().pid() + ":" + UUID.randomUUID();
+        }
+    }
+
+    /** Asks the record processors to finish and checkpoint (they get {@code shutdownRequested}), for up to 10 s. */
+    @Override
+    public void close() {
+        try {
+            scheduler.startGracefulShutdown().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.accept(applicationName + ": graceful shutdown incomplete: " + e);
+            scheduler.shutdown();
+        }
+    }
+
+    /**
+     * What a worker's {@code main} does first: the SDK's CBOR setting from {@code CBOR_ENABLED} (kinesalite
+     * needs it off, AWS does not care).
+     */
+    public static void configureProcess() {
+        var cbor = "false".equalsIgnoreCase(System.getenv("CBOR_ENABLED")) ? "false" : "true";
+        System.setProperty("aws.cborEnabled", System.getProperty("aws.cborEnabled", cbor));
+    }
+
+    /**
+     * Blocks until {@code in} reaches end-of-file, then exits the JVM (running the shutdown hooks). A worker started
+     * by the local stack gets {@code --exit-with-parent} and watches its standard input: it closes when the parent
+     * goes away, even after kill -9.
+     */
+    public static void exitWhenClosed(InputStream in) {
+        try {
+            while (in.read() >= 0) {
+                // ignore anything the parent writes
+            }
+        } catch (IOException ignored) {
+            // closed: the parent is gone
+        }
+        System.exit(0);
+    }
+}
