@@ -1,0 +1,60 @@
+package dev.tally.analytics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes lake rows as the lake stores them (Parquet under events/event_date=.../) for report tests. */
+final class TestLake {
+
+    private TestLake() {
+    }
+
+    static LakeRow credit(String account, long version, long amount, long balanceAfter, String at) {
+        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at));
+    }
+
+    static LakeRow withdrawal(String account, long version, long amount, long balanceAfter, String at) {
+        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at));
+    }
+
+    static LakeRow opened(String account, String at) {
+        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at));
+    }
+
+    static String eventId(String account, long version) {
+        return dev.tally.contracts.DomainEvent.eventIdFor(account, version);
+    }
+
+    /** Writes {@code rows} as one Parquet object per event date, in a new file each call (like Firehose). */
+    static void write(Path lake, List<LakeRow> rows) {
+        try {
+            var json = Files.createTempFile("rows", ".json");
+            var lines = new ArrayList<String>();
+            rows.forEach(r -> lines.add(new String(r.toJsonLine(), java.nio.charset.StandardCharsets.UTF_8).strip()));
+            Files.write(json, lines);
+            var target = lake.resolve(LakeTable.EVENTS_PREFIX);
+            Files.createDirectories(target);
+            try (var connection = DriverManager.getConnection("jdbc:duckdb:"); var statement = connection.createStatement()) {
+                statement.execute("COPY (SELECT * FROM read_json(" + DuckDbEngine.literal(json.toString())
+                        + ", format = 'newline_delimited', columns = {event_id: 'VARCHAR', account_id: 'VARCHAR', "
+                        + "version: 'BIGINT', type: 'VARCHAR', amount: 'BIGINT', balance_after: 'BIGINT', "
+                        + "occurred_at: 'TIMESTAMP', event_date: 'VARCHAR'}, timestampformat = '%Y-%m-%d %H:%M:%S.%g')) TO "
+                        + DuckDbEngine.literal(target.toString())
+                        + " (FORMAT parquet, PARTITION_BY (event_date), APPEND true, FILENAME_PATTERN 'part_{uuid}')");
+            } finally {
+                Files.deleteIfExists(json);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
