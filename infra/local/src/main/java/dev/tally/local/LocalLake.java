@@ -1,6 +1,7 @@
 package dev.tally.local;
 
 import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LakeDelivery;
 import dev.tally.analytics.LakeTable;
 import dev.tally.analytics.LakeWriterApp;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
 /**
  * The analytics half of the local stack: s3rver holding the lake bucket, the Firehose stand-in delivering to it
  * with the delivery stream created through the Firehose API exactly as {@link LakeDelivery} describes it, and the
- * lake writer as its own worker process.
+ * lake writer as its own worker process, and the Athena stand-in reading the lake.
  *
  * <pre>
  *  kinesalite "domain-events" ─> lake writer (KCL) ─> LocalFirehose "tally-lake" ─> s3rver tally-lake/events/event_date=.../*.parquet
@@ -46,21 +47,25 @@ public final class LocalLake implements AutoCloseable {
     private final S3Client s3;
     private final LocalFirehose firehose;
     private final WorkerProcess writer;
+    private final LocalAthena athena;
 
-    private LocalLake(List<AutoCloseable> started, S3rver s3rver, S3Client s3, LocalFirehose firehose, WorkerProcess writer) {
+    private LocalLake(List<AutoCloseable> started, S3rver s3rver, S3Client s3, LocalFirehose firehose, WorkerProcess writer,
+                      LocalAthena athena) {
         this.started = started;
         this.s3rver = s3rver;
         this.s3 = s3;
         this.firehose = firehose;
         this.writer = writer;
+        this.athena = athena;
     }
 
     /**
      * @param workerEnvironment the SDK and Tally settings the lake writer shares with the other workers
      * @param bufferInterval    the delivery stream's buffering interval
      */
-    static LocalLake start(int s3Port, int firehosePort, Optional<Path> dataDir, Map<String, String> workerEnvironment,
-                           Duration bufferInterval, Path logDir, Progress progress, Consumer<String> log) {
+    static LocalLake start(int s3Port, int firehosePort, int athenaPort, Optional<Path> dataDir,
+                           Map<String, String> workerEnvironment, Duration bufferInterval, Path logDir, Progress progress,
+                           Consumer<String> log) {
         var started = new ArrayList<AutoCloseable>();
         try {
             progress.step("starting s3rver (bucket " + BUCKET + ")");
@@ -84,7 +89,16 @@ public final class LocalLake implements AutoCloseable {
             progress.step("starting the lake writer (KCL; log: " + logFile + ")");
             var writer = new WorkerProcess("lake writer", LakeWriterApp.class, environment, logFile);
             started.add(writer);
-            return new LocalLake(started, s3rver, s3, firehose, writer);
+
+            var athenaLake = dataDir.isPresent() ? dataDir.get().resolve("athena-lake") : java.nio.file.Files.createTempDirectory("tally-athena-lake-");
+            var cache = new LakeCache(s3, BUCKET, athenaLake);
+            progress.step("starting the Athena stand-in (DuckDB over the lake, synced from S3 before each query)");
+            var athena = new LocalAthena(athenaPort, athenaLake, cache::sync, Clock.systemUTC());
+            started.add(athena);
+            return new LocalLake(started, s3rver, s3, firehose, writer, athena);
+        } catch (java.io.IOException e) {
+            LocalStack.closeAll(started);
+            throw new java.io.UncheckedIOException("cannot create a folder for the Athena stand-in", e);
         } catch (RuntimeException | Error e) {
             LocalStack.closeAll(started);
             throw e;
@@ -148,6 +162,10 @@ public final class LocalLake implements AutoCloseable {
 
     public URI firehoseEndpoint() {
         return firehose.endpoint();
+    }
+
+    public URI athenaEndpoint() {
+        return athena.endpoint();
     }
 
     public S3Client s3() {

@@ -70,14 +70,14 @@ public final class LocalStack implements AutoCloseable {
      * @param dataDir       where data is kept between runs; empty keeps everything in memory
      * @param functionLog   where the stream translator's log lines go
      */
-    public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort,
+    public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort, int athenaPort,
                            Optional<Path> dataDir, int snapshotEvery, int shardCount, Consumer<String> functionLog,
                            Path logDir) {
 
         /** Free ports, in memory, quiet (logs in a temporary folder): for the demo and tests. */
         public static Settings ephemeral() {
             try {
-                return new Settings(0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
+                return new Settings(0, 0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
                         java.nio.file.Files.createTempDirectory("tally-logs-"));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -172,7 +172,7 @@ public final class LocalStack implements AutoCloseable {
                     settings.logDir().resolve("projection-balances.log"));
             started.add(worker);
 
-            var lake = LocalLake.start(settings.s3Port(), settings.firehosePort(), data, workerEnvironment,
+            var lake = LocalLake.start(settings.s3Port(), settings.firehosePort(), settings.athenaPort(), data, workerEnvironment,
                     LakeDelivery.LOCAL_BUFFER_INTERVAL, settings.logDir(), progress, settings.functionLog());
             started.add(lake);
             environment.put(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM);
@@ -273,6 +273,7 @@ public final class LocalStack implements AutoCloseable {
         exports.put("TALLY_API_URL", apiEndpoint.toString());
         exports.put("AWS_ENDPOINT_URL_S3", lake.s3Endpoint().toString());
         exports.put("AWS_ENDPOINT_URL_FIREHOSE", lake.firehoseEndpoint().toString());
+        exports.put("AWS_ENDPOINT_URL_ATHENA", lake.athenaEndpoint().toString());
         exports.put(LAKE_BUCKET, LocalLake.BUCKET);
         exports.putAll(environment);
         return exports;

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Run a SQL report on the data lake. Without a name, list the reports.",
                 "Locally (the default) it syncs the running stack's lake from S3 into .tally/lake-cache and runs DuckDB;",
-                "with --engine athena it runs the same SQL file on Amazon Athena (AWS settings from the usual AWS_* variables).",
+                "with --engine athena it runs the same SQL file through the Athena API (AWS settings from the usual AWS_*",
+                "variables; after eval \"$(./tally env)\" that is the local stack's Athena stand-in).",
                 "Progress goes to stderr, the report to stdout."})
 final class ReportCommand implements Callable<Integer> {
 
@@ -138,12 +139,24 @@ final class ReportCommand implements Callable<Integer> {
         summary.unreadable().forEach(reason -> progress.step("left out an unreadable item (see ./tally dead-letters): " + reason));
     }
 
+    /**
+     * The SDK's default S3 client, except against the local stack (an endpoint on 127.0.0.1, as after
+     * {@code eval "$(./tally env)"}), where s3rver needs path-style requests and no chunked encoding.
+     */
+    private static S3Client s3FromEnvironment() {
+        var endpoint = System.getenv("AWS_ENDPOINT_URL_S3");
+        if (endpoint != null && URI.create(endpoint).getHost() != null && URI.create(endpoint).getHost().equals("127.0.0.1")) {
+            return LocalLake.s3Client(URI.create(endpoint));
+        }
+        return S3Client.create();
+    }
+
     private ReportEngine athenaEngine(Report report, Progress progress) {
         if (report.needsLedgerExport()) {
             if (lakeBucket == null) {
                 throw new IllegalArgumentException("reconciliation on Athena needs --lake-bucket (where the ledger export goes)");
             }
-            try (var dynamo = DynamoDbClient.create(); var s3 = S3Client.create()) {
+            try (var dynamo = DynamoDbClient.create(); var s3 = s3FromEnvironment()) {
                 exported(LedgerExport.export(dynamo, eventsTable, s3, lakeBucket), lakeBucket, progress);
             }
         }

@@ -34,6 +34,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--firehose-port", defaultValue = "4573", description = "Firehose stand-in port (default: ${DEFAULT-VALUE}).")
     int firehosePort;
 
+    @Option(names = "--athena-port", defaultValue = "4574", description = "Athena stand-in port (default: ${DEFAULT-VALUE}).")
+    int athenaPort;
+
     @Option(names = "--shards", defaultValue = "2", description = "Shards of the domain-events stream when it is created (default: ${DEFAULT-VALUE}).")
     int shards;
 
@@ -61,7 +64,7 @@ final class UpCommand implements Callable<Integer> {
         Files.createDirectories(functionLog.getParent());
         var logWriter = Files.newBufferedWriter(functionLog, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
-        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, Optional.of(data), snapshotEvery,
+        var stack = LocalStack.start(new LocalStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, Optional.of(data), snapshotEvery,
                 shards, line -> {
                     synchronized (logWriter) {
                         try {
@@ -103,6 +106,7 @@ final class UpCommand implements Callable<Integer> {
                 + stack.lake().writer().log() + ")");
         out.println("             -> Firehose " + stack.lake().firehoseEndpoint() + " -> S3 " + stack.lake().s3Endpoint()
                 + "/" + LocalLake.BUCKET + "/events/event_date=.../*.parquet");
+        out.println("  Athena     " + stack.lake().athenaEndpoint() + "   (stand-in on DuckDB: ./tally report NAME --engine athena)");
         out.println("  Data       " + data);
         out.println();
         out.println("Try:   curl -s -X POST " + stack.apiEndpoint() + "/accounts");
