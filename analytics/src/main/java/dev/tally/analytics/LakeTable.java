@@ -44,6 +44,19 @@ public final class LakeTable {
             new Column("last_version", "bigint"),
             new Column("balance", "bigint"));
 
+    /**
+     * Athena's partition projection for {@link #EVENTS}: every day from 2020 to today is a partition, computed from
+     * the query instead of stored in Glue, so nobody ever adds a partition. The DDL file and the CDK app's Glue
+     * table both declare these (LakeTableTest checks the DDL).
+     */
+    public static final java.util.Map<String, String> EVENT_DATE_PROJECTION = java.util.Map.of(
+            "projection.enabled", "true",
+            "projection.event_date.type", "date",
+            "projection.event_date.format", "yyyy-MM-dd",
+            "projection.event_date.range", "2020-01-01,NOW",
+            "projection.event_date.interval", "1",
+            "projection.event_date.interval.unit", "DAYS");
+
     /** Key prefix of {@link #EVENTS}; below it one folder per partition, {@code event_date=yyyy-MM-dd/}. */
     public static final String EVENTS_PREFIX = "events/";
     /** Key prefix of {@link #LEDGER_ACCOUNTS}. */

@@ -22,8 +22,10 @@ class LakeTableTest {
         assertThat(columns(ddl)).containsExactlyElementsOf(LakeTable.EVENT_COLUMNS);
         assertThat(ddl).contains("PARTITIONED BY (event_date string)")
                 .contains("STORED AS PARQUET")
-                .contains("'projection.event_date.type' = 'date'")
+                .contains("'storage.location.template' = 's3://${LAKE_BUCKET}/events/event_date=${event_date}/'")
                 .contains("LOCATION 's3://${LAKE_BUCKET}/" + LakeTable.EVENTS_PREFIX + "'");
+        LakeTable.EVENT_DATE_PROJECTION.forEach((name, value) ->
+                assertThat(ddl).contains("'" + name + "' = '" + value + "'"));
         assertThat(LakeDelivery.PREFIX).isEqualTo("events/event_date=!{partitionKeyFromQuery:event_date}/");
     }
 

@@ -1,5 +1,7 @@
 package dev.tally.cdk;
 
+import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeDelivery;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
 import dev.tally.projections.BalancesTable;
@@ -62,7 +64,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tally on AWS: the write side, the stream translator, the balances read API, and the tables and stream they use.
+ * Tally on AWS: the write side, the stream translator, the balances read API, the KCL workers (balances projection,
+ * lake writer) on Fargate, the data lake (Firehose, S3, Glue, Athena), and the tables and stream they use.
  *
  * <p>Every function gets only the IAM actions it calls, on the resources it calls them on (see
  * {@code TallyStackTest}). Names shared with the handlers (environment variables, routes, mapping settings) come from
@@ -92,6 +95,8 @@ public final class TallyStack extends Stack {
     private final Table events;
     private final Stream domainEvents;
     private Table catalog;
+    private List<String> balancesKclTables;
+    private List<String> lakeWriterKclTables;
 
     public TallyStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
@@ -127,6 +132,49 @@ public final class TallyStack extends Stack {
         var api = writeApi(settings, idempotency);
         balancesApi(settings, api);
         translator(settings);
+
+        var lake = new DataLake(this, "Lake", events);
+        var workers = new Workers(this, "Workers", settings.artifacts());
+        projectionWorker(workers);
+        lakeWriter(workers, lake);
+    }
+
+    /** The balances projection: reads the stream, repairs gaps from the events table, writes the read model. */
+    private void projectionWorker(Workers workers) {
+        var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, balancesKclTables));
+        statements.add(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:Query"))
+                .resources(List.of(events.getTableArn())).build());
+        statements.add(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
+                .resources(List.of(catalog.getTableArn())).build());
+        statements.add(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"))
+                .resources(balancesTableArns()).build());
+        workers.service("BalancesProjection", "projection-worker.jar", Map.of(
+                ProjectionEnvironment.DOMAIN_EVENTS_STREAM, domainEvents.getStreamName(),
+                ProjectionEnvironment.EVENTS_TABLE, events.getTableName(),
+                ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName()), statements);
+    }
+
+    /** The lake writer: reads the stream, puts rows to the lake's Firehose delivery stream. */
+    private void lakeWriter(Workers workers, DataLake lake) {
+        var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, lakeWriterKclTables));
+        statements.add(PolicyStatement.Builder.create()
+                .actions(List.of("firehose:PutRecordBatch"))
+                .resources(List.of(lake.deliveryStreamArn)).build());
+        workers.service("LakeWriter", "lake-writer.jar", Map.of(
+                AnalyticsEnvironment.DOMAIN_EVENTS_STREAM, domainEvents.getStreamName(),
+                AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM), statements);
+    }
+
+    /** The active balances table: "balances", or a rebuilt "balances-<timestamp>". */
+    private List<String> balancesTableArns() {
+        return List.of(
+                Stack.of(this).formatArn(ArnComponents.builder().service("dynamodb").resource("table")
+                        .resourceName(BalancesTable.INITIAL_NAME).build()),
+                Stack.of(this).formatArn(ArnComponents.builder().service("dynamodb").resource("table")
+                        .resourceName(BalancesTable.INITIAL_NAME + "-*").build()));
     }
 
     private void readModelTables() {
@@ -142,10 +190,17 @@ public final class TallyStack extends Stack {
                 .partitionKey(Attribute.builder().name(BalancesTable.ACCOUNT_ID).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
-        // KCL 3 needs its lease table's owner index from the start; creating the tables here also spares the
-        // consumer the permission to create tables.
-        var leases = Table.Builder.create(this, "BalancesLeases")
-                .tableName(ProjectionEnvironment.BALANCES_APPLICATION)
+        balancesKclTables = kclTables("Balances", ProjectionEnvironment.BALANCES_APPLICATION);
+        lakeWriterKclTables = kclTables("LakeWriter", AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+    }
+
+    /**
+     * A KCL 3 application's tables, created up front: the lease table needs its owner index from the start, and
+     * creating them here spares the worker the permission to create tables. Returns their ARNs.
+     */
+    private List<String> kclTables(String id, String application) {
+        var leases = Table.Builder.create(this, id + "Leases")
+                .tableName(application)
                 .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
@@ -153,16 +208,17 @@ public final class TallyStack extends Stack {
                 .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_OWNER).type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
                 .projectionType(ProjectionType.KEYS_ONLY).build());
-        Table.Builder.create(this, "BalancesWorkerMetrics")
-                .tableName(ProjectionEnvironment.BALANCES_APPLICATION + "-WorkerMetricStats")
+        var metrics = Table.Builder.create(this, id + "WorkerMetrics")
+                .tableName(application + "-WorkerMetricStats")
                 .partitionKey(Attribute.builder().name("wid").type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
-        Table.Builder.create(this, "BalancesCoordinatorState")
-                .tableName(ProjectionEnvironment.BALANCES_APPLICATION + "-CoordinatorState")
+        var coordinator = Table.Builder.create(this, id + "CoordinatorState")
+                .tableName(application + "-CoordinatorState")
                 .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
+        return List.of(leases.getTableArn(), metrics.getTableArn(), coordinator.getTableArn());
     }
 
     private Function javaFunction(String id, Path jar, String handler, int memory, Duration timeout,
@@ -233,12 +289,8 @@ public final class TallyStack extends Stack {
                         ProjectionEnvironment.EVENTS_TABLE, events.getTableName()));
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem"))
-                .resources(List.of(catalog.getTableArn(),
-                        // the active balances table: "balances", or a rebuilt "balances-<timestamp>"
-                        Stack.of(this).formatArn(ArnComponents.builder().service("dynamodb").resource("table")
-                                .resourceName(BalancesTable.INITIAL_NAME).build()),
-                        Stack.of(this).formatArn(ArnComponents.builder().service("dynamodb").resource("table")
-                                .resourceName(BalancesTable.INITIAL_NAME + "-*").build())))
+                .resources(java.util.stream.Stream.concat(java.util.stream.Stream.of(catalog.getTableArn()),
+                        balancesTableArns().stream()).toList())
                 .build());
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:Query"))

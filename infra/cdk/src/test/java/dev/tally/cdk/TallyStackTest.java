@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TallyStackTest {
 
     /** Actions that have no resource-level permissions: only these may name resource "*". */
-    private static final Set<String> RESOURCELESS_ACTIONS = Set.of("dynamodb:ListStreams");
+    private static final Set<String> RESOURCELESS_ACTIONS = Set.of("dynamodb:ListStreams", "ecr:GetAuthorizationToken");
 
     private static Template template;
 
@@ -141,7 +141,7 @@ class TallyStackTest {
             metrics.add((String) properties.get("MetricName"));
         });
         assertThat(metrics).contains("Errors", "Throttles", "IteratorAge", "ApproximateNumberOfMessagesVisible",
-                "GetRecords.IteratorAgeMilliseconds");
+                "GetRecords.IteratorAgeMilliseconds", "DeliveryToS3.Success", "DeliveryToS3.DataFreshness");
         assertThat(metrics.stream().filter("Errors"::equals)).hasSize(WriteApiRoute.values().length + 2);
     }
 
@@ -149,7 +149,9 @@ class TallyStackTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements() {
         var result = new ArrayList<Map<String, Object>>();
-        for (var policy : template.findResources("AWS::IAM::Policy").values()) {
+        var policies = new ArrayList<>(template.findResources("AWS::IAM::Policy").values());
+        policies.addAll(template.findResources("AWS::IAM::ManagedPolicy").values());
+        for (var policy : policies) {
             var document = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) policy).get("Properties"))
                     .get("PolicyDocument");
             for (var statement : (List<Map<String, Object>>) document.get("Statement")) {
@@ -191,8 +193,9 @@ class TallyStackTest {
 
     @Test
     void each_function_gets_exactly_the_actions_it_calls_on_the_resources_it_calls_them_on() {
-        // GET /accounts/{id}, GET /accounts/{id}/events and GET /balances/{id} only read the events table
-        assertThat(statementsAllowing(List.of("dynamodb:Query"), "Events")).isEqualTo(3);
+        // GET /accounts/{id}, GET /accounts/{id}/events, GET /balances/{id} and the projection worker (repairing
+        // gaps) only read the events table
+        assertThat(statementsAllowing(List.of("dynamodb:Query"), "Events")).isEqualTo(4);
         // the three commands read and append events ...
         assertThat(statementsAllowing(List.of("dynamodb:Query", "dynamodb:PutItem"), "Events")).isEqualTo(3);
         // ... and claim, read and complete idempotency keys
@@ -200,6 +203,30 @@ class TallyStackTest {
                 .isEqualTo(3);
         // the translator only publishes
         assertThat(statementsAllowing(List.of("kinesis:PutRecords"), "DomainEvents")).isEqualTo(1);
+        // the two KCL workers only read the stream (polling, no enhanced fan-out)
+        assertThat(statementsAllowing(List.of("kinesis:DescribeStreamSummary", "kinesis:ListShards",
+                "kinesis:GetShardIterator", "kinesis:GetRecords"), "DomainEvents")).isEqualTo(2);
+        // the lake writer only puts batches to its delivery stream
+        assertThat(statementsAllowing(List.of("firehose:PutRecordBatch"), "LakeDelivery")).isEqualTo(1);
+        // the projection worker keeps the catalog's status
+        assertThat(statementsAllowing(List.of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
+                "dynamodb:UpdateItem"), "ProjectionCatalog")).isEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void each_kcl_worker_may_use_only_its_own_application_tables() {
+        var kclActions = List.<Object>of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
+                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:Query");
+        var kcl = statements().stream().filter(s -> s.get("Action").equals(kclActions)).toList();
+        assertThat(kcl).hasSize(2);
+        for (var application : List.of("BalancesLeases", "LakeWriterLeases")) {
+            var own = kcl.stream().filter(s -> s.get("Resource").toString().contains(application)).findFirst().orElseThrow();
+            var resources = (List<Object>) own.get("Resource");
+            var prefix = application.replace("Leases", "");
+            // lease, worker-metrics and coordinator-state tables, and their indexes
+            assertThat(resources).hasSize(6).allMatch(r -> r.toString().contains(prefix));
+        }
     }
 
     @Test
@@ -213,15 +240,27 @@ class TallyStackTest {
     }
 
     @Test
-    void the_api_functions_may_only_query_and_append_events_and_use_idempotency_claims() {
+    void the_whole_app_uses_no_action_beyond_this_inventory() {
         var actions = new TreeSet<String>();
         statements().forEach(s -> ((List<Object>) s.get("Action")).forEach(a -> actions.add(a.toString())));
         assertThat(actions).containsExactlyInAnyOrder(
-                "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
-                "kinesis:PutRecords",
+                // events, idempotency, catalog, balances and KCL tables (no CreateTable: the app creates them)
+                "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Scan", "dynamodb:DescribeTable",
+                "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator",
+                "kinesis:GetRecords",
                 // the stream read the event-source mapping needs, granted by CDK
                 "dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
                 // the on-failure destination
-                "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
+                "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                // Fargate pulling the worker image and writing its logs, granted by CDK
+                "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer", "logs:CreateLogStream", "logs:PutLogEvents",
+                // the lake: Firehose, its S3 writes and Glue schema, the report runner's Athena queries
+                "firehose:PutRecordBatch", "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads",
+                "s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "glue:GetTable", "glue:GetTableVersion",
+                "glue:GetTableVersions", "glue:GetDatabase", "glue:GetPartitions",
+                "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults",
+                "athena:StopQueryExecution");
     }
 }
