@@ -10,7 +10,7 @@ replayed AS (
   SELECT event_date, account_id, version, type, amount, balance_after,
          sum(CASE WHEN type = 'BalanceWithdrawn' THEN -amount ELSE amount END)
            OVER (PARTITION BY account_id ORDER BY version ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
-         row_number() OVER (PARTITION BY account_id ORDER BY version) AS position
+         row_number() OVER (PARTITION BY account_id ORDER BY version) AS replay_position
   FROM events
 )
 SELECT event_date,
@@ -20,10 +20,10 @@ SELECT event_date,
        amount,
        CAST(running AS bigint) AS running_balance,
        balance_after,
-       CASE WHEN version <> position THEN 'missing event before this version'
+       CASE WHEN version <> replay_position THEN 'missing event before this version'
             WHEN running < 0 THEN 'overdrawn'
             WHEN running <> balance_after THEN 'recorded balance differs from the replay'
        END AS problem
 FROM replayed
-WHERE running < 0 OR running <> balance_after OR version <> position
+WHERE running < 0 OR running <> balance_after OR version <> replay_position
 ORDER BY account_id, version

@@ -6,7 +6,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -19,11 +18,9 @@ public final class LakeWriterApp implements AutoCloseable {
     }
 
     private final KclWorker worker;
-    private final AtomicLong written;
 
-    private LakeWriterApp(KclWorker worker, AtomicLong written) {
+    private LakeWriterApp(KclWorker worker) {
         this.worker = worker;
-        this.written = written;
     }
 
     /** Creates the lease table if it is missing (the CDK app creates it in AWS) and starts the worker. */
@@ -31,16 +28,9 @@ public final class LakeWriterApp implements AutoCloseable {
                                       Settings settings, Consumer<String> log) {
         KclLeaseTable.create(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
         var sender = new FirehoseSender(firehose, settings.deliveryStream(), log);
-        var written = new AtomicLong();
-        var unreadable = new AtomicLong();
         var worker = KclWorker.start(clients, settings.streamName(), AnalyticsEnvironment.LAKE_WRITER_APPLICATION,
-                settings.workerId(), () -> new LakeWriterProcessor(sender, written, unreadable, log), log);
-        return new LakeWriterApp(worker, written);
-    }
-
-    /** Rows Firehose has accepted from this worker. */
-    public long written() {
-        return written.get();
+                settings.workerId(), () -> new LakeWriterProcessor(sender, log), log);
+        return new LakeWriterApp(worker);
     }
 
     @Override

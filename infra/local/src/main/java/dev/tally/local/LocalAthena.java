@@ -3,16 +3,11 @@ package dev.tally.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.ReportResult;
+import dev.tally.local.AwsJsonService.Fault;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +28,7 @@ import java.util.concurrent.Executors;
  *
  * <p>Each query first refreshes the lake folder (a {@code Runnable} given by the local stack: a sync from s3rver)
  * and then runs on {@link DuckDbEngine}, asynchronously: it is QUEUED, RUNNING, then SUCCEEDED or FAILED with
- * Athena's {@code AthenaError}. Results come as Athena sends them: every value as text, the column names repeated
+ * Athena's {@code Fault}. Results come as Athena sends them: every value as text, the column names repeated
  * as the first row of the first page, at most 1,000 rows per page with a {@code NextToken}. Parameters are
  * substituted for {@code ?} as SQL literals, as Athena does. No result files are written to S3.
  */
@@ -65,22 +59,13 @@ public final class LocalAthena implements AutoCloseable {
         }
     }
 
-    private static final class AthenaError extends RuntimeException {
-        final String type;
-
-        AthenaError(String type, String message) {
-            super(message);
-            this.type = type;
-        }
-    }
-
     private final ObjectMapper json = new ObjectMapper();
     private final Path lake;
     private final Runnable refresh;
     private final Clock clock;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final ExecutorService queries = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("athena-query").daemon().factory());
-    private final HttpServer server;
+    private final AwsJsonService server;
 
     /**
      * @param lake    the folder DuckDB reads, laid out like the lake bucket
@@ -90,49 +75,27 @@ public final class LocalAthena implements AutoCloseable {
         this.lake = lake;
         this.refresh = refresh;
         this.clock = clock;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " (is it in use? pick another port)", e);
-        }
-        server.setExecutor(Executors.newFixedThreadPool(4, Thread.ofPlatform().name("athena-api-", 0).daemon().factory()));
-        server.createContext("/", this::serve);
-        server.start();
+        server = new AwsJsonService("athena", port, 4, TARGET, "Message", this::handle);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            var target = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
-            int status = 200;
-            byte[] body;
-            try {
-                var request = json.readTree(exchange.getRequestBody().readAllBytes());
-                var operation = target.startsWith(TARGET) ? target.substring(TARGET.length()) : target;
-                body = json.writeValueAsBytes(switch (operation) {
-                    case "StartQueryExecution" -> start(request);
-                    case "GetQueryExecution" -> describe(request);
-                    case "GetQueryResults" -> results(request);
-                    case "StopQueryExecution" -> stop(request);
-                    default -> throw new AthenaError("InvalidRequestException", "the local Athena does not implement " + operation);
-                });
-            } catch (AthenaError e) {
-                status = 400;
-                body = json.writeValueAsBytes(json.createObjectNode().put("__type", e.type).put("Message", e.getMessage()));
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-        }
+    private ObjectNode handle(String operation, JsonNode request) {
+        return switch (operation) {
+            case "StartQueryExecution" -> start(request);
+            case "GetQueryExecution" -> describe(request);
+            case "GetQueryResults" -> results(request);
+            case "StopQueryExecution" -> stop(request);
+            default -> throw new Fault("InvalidRequestException", "the local Athena does not implement " + operation);
+        };
     }
 
     private ObjectNode start(JsonNode request) {
         var query = request.path("QueryString").asText("");
         if (query.isBlank()) {
-            throw new AthenaError("InvalidRequestException", "QueryString is required");
+            throw new Fault("InvalidRequestException", "QueryString is required");
         }
         var parameters = new ArrayList<String>();
         request.path("ExecutionParameters").forEach(p -> parameters.add(p.asText()));
@@ -173,7 +136,7 @@ public final class LocalAthena implements AutoCloseable {
             }
             if (c == '?' && !inString) {
                 if (next >= parameters.size()) {
-                    throw new AthenaError("InvalidRequestException", "the query has more ? placeholders than ExecutionParameters ("
+                    throw new Fault("InvalidRequestException", "the query has more ? placeholders than ExecutionParameters ("
                             + parameters.size() + ")");
                 }
                 sql.append(parameters.get(next++));
@@ -182,7 +145,7 @@ public final class LocalAthena implements AutoCloseable {
             }
         }
         if (next != parameters.size()) {
-            throw new AthenaError("InvalidRequestException", parameters.size() + " ExecutionParameters for " + next + " placeholders");
+            throw new Fault("InvalidRequestException", parameters.size() + " ExecutionParameters for " + next + " placeholders");
         }
         return sql.toString();
     }
@@ -191,7 +154,7 @@ public final class LocalAthena implements AutoCloseable {
         var id = request.path("QueryExecutionId").asText("");
         var execution = executions.get(id);
         if (execution == null) {
-            throw new AthenaError("InvalidRequestException", "QueryExecution " + id + " was not found");
+            throw new Fault("InvalidRequestException", "QueryExecution " + id + " was not found");
         }
         return execution;
     }
@@ -213,7 +176,7 @@ public final class LocalAthena implements AutoCloseable {
         }
         if (execution.state == State.FAILED) {
             status.put("StateChangeReason", execution.error);
-            status.putObject("AthenaError").put("ErrorCategory", 2).put("ErrorType", 1006).put("Retryable", false)
+            status.putObject("Fault").put("ErrorCategory", 2).put("ErrorType", 1006).put("Retryable", false)
                     .put("ErrorMessage", execution.error);
         }
         return response;
@@ -222,11 +185,11 @@ public final class LocalAthena implements AutoCloseable {
     private ObjectNode results(JsonNode request) {
         var execution = execution(request);
         if (execution.state != State.SUCCEEDED) {
-            throw new AthenaError("InvalidRequestException", "Query has not yet finished. Current state: " + execution.state);
+            throw new Fault("InvalidRequestException", "Query has not yet finished. Current state: " + execution.state);
         }
         int max = request.path("MaxResults").asInt(MAX_RESULTS);
         if (max < 1 || max > MAX_RESULTS) {
-            throw new AthenaError("InvalidRequestException", "MaxResults must be 1 to " + MAX_RESULTS + ", was " + max);
+            throw new Fault("InvalidRequestException", "MaxResults must be 1 to " + MAX_RESULTS + ", was " + max);
         }
         int from = request.hasNonNull("NextToken") ? Integer.parseInt(request.get("NextToken").asText()) : 0;
         var result = execution.result;
@@ -291,7 +254,7 @@ public final class LocalAthena implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         queries.shutdownNow();
     }
 

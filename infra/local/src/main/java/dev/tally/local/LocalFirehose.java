@@ -3,17 +3,14 @@ package dev.tally.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.LakeTable;
+import dev.tally.local.AwsJsonService.Fault;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +88,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final Consumer<String> log;
     private final Map<String, List<LakeTable.Column>> glueTables = new ConcurrentHashMap<>();
     private final Map<String, DeliveryStream> streams = new ConcurrentHashMap<>();
-    private final HttpServer server;
+    private final AwsJsonService server;
     private final ScheduledExecutorService ticker;
     private final AtomicInteger rejectNext = new AtomicInteger();
     private volatile String rejectCode = "ServiceUnavailableException";
@@ -122,7 +119,7 @@ public final class LocalFirehose implements AutoCloseable {
             this.destination = destination;
             var bucketArn = destination.path("BucketARN").asText("");
             if (!bucketArn.startsWith("arn:aws:s3:::") || bucketArn.length() <= "arn:aws:s3:::".length()) {
-                throw new FirehoseError("InvalidArgumentException", "BucketARN must be arn:aws:s3:::<bucket>, was '" + bucketArn + "'");
+                throw new Fault("InvalidArgumentException", "BucketARN must be arn:aws:s3:::<bucket>, was '" + bucketArn + "'");
             }
             this.bucket = bucketArn.substring("arn:aws:s3:::".length());
             this.prefix = destination.path("Prefix").asText("");
@@ -131,35 +128,35 @@ public final class LocalFirehose implements AutoCloseable {
             int sizeMb = hints.path("SizeInMBs").asInt(5);
             int seconds = hints.path("IntervalInSeconds").asInt(300);
             if (sizeMb < 1 || sizeMb > 128) {
-                throw new FirehoseError("InvalidArgumentException", "BufferingHints.SizeInMBs must be 1 to 128, was " + sizeMb);
+                throw new Fault("InvalidArgumentException", "BufferingHints.SizeInMBs must be 1 to 128, was " + sizeMb);
             }
             if (seconds < 0 || seconds > 900) {
-                throw new FirehoseError("InvalidArgumentException", "BufferingHints.IntervalInSeconds must be 0 to 900, was " + seconds);
+                throw new Fault("InvalidArgumentException", "BufferingHints.IntervalInSeconds must be 0 to 900, was " + seconds);
             }
             this.bufferBytes = sizeMb * 1024L * 1024;
             this.bufferInterval = Duration.ofSeconds(seconds);
             this.partitionQuery = partitionQuery(destination);
             for (var key : partitionQuery.keySet()) {
                 if (!prefix.contains("!{partitionKeyFromQuery:" + key + "}")) {
-                    throw new FirehoseError("InvalidArgumentException", "Prefix must use !{partitionKeyFromQuery:" + key + "}");
+                    throw new Fault("InvalidArgumentException", "Prefix must use !{partitionKeyFromQuery:" + key + "}");
                 }
             }
             if (!partitionQuery.isEmpty() && errorPrefix.isEmpty()) {
-                throw new FirehoseError("InvalidArgumentException", "ErrorOutputPrefix is required with dynamic partitioning");
+                throw new Fault("InvalidArgumentException", "ErrorOutputPrefix is required with dynamic partitioning");
             }
             var conversion = destination.path("DataFormatConversionConfiguration");
             if (conversion.path("Enabled").asBoolean(false)) {
                 if (!conversion.path("OutputFormatConfiguration").path("Serializer").has("ParquetSerDe")) {
-                    throw new FirehoseError("InvalidArgumentException", "the local Firehose converts to Parquet only (ParquetSerDe)");
+                    throw new Fault("InvalidArgumentException", "the local Firehose converts to Parquet only (ParquetSerDe)");
                 }
                 if (!destination.path("CompressionFormat").asText("UNCOMPRESSED").equals("UNCOMPRESSED")) {
-                    throw new FirehoseError("InvalidArgumentException", "CompressionFormat must be UNCOMPRESSED with format conversion");
+                    throw new Fault("InvalidArgumentException", "CompressionFormat must be UNCOMPRESSED with format conversion");
                 }
                 var schema = conversion.path("SchemaConfiguration");
                 var table = schema.path("DatabaseName").asText() + "." + schema.path("TableName").asText();
                 var columns = glueTables.get(table);
                 if (columns == null) {
-                    throw new FirehoseError("InvalidArgumentException", "Glue table " + table + " not found");
+                    throw new Fault("InvalidArgumentException", "Glue table " + table + " not found");
                 }
                 this.parquetSchema = Optional.of(columns);
                 this.schemaTable = Optional.of(table);
@@ -172,7 +169,7 @@ public final class LocalFirehose implements AutoCloseable {
                 evaluate(prefix, Map.of(), created);
                 evaluate(errorPrefix, Map.of(), created);
             } catch (IllegalArgumentException e) {
-                throw new FirehoseError("InvalidArgumentException", e.getMessage());
+                throw new Fault("InvalidArgumentException", e.getMessage());
             }
         }
     }
@@ -185,15 +182,6 @@ public final class LocalFirehose implements AutoCloseable {
 
         Buffer(Instant opened) {
             this.opened = opened;
-        }
-    }
-
-    private static final class FirehoseError extends RuntimeException {
-        final String type;
-
-        FirehoseError(String type, String message) {
-            super(message);
-            this.type = type;
         }
     }
 
@@ -214,20 +202,13 @@ public final class LocalFirehose implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open DuckDB for the Parquet conversion: " + e.getMessage(), e);
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " (is it in use? pick another port)", e);
-        }
-        server.setExecutor(Executors.newFixedThreadPool(8, Thread.ofPlatform().name("firehose-", 0).daemon().factory()));
-        server.createContext("/", this::serve);
-        server.start();
+        server = new AwsJsonService("firehose", port, 8, TARGET, "message", this::handle);
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("firehose-buffers").daemon().factory());
         ticker.scheduleWithFixedDelay(() -> flushDue(false), 200, 200, TimeUnit.MILLISECONDS);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     /** The local Glue Data Catalog, in miniature: a table whose schema format conversion may use. */
@@ -256,53 +237,31 @@ public final class LocalFirehose implements AutoCloseable {
         flushDue(true);
     }
 
-    // ---------------------------------------------------------------- HTTP
+    // ---------------------------------------------------------------- API
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            var target = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
-            int status = 200;
-            byte[] body;
-            try {
-                if (!target.startsWith(TARGET)) {
-                    throw new FirehoseError("UnknownOperationException", "unknown target " + target);
-                }
-                var request = json.readTree(exchange.getRequestBody().readAllBytes());
-                body = json.writeValueAsBytes(switch (target.substring(TARGET.length())) {
-                    case "CreateDeliveryStream" -> create(request);
-                    case "DescribeDeliveryStream" -> describe(request);
-                    case "PutRecord" -> putRecord(request);
-                    case "PutRecordBatch" -> putRecordBatch(request);
-                    default -> throw new FirehoseError("UnknownOperationException",
-                            "the local Firehose does not implement " + target.substring(TARGET.length()));
-                });
-            } catch (FirehoseError e) {
-                status = 400;
-                body = json.writeValueAsBytes(json.createObjectNode().put("__type", e.type).put("message", e.getMessage()));
-            } catch (RuntimeException e) {
-                status = 500;
-                body = json.writeValueAsBytes(json.createObjectNode().put("__type", "ServiceUnavailableException")
-                        .put("message", "local Firehose: " + e));
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-        }
+    private ObjectNode handle(String operation, JsonNode request) {
+        return switch (operation) {
+            case "CreateDeliveryStream" -> create(request);
+            case "DescribeDeliveryStream" -> describe(request);
+            case "PutRecord" -> putRecord(request);
+            case "PutRecordBatch" -> putRecordBatch(request);
+            default -> throw new Fault("UnknownOperationException", "the local Firehose does not implement " + operation);
+        };
     }
 
     private ObjectNode create(JsonNode request) {
         var name = required(request, "DeliveryStreamName");
         var type = request.path("DeliveryStreamType").asText("DirectPut");
         if (!type.equals("DirectPut")) {
-            throw new FirehoseError("InvalidArgumentException", "the local Firehose supports DeliveryStreamType DirectPut only, was " + type);
+            throw new Fault("InvalidArgumentException", "the local Firehose supports DeliveryStreamType DirectPut only, was " + type);
         }
         var destination = request.path("ExtendedS3DestinationConfiguration");
         if (destination.isMissingNode()) {
-            throw new FirehoseError("InvalidArgumentException", "ExtendedS3DestinationConfiguration is required (the only destination here)");
+            throw new Fault("InvalidArgumentException", "ExtendedS3DestinationConfiguration is required (the only destination here)");
         }
         var stream = new DeliveryStream(name, destination, clock.instant());
         if (streams.putIfAbsent(name, stream) != null) {
-            throw new FirehoseError("ResourceInUseException", "Firehose " + name + " under account " + ACCOUNT + " already exists.");
+            throw new Fault("ResourceInUseException", "Firehose " + name + " under account " + ACCOUNT + " already exists.");
         }
         return json.createObjectNode().put("DeliveryStreamARN", stream.arn);
     }
@@ -330,7 +289,7 @@ public final class LocalFirehose implements AutoCloseable {
         checkRecordSize(data, "record.data");
         var result = accept(stream, List.of(data)).getFirst();
         if (result.errorCode != null) {
-            throw new FirehoseError(result.errorCode, result.errorMessage);
+            throw new Fault(result.errorCode, result.errorMessage);
         }
         return json.createObjectNode().put("RecordId", result.recordId).put("Encrypted", false);
     }
@@ -339,7 +298,7 @@ public final class LocalFirehose implements AutoCloseable {
         var stream = stream(request);
         var records = request.path("Records");
         if (records.size() < 1 || records.size() > MAX_BATCH_RECORDS) {
-            throw new FirehoseError("ValidationException", "1 validation error detected: Value at 'records' failed to "
+            throw new Fault("ValidationException", "1 validation error detected: Value at 'records' failed to "
                     + "satisfy constraint: Member must have length between 1 and " + MAX_BATCH_RECORDS + " (was " + records.size() + ")");
         }
         var data = new ArrayList<byte[]>();
@@ -351,7 +310,7 @@ public final class LocalFirehose implements AutoCloseable {
             data.add(bytes);
         }
         if (total > MAX_BATCH_BYTES) {
-            throw new FirehoseError("InvalidArgumentException", "Records size exceeds 4 MiB limit (was " + total + " bytes)");
+            throw new Fault("InvalidArgumentException", "Records size exceeds 4 MiB limit (was " + total + " bytes)");
         }
         var results = accept(stream, data);
         var response = json.createObjectNode();
@@ -373,7 +332,7 @@ public final class LocalFirehose implements AutoCloseable {
         var name = required(request, "DeliveryStreamName");
         var stream = streams.get(name);
         if (stream == null) {
-            throw new FirehoseError("ResourceNotFoundException", "Firehose " + name + " under account " + ACCOUNT + " not found.");
+            throw new Fault("ResourceNotFoundException", "Firehose " + name + " under account " + ACCOUNT + " not found.");
         }
         return stream;
     }
@@ -381,7 +340,7 @@ public final class LocalFirehose implements AutoCloseable {
     private static String required(JsonNode request, String field) {
         var value = request.path(field).asText("");
         if (value.isEmpty()) {
-            throw new FirehoseError("ValidationException", "1 validation error detected: Value null at '"
+            throw new Fault("ValidationException", "1 validation error detected: Value null at '"
                     + Character.toLowerCase(field.charAt(0)) + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
         }
         return value;
@@ -391,13 +350,13 @@ public final class LocalFirehose implements AutoCloseable {
         try {
             return Base64.getDecoder().decode(record.path("Data").asText(""));
         } catch (IllegalArgumentException e) {
-            throw new FirehoseError("SerializationException", "record Data is not base64: " + e.getMessage());
+            throw new Fault("SerializationException", "record Data is not base64: " + e.getMessage());
         }
     }
 
     private static void checkRecordSize(byte[] data, String field) {
         if (data.length > MAX_RECORD_BYTES) {
-            throw new FirehoseError("ValidationException", "1 validation error detected: Value at '" + field
+            throw new Fault("ValidationException", "1 validation error detected: Value at '" + field
                     + "' failed to satisfy constraint: Member must have length less than or equal to " + MAX_RECORD_BYTES);
         }
     }
@@ -474,14 +433,14 @@ public final class LocalFirehose implements AutoCloseable {
         var query = new LinkedHashMap<String, String>();
         for (var processor : destination.path("ProcessingConfiguration").path("Processors")) {
             if (!processor.path("Type").asText().equals("MetadataExtraction")) {
-                throw new FirehoseError("InvalidArgumentException", "the local Firehose supports only the MetadataExtraction processor, not "
+                throw new Fault("InvalidArgumentException", "the local Firehose supports only the MetadataExtraction processor, not "
                         + processor.path("Type").asText());
             }
             for (var parameter : processor.path("Parameters")) {
                 if (parameter.path("ParameterName").asText().equals("MetadataExtractionQuery")) {
                     var text = parameter.path("ParameterValue").asText();
                     if (!QUERY.matcher(text).matches()) {
-                        throw new FirehoseError("InvalidArgumentException", "the local Firehose supports MetadataExtractionQuery "
+                        throw new Fault("InvalidArgumentException", "the local Firehose supports MetadataExtractionQuery "
                                 + "of the form {key:.field, ...}, not " + text);
                     }
                     var pairs = QUERY_PAIR.matcher(text);
@@ -492,7 +451,7 @@ public final class LocalFirehose implements AutoCloseable {
             }
         }
         if (query.isEmpty()) {
-            throw new FirehoseError("InvalidArgumentException", "dynamic partitioning needs a MetadataExtraction processor with a query");
+            throw new Fault("InvalidArgumentException", "dynamic partitioning needs a MetadataExtraction processor with a query");
         }
         return query;
     }
@@ -651,7 +610,7 @@ public final class LocalFirehose implements AutoCloseable {
     /** Stops taking requests and delivers every buffer: records accepted are not lost on a clean stop. */
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,10 +1,10 @@
 package dev.tally.local;
 
+import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeDelivery;
 import dev.tally.emulators.Dynalite;
 import dev.tally.emulators.Kinesalite;
 import dev.tally.emulators.S3rver;
-import dev.tally.analytics.AnalyticsEnvironment;
-import dev.tally.analytics.LakeDelivery;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
 import dev.tally.projections.BalanceProjectionApp;
@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
     /**
      * @param apiPort       0 for a free port (likewise the others)
      * @param dataDir       where data is kept between runs; empty keeps everything in memory
-     * @param functionLog   where the stream translator's log lines go
+     * @param functionLog   where the stream translator's and the Firehose stand-in's log lines go
      */
     public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort, int athenaPort,
                            Optional<Path> dataDir, int snapshotEvery, int shardCount, Consumer<String> functionLog,
