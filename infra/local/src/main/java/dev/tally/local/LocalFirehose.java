@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.io.Writer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -67,6 +69,8 @@ import java.util.stream.Collectors;
  *   {@code format-conversion-failed} or {@code partitioning-failed}.</li>
  * </ul>
  * A failed S3 write keeps the buffer and is tried again on the next tick, as Firehose retries for up to 24 hours.
+ * With a spool folder, accepted records are also on disk until delivered, so a killed process loses nothing it
+ * acknowledged (Firehose is durable once it answers); the next process delivers them.
  */
 public final class LocalFirehose implements AutoCloseable {
 
@@ -85,6 +89,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final S3Client s3;
     private final String region;
     private final Clock clock;
+    private final Optional<Path> spoolDir;
     private final Consumer<String> log;
     private final Map<String, List<LakeTable.Column>> glueTables = new ConcurrentHashMap<>();
     private final Map<String, DeliveryStream> streams = new ConcurrentHashMap<>();
@@ -174,23 +179,60 @@ public final class LocalFirehose implements AutoCloseable {
         }
     }
 
+    /** One partition's buffer, and the spool files that hold its records on disk until they are delivered. */
     private static final class Buffer {
         final List<byte[]> records = new ArrayList<>();
         final List<Instant> arrivals = new ArrayList<>();
-        final Instant opened;
+        final List<Path> spools = new ArrayList<>();
+        Instant opened;
         long bytes;
+        Writer spool;
 
         Buffer(Instant opened) {
             this.opened = opened;
         }
+
+        void add(byte[] data, Instant arrival) {
+            records.add(data);
+            arrivals.add(arrival);
+            bytes += data.length;
+        }
+
+        /** Stops writing to the current spool file (its records stay on disk until delivered). */
+        void closeSpool() {
+            if (spool != null) {
+                try {
+                    spool.close();
+                } catch (IOException ignored) {
+                    // the lines written are flushed already
+                }
+                spool = null;
+            }
+        }
+
+        void deleteSpools() {
+            closeSpool();
+            for (var file : spools) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a leftover spool file is delivered again at the next start: a duplicate, never a loss
+                }
+            }
+            spools.clear();
+        }
     }
 
     /**
-     * @param port 0 picks a free one
-     * @param s3   a client of the S3 the streams deliver to
+     * @param port     0 picks a free one
+     * @param s3       a client of the S3 the streams deliver to
+     * @param spoolDir where accepted records wait on disk until they are delivered, so that a crash of this process
+     *                 loses nothing Firehose acknowledged (they are delivered when the stream is created again); empty
+     *                 keeps them in memory only
      */
-    public LocalFirehose(int port, S3Client s3, String region, Clock clock, Consumer<String> log) {
+    public LocalFirehose(int port, S3Client s3, String region, Clock clock, Optional<Path> spoolDir, Consumer<String> log) {
         this.s3 = s3;
+        this.spoolDir = spoolDir;
         this.region = region;
         this.clock = clock;
         this.log = log;
@@ -263,6 +305,7 @@ public final class LocalFirehose implements AutoCloseable {
         if (streams.putIfAbsent(name, stream) != null) {
             throw new Fault("ResourceInUseException", "Firehose " + name + " under account " + ACCOUNT + " already exists.");
         }
+        recover(stream);
         return json.createObjectNode().put("DeliveryStreamARN", stream.arn);
     }
 
@@ -370,6 +413,7 @@ public final class LocalFirehose implements AutoCloseable {
         var results = new ArrayList<PutResult>(records.size());
         var now = clock.instant();
         var failed = new ArrayList<ErrorDocument>();
+        var touched = new java.util.LinkedHashSet<Buffer>();
         synchronized (this) {
             for (var data : records) {
                 if (rejectNext.get() > 0 && rejectNext.getAndDecrement() > 0) {
@@ -394,9 +438,12 @@ public final class LocalFirehose implements AutoCloseable {
                     buffer = new Buffer(now);
                     stream.buffers.put(partition, buffer);
                 }
-                buffer.records.add(data);
-                buffer.arrivals.add(now);
-                buffer.bytes += data.length;
+                spool(stream, buffer, partition, data, now);
+                buffer.add(data, now);
+                touched.add(buffer);
+            }
+            for (var buffer : touched) {
+                flushSpool(buffer);
             }
         }
         if (!failed.isEmpty()) {
@@ -456,6 +503,86 @@ public final class LocalFirehose implements AutoCloseable {
         return query;
     }
 
+    // ---------------------------------------------------------------- spool
+
+    /** Appends an accepted record to its buffer's spool file: a JSON line with the partition, arrival and data. */
+    private void spool(DeliveryStream stream, Buffer buffer, Map<String, String> partition, byte[] data, Instant arrival) {
+        if (spoolDir.isEmpty()) {
+            return;
+        }
+        try {
+            if (buffer.spool == null) {
+                var dir = spoolDir.get().resolve(stream.name);
+                Files.createDirectories(dir);
+                var file = dir.resolve(UUID.randomUUID() + ".ndjson");
+                buffer.spool = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                buffer.spools.add(file);
+            }
+            var line = json.createObjectNode().put("arrival", arrival.toEpochMilli())
+                    .put("data", Base64.getEncoder().encodeToString(data));
+            var keys = line.putObject("partition");
+            partition.forEach(keys::put);
+            buffer.spool.write(line.toString());
+            buffer.spool.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spool a record for " + stream.name, e);
+        }
+    }
+
+    private static void flushSpool(Buffer buffer) {
+        if (buffer.spool != null) {
+            try {
+                buffer.spool.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot spool records", e);
+            }
+        }
+    }
+
+    /** Puts the records a previous process accepted but did not deliver back into the stream's buffers. */
+    private void recover(DeliveryStream stream) {
+        if (spoolDir.isEmpty() || !Files.isDirectory(spoolDir.get().resolve(stream.name))) {
+            return;
+        }
+        int recovered = 0;
+        try (var files = Files.list(spoolDir.get().resolve(stream.name))) {
+            for (var file : files.filter(f -> f.toString().endsWith(".ndjson")).sorted().toList()) {
+                Buffer buffer = null;
+                for (var line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    JsonNode entry;
+                    try {
+                        entry = json.readTree(line);
+                    } catch (IOException torn) {
+                        continue; // the last line of a crash may be half-written; it was never acknowledged
+                    }
+                    if (entry == null || !entry.has("data")) {
+                        continue;
+                    }
+                    var partition = new LinkedHashMap<String, String>();
+                    entry.path("partition").properties().forEach(e -> partition.put(e.getKey(), e.getValue().asText()));
+                    var arrival = Instant.ofEpochMilli(entry.path("arrival").asLong());
+                    synchronized (this) {
+                        var target = stream.buffers.computeIfAbsent(partition, p -> new Buffer(arrival));
+                        if (arrival.isBefore(target.opened)) {
+                            target.opened = arrival;
+                        }
+                        target.add(Base64.getDecoder().decode(entry.path("data").asText()), arrival);
+                        if (buffer != target) {
+                            target.spools.add(file);
+                            buffer = target;
+                        }
+                    }
+                    recovered++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spool of " + stream.name, e);
+        }
+        if (recovered > 0) {
+            log.accept("firehose: " + recovered + " records accepted before a restart are buffered again for " + stream.name);
+        }
+    }
+
     // ---------------------------------------------------------------- delivery
 
     /** Takes the due buffers (all of them if {@code all}) and delivers them; a failed delivery is put back. */
@@ -470,6 +597,7 @@ public final class LocalFirehose implements AutoCloseable {
                     var buffer = entry.getValue();
                     if (all || buffer.bytes >= stream.bufferBytes
                             || !Duration.between(buffer.opened, now).minus(stream.bufferInterval).isNegative()) {
+                        buffer.closeSpool();
                         due.put(entry.getKey(), buffer);
                         iterator.remove();
                     }
@@ -479,14 +607,17 @@ public final class LocalFirehose implements AutoCloseable {
                 try {
                     deliver(stream, partition, buffer);
                     stream.delivered.addAndGet(buffer.records.size());
+                    buffer.deleteSpools();
                 } catch (RuntimeException e) {
                     log.accept("firehose: delivery of " + buffer.records.size() + " records to s3://" + stream.bucket
                             + " failed, will retry: " + e);
                     synchronized (this) {
                         var newer = stream.buffers.put(partition, buffer);
                         if (newer != null) {
+                            newer.closeSpool();
                             buffer.records.addAll(newer.records);
                             buffer.arrivals.addAll(newer.arrivals);
+                            buffer.spools.addAll(newer.spools);
                             buffer.bytes += newer.bytes;
                         }
                     }
@@ -626,6 +757,15 @@ public final class LocalFirehose implements AutoCloseable {
             duckdb.close();
         } catch (SQLException ignored) {
             // in-memory
+        }
+    }
+
+    /** For tests: stops like a killed process, delivering nothing; spooled records stay on disk. */
+    void crash() {
+        server.close();
+        ticker.shutdownNow();
+        synchronized (this) {
+            streams.values().forEach(stream -> stream.buffers.values().forEach(Buffer::closeSpool));
         }
     }
 

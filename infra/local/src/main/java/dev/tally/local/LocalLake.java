@@ -75,7 +75,8 @@ public final class LocalLake implements AutoCloseable {
             started.add(s3);
 
             progress.step("starting the Firehose stand-in and creating the delivery stream " + LakeDelivery.DELIVERY_STREAM);
-            var firehose = new LocalFirehose(firehosePort, s3, LocalStack.REGION, Clock.systemUTC(), log);
+            var firehose = new LocalFirehose(firehosePort, s3, LocalStack.REGION, Clock.systemUTC(),
+                    dataDir.map(d -> d.resolve("firehose-spool")), log);
             started.add(firehose);
             firehose.registerTable(LakeDelivery.GLUE_DATABASE, LakeTable.EVENTS, LakeTable.EVENT_COLUMNS);
             try (var client = LocalStack.client(FirehoseClient.builder(), firehose.endpoint())) {

@@ -1,5 +1,8 @@
 package dev.tally.local;
 
+import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeDelivery;
+import dev.tally.analytics.LakeTable;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.TranslatorMapping;
@@ -17,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** Where each consumer of the running stack is, and how far behind. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show each consumer's checkpoint positions and the balances projection's lag p50/p99.")
+        description = "Show each consumer's checkpoint positions, the balances projection's lag p50/p99, and the lake's size.")
 final class StatusCommand implements Callable<Integer> {
 
     @Override
@@ -35,16 +38,7 @@ final class StatusCommand implements Callable<Integer> {
 
             System.out.println("balances projection (Kinesis domain-events -> balances read model; KCL application "
                     + ProjectionEnvironment.BALANCES_APPLICATION + ")");
-            try {
-                for (var lease : dynamo.scan(b -> b.tableName(ProjectionEnvironment.BALANCES_APPLICATION).consistentRead(true)).items()
-                        .stream().filter(l -> l.get("leaseKey").s().startsWith("shardId-")).toList()) {
-                    System.out.printf("  %-40s checkpoint %-58s owner %s%n", lease.get("leaseKey").s(),
-                            lease.containsKey("checkpoint") ? lease.get("checkpoint").s() : "-",
-                            lease.containsKey("leaseOwner") ? lease.get("leaseOwner").s() : "(none)");
-                }
-            } catch (ResourceNotFoundException e) {
-                System.out.println("  no lease table yet");
-            }
+            printLeases(dynamo, ProjectionEnvironment.BALANCES_APPLICATION);
             var catalog = new ProjectionCatalog(dynamo, stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
                     ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
             var now = Instant.now();
@@ -57,7 +51,39 @@ final class StatusCommand implements Callable<Integer> {
             var targets = catalog.targets("balances");
             System.out.println("  readers use table " + targets.active()
                     + targets.building().map(b -> "; a rebuild is filling " + b).orElse(""));
+
+            System.out.println("lake writer (Kinesis domain-events -> Firehose " + LakeDelivery.DELIVERY_STREAM
+                    + "; KCL application " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION + ")");
+            printLeases(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+            try (var s3 = LocalLake.s3Client(URI.create(stack.get("AWS_ENDPOINT_URL_S3")))) {
+                var partitions = new java.util.TreeMap<String, long[]>();
+                for (var object : s3.listObjectsV2Paginator(b -> b.bucket(stack.get(LocalStack.LAKE_BUCKET))
+                        .prefix(LakeTable.EVENTS_PREFIX)).contents()) {
+                    var partition = object.key().substring(LakeTable.EVENTS_PREFIX.length(), object.key().lastIndexOf('/'));
+                    var totals = partitions.computeIfAbsent(partition, p -> new long[2]);
+                    totals[0]++;
+                    totals[1] += object.size();
+                }
+                System.out.printf("  lake s3://%s/%s: %d partitions, %d objects, %d bytes%s%n", stack.get(LocalStack.LAKE_BUCKET),
+                        LakeTable.EVENTS_PREFIX, partitions.size(), partitions.values().stream().mapToLong(t -> t[0]).sum(),
+                        partitions.values().stream().mapToLong(t -> t[1]).sum(),
+                        partitions.isEmpty() ? "" : " (" + partitions.firstKey() + " .. " + partitions.lastKey() + ")");
+            }
         }
         return 0;
+    }
+
+    /** The checkpoints of a KCL application's shards, from its lease table. */
+    private static void printLeases(DynamoDbClient dynamo, String application) {
+        try {
+            for (var lease : dynamo.scan(b -> b.tableName(application).consistentRead(true)).items()
+                    .stream().filter(l -> l.get("leaseKey").s().startsWith("shardId-")).toList()) {
+                System.out.printf("  %-40s checkpoint %-58s owner %s%n", lease.get("leaseKey").s(),
+                        lease.containsKey("checkpoint") ? lease.get("checkpoint").s() : "-",
+                        lease.containsKey("leaseOwner") ? lease.get("leaseOwner").s() : "(none)");
+            }
+        } catch (ResourceNotFoundException e) {
+            System.out.println("  no lease table yet");
+        }
     }
 }

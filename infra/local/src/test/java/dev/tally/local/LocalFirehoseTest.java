@@ -47,12 +47,14 @@ class LocalFirehoseTest {
     private LocalFirehose standIn;
     private FirehoseClient firehose;
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    @TempDir
+    Path spool;
 
     @BeforeEach
     void start() {
         s3rver = S3rver.start(0, Optional.empty(), List.of(LocalLake.BUCKET));
         s3 = LocalLake.s3Client(s3rver.endpoint());
-        standIn = new LocalFirehose(0, s3, LocalStack.REGION, Clock.systemUTC(), log::add);
+        standIn = new LocalFirehose(0, s3, LocalStack.REGION, Clock.systemUTC(), Optional.of(spool), log::add);
         standIn.registerTable(LakeDelivery.GLUE_DATABASE, LakeTable.EVENTS, LakeTable.EVENT_COLUMNS);
         firehose = LocalStack.client(FirehoseClient.builder(), standIn.endpoint());
     }
@@ -131,6 +133,31 @@ class LocalFirehoseTest {
         assertThat(objects("events/")).isEmpty();
         standIn.close();
         assertThat(objects("events/")).hasSize(1);
+    }
+
+    @Test
+    void records_accepted_before_a_crash_are_delivered_by_the_next_process() throws Exception {
+        LocalLake.createDeliveryStream(firehose, LocalLake.BUCKET, Duration.ofSeconds(900));
+        firehose.putRecordBatch(b -> b.deliveryStreamName(LakeDelivery.DELIVERY_STREAM).records(
+                record(row(1, "2026-03-01T10:00:00Z")), record(row(2, "2026-03-01T11:00:00Z")),
+                record(row(3, "2026-03-02T10:00:00Z"))));
+        standIn.crash();
+        firehose.close();
+        assertThat(objects("events/")).isEmpty();
+
+        standIn = new LocalFirehose(0, s3, LocalStack.REGION, Clock.systemUTC(), Optional.of(spool), log::add);
+        standIn.registerTable(LakeDelivery.GLUE_DATABASE, LakeTable.EVENTS, LakeTable.EVENT_COLUMNS);
+        firehose = LocalStack.client(FirehoseClient.builder(), standIn.endpoint());
+        LocalLake.createDeliveryStream(firehose, LocalLake.BUCKET, Duration.ofSeconds(900));
+        assertThat(standIn.buffered()).isEqualTo(3);
+        assertThat(log).anyMatch(line -> line.contains("3 records accepted before a restart"));
+        standIn.flush();
+
+        assertThat(objects("events/")).extracting(S3Object::key)
+                .hasSize(2).allMatch(k -> k.startsWith("events/event_date=2026-03-0"));
+        try (var left = java.nio.file.Files.walk(spool)) {
+            assertThat(left.filter(java.nio.file.Files::isRegularFile)).as("spool files are deleted once delivered").isEmpty();
+        }
     }
 
     @Test
