@@ -37,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -115,7 +114,6 @@ public final class LocalFirehose implements AutoCloseable {
         final Optional<String> schemaTable;
         final String extension;
         final Map<Map<String, String>, Buffer> buffers = new LinkedHashMap<>();
-        final AtomicLong delivered = new AtomicLong();
 
         DeliveryStream(String name, JsonNode destination, Instant created) {
             this.name = name;
@@ -262,11 +260,6 @@ public final class LocalFirehose implements AutoCloseable {
     public void rejectNext(int records, String errorCode) {
         rejectCode = errorCode;
         rejectNext.set(records);
-    }
-
-    /** Records delivered to the destination (or its error output) so far, all streams. */
-    public long delivered() {
-        return streams.values().stream().mapToLong(s -> s.delivered.get()).sum();
     }
 
     /** Records accepted but still buffered, all streams. */
@@ -606,7 +599,6 @@ public final class LocalFirehose implements AutoCloseable {
             due.forEach((partition, buffer) -> {
                 try {
                     deliver(stream, partition, buffer);
-                    stream.delivered.addAndGet(buffer.records.size());
                     buffer.deleteSpools();
                 } catch (RuntimeException e) {
                     log.accept("firehose: delivery of " + buffer.records.size() + " records to s3://" + stream.bucket
@@ -711,7 +703,6 @@ public final class LocalFirehose implements AutoCloseable {
         values.put("error-output-type", outputType);
         var key = evaluate(stream.errorPrefix, values, now) + stream.name + "-1-" + KEY_TIME.format(now) + "-" + UUID.randomUUID();
         s3.putObject(b -> b.bucket(stream.bucket).key(key), RequestBody.fromString(lines.toString(), StandardCharsets.UTF_8));
-        stream.delivered.addAndGet(documents.size());
         log.accept("firehose: " + documents.size() + " records to the error output s3://" + stream.bucket + "/" + key);
     }
 

@@ -173,10 +173,6 @@ public final class LocalLake implements AutoCloseable {
         return s3;
     }
 
-    public LocalFirehose firehose() {
-        return firehose;
-    }
-
     public WorkerProcess writer() {
         return writer;
     }
