@@ -115,6 +115,9 @@ final class ReportCommand implements Callable<Integer> {
     /** DuckDB over a fresh copy of the running stack's lake (and a fresh ledger export for reconciliation). */
     private ReportEngine localEngine(Report report, Progress progress) throws Exception {
         var stack = StackEnvironment.running();
+        if (!stack.containsKey("AWS_ENDPOINT_URL_S3") || !stack.containsKey(LocalStack.LAKE_BUCKET)) {
+            throw new IllegalStateException("the running stack has no data lake (started by an older ./tally?); restart ./tally up");
+        }
         var s3Endpoint = URI.create(stack.get("AWS_ENDPOINT_URL_S3"));
         var bucket = stack.get(LocalStack.LAKE_BUCKET);
         try (var s3 = LocalLake.s3Client(s3Endpoint)) {
