@@ -3,11 +3,17 @@ package dev.tally.analytics;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.time.Day;
+import org.jfree.data.time.TimeSeries;
+import org.jfree.data.time.TimeSeriesCollection;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 import java.awt.BasicStroke;
@@ -17,10 +23,12 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TimeZone;
 import java.util.stream.Collectors;
 
 /**
@@ -58,20 +66,31 @@ public final class ReportChart {
         }
     }
 
+    /** Bars per type on a time axis: a year of dates keeps readable tick labels, a single day still shows. */
     private static JFreeChart barsPerDate(Report report, ReportResult result) {
-        var data = new DefaultCategoryDataset();
         int date = result.column(LakeTable.EVENT_DATE);
         int type = result.column("type");
         int total = result.column("total_amount");
+        var series = new LinkedHashMap<String, TimeSeries>();
         for (var row : result.rows()) {
-            data.addValue(major(row.get(total)), (String) row.get(type), (String) row.get(date));
+            // openings move no money: a bar of zero would only take room
+            if (!"AccountCreated".equals(row.get(type))) {
+                series.computeIfAbsent((String) row.get(type), TimeSeries::new)
+                        .addOrUpdate(day((String) row.get(date)), major(row.get(total)));
+            }
         }
-        var chart = ChartFactory.createBarChart(title(report, result), "event date", "total amount", data,
-                PlotOrientation.VERTICAL, true, false, false);
-        rotateDates(chart, data.getColumnCount());
+        var data = new TimeSeriesCollection(UTC);
+        series.values().forEach(data::addSeries);
+        var chart = ChartFactory.createXYBarChart(title(report, result), "event date (UTC)", true,
+                "total amount (major units)", data, PlotOrientation.VERTICAL, true, false, false);
+        var renderer = new ClusteredXYBarRenderer(0.1, false);
+        renderer.setBarPainter(new StandardXYBarPainter());
+        renderer.setShadowVisible(false);
+        chart.getXYPlot().setRenderer(renderer);
         return chart;
     }
 
+    /** A balance history per account (the most active ones) on a time axis. */
     private static JFreeChart linePerAccount(Report report, ReportResult result) {
         int date = result.column(LakeTable.EVENT_DATE);
         int account = result.column(LakeTable.ACCOUNT_ID);
@@ -81,18 +100,23 @@ public final class ReportChart {
         var shown = rowsPerAccount.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(MAX_ACCOUNTS).map(Map.Entry::getKey).collect(Collectors.toSet());
-        var data = new DefaultCategoryDataset();
+        var series = new LinkedHashMap<String, TimeSeries>();
         for (var row : result.rows()) {
             var id = (String) row.get(account);
             if (shown.contains(id)) {
-                data.addValue(major(row.get(balance)), shortId(id), (String) row.get(date));
+                series.computeIfAbsent(id, a -> new TimeSeries(shortId(a)))
+                        .addOrUpdate(day((String) row.get(date)), major(row.get(balance)));
             }
         }
+        var data = new TimeSeriesCollection(UTC);
+        series.values().forEach(data::addSeries);
         var title = title(report, result) + (rowsPerAccount.size() > MAX_ACCOUNTS
                 ? " (the " + MAX_ACCOUNTS + " most active of " + rowsPerAccount.size() + " accounts)" : "");
-        var chart = ChartFactory.createLineChart(title, "event date", "balance", data, PlotOrientation.VERTICAL,
+        var chart = ChartFactory.createTimeSeriesChart(title, "event date (UTC)", "balance (major units)", data,
                 true, false, false);
-        rotateDates(chart, data.getColumnCount());
+        var renderer = new XYLineAndShapeRenderer(true, true);
+        renderer.setDefaultStroke(new BasicStroke(2f));
+        chart.getXYPlot().setRenderer(renderer);
         return chart;
     }
 
@@ -108,7 +132,7 @@ public final class ReportChart {
                 data.addValue(major(row.get(net)), "net change", shortId((String) row.get(account)));
             }
         }
-        return ChartFactory.createBarChart(report.reportName() + " on " + latest, "account", "net change", data,
+        return ChartFactory.createBarChart(report.reportName() + " on " + latest, "account", "net change (major units)", data,
                 PlotOrientation.HORIZONTAL, false, false, false);
     }
 
@@ -126,31 +150,37 @@ public final class ReportChart {
                 false, false, false);
     }
 
-    /** White background, light grid lines, and a marker on every point (a one-day history is a single point). */
+    /** White background and light grid lines; flat bars. */
     private static void style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
-        var plot = chart.getCategoryPlot();
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        if (plot.getRenderer() instanceof LineAndShapeRenderer lines) {
-            lines.setDefaultShapesVisible(true);
-            lines.setDefaultStroke(new BasicStroke(2f));
+        switch (chart.getPlot()) {
+            case CategoryPlot plot -> {
+                plot.setBackgroundPaint(Color.WHITE);
+                plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+                if (plot.getRenderer() instanceof BarRenderer bars) {
+                    bars.setBarPainter(new StandardBarPainter());
+                    bars.setShadowVisible(false);
+                }
+            }
+            case XYPlot plot -> {
+                plot.setBackgroundPaint(Color.WHITE);
+                plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+                plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            }
+            default -> {
+            }
         }
-        if (plot.getRenderer() instanceof BarRenderer bars) {
-            bars.setBarPainter(new StandardBarPainter());
-            bars.setShadowVisible(false);
-        }
+    }
+
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+
+    private static Day day(String isoDate) {
+        var date = LocalDate.parse(isoDate);
+        return new Day(date.getDayOfMonth(), date.getMonthValue(), date.getYear());
     }
 
     private static String title(Report report, ReportResult result) {
         return report.reportName() + " (" + result.rows().size() + " rows)";
-    }
-
-    private static void rotateDates(JFreeChart chart, int dates) {
-        if (dates > 8) {
-            chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        }
     }
 
     /** Minor units as a major-unit number for the axis; exact for any amount a chart can show. */

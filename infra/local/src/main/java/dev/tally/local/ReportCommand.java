@@ -89,16 +89,49 @@ final class ReportCommand implements Callable<Integer> {
         try (var reportEngine = engine == Engine.duckdb ? localEngine(report, progress) : athenaEngine(report, progress)) {
             progress.step("running " + report.reportName() + " on " + reportEngine.describe());
             var sink = ReportOutput.of(output, System.out);
-            var collector = new ReportResult.Collector();
-            new ReportRunner(reportEngine).run(report, day, chart == null ? sink : ReportEngine.RowSink.tee(sink, collector));
+            var drawn = new ChartRows();
+            new ReportRunner(reportEngine).run(report, day, chart == null ? sink : ReportEngine.RowSink.tee(sink, drawn));
             long rows = sink.finish();
             progress.step(rows + " rows");
             if (chart != null) {
-                ReportChart.write(report, collector.result(), chart);
+                if (drawn.overflowed) {
+                    System.err.println("tally: no chart: " + rows + " rows are more than " + MAX_CHART_ROWS
+                            + " to draw; narrow the report with --date");
+                    return 1;
+                }
+                ReportChart.write(report, drawn.result(), chart);
                 progress.step("chart written to " + chart.toAbsolutePath());
             }
         }
         return 0;
+    }
+
+    /** A chart keeps its rows in memory; beyond this many the report is printed but not drawn. */
+    static final int MAX_CHART_ROWS = 200_000;
+
+    /** Keeps rows for the chart, up to {@link #MAX_CHART_ROWS}. */
+    private static final class ChartRows implements ReportEngine.RowSink {
+        private final ReportResult.Collector rows = new ReportResult.Collector();
+        private long seen;
+        boolean overflowed;
+
+        @Override
+        public void columns(java.util.List<String> names) {
+            rows.columns(names);
+        }
+
+        @Override
+        public void row(java.util.List<Object> values) {
+            if (++seen > MAX_CHART_ROWS) {
+                overflowed = true;
+            } else {
+                rows.row(values);
+            }
+        }
+
+        ReportResult result() {
+            return rows.result();
+        }
     }
 
     static Optional<LocalDate> parseDate(String text) {
