@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.Money;
 import dev.tally.domain.Rejection;
+import dev.tally.http.HttpApi;
+import dev.tally.http.Problem;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

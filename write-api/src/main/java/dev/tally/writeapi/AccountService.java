@@ -8,10 +8,11 @@ import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.IdempotencyKeys;
-import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyRecord.Outcome;
+import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyStore;
 import dev.tally.eventstore.RecordedEvent;
+import dev.tally.http.Principal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

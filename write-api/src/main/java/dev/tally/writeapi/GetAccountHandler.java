@@ -2,6 +2,8 @@ package dev.tally.writeapi;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.http.ApiHandler;
+import dev.tally.http.HttpApi;
 
 import java.util.Map;
 

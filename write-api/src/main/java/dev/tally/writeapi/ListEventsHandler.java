@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.AccountEvent;
 import dev.tally.eventstore.EventItemCodec;
+import dev.tally.http.ApiHandler;
+import dev.tally.http.HttpApi;
 
 import java.util.LinkedHashMap;
 import java.util.List;

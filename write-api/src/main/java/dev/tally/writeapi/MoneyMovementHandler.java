@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.Money;
+import dev.tally.http.ApiHandler;
+import dev.tally.http.HttpApi;
 
 /** {@code POST /accounts/{id}/credit|withdraw} with {@code {"amount": ...}}: 200 with the new balance. */
 abstract class MoneyMovementHandler extends ApiHandler {

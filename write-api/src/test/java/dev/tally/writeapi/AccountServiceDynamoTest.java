@@ -16,6 +16,7 @@ import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyStore;
 import dev.tally.eventstore.LocalDynamo;
 import dev.tally.eventstore.RecordedEvent;
+import dev.tally.http.Principal;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;

@@ -3,6 +3,7 @@ package dev.tally.writeapi;
 import dev.tally.domain.Money;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
+import dev.tally.http.Principal;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

@@ -9,6 +9,7 @@ import dev.tally.domain.AccountState;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
+import dev.tally.http.HttpApi;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.tally.writeapi;
+package dev.tally.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class HttpApi {
 
     public static final String PROBLEM_TYPE_BASE = "https://tally.dev/problems/";
-    static final ObjectMapper JSON = new ObjectMapper()
+    public static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

@@ -1,4 +1,4 @@
-package dev.tally.writeapi;
+package dev.tally.http;
 
 /**
  * Who is calling. Today every caller is {@link #ANONYMOUS}; when the API requires a JWT this becomes the token's

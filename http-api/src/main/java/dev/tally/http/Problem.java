@@ -1,4 +1,4 @@
-package dev.tally.writeapi;
+package dev.tally.http;
 
 /**
  * An RFC 9457 problem: what went wrong, and for a client mistake, the field and the value at fault.

@@ -1,4 +1,4 @@
-package dev.tally.writeapi;
+package dev.tally.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
