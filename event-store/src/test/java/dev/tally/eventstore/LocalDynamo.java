@@ -44,6 +44,14 @@ public final class LocalDynamo implements BeforeAllCallback, AfterAllCallback {
 
     /** A new client, observed by {@code interceptors} (to count consumed capacity, say). */
     public DynamoDbClient client(ExecutionInterceptor... interceptors) {
+        return clientFor(dynalite, interceptors);
+    }
+
+    /**
+     * A client of {@code dynalite} (region, dummy credentials, the URL-connection HTTP client), for tests that
+     * manage the process themselves.
+     */
+    public static DynamoDbClient clientFor(Dynalite dynalite, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder()
                 .endpointOverride(dynalite.endpoint())
                 .region(Region.US_EAST_1)

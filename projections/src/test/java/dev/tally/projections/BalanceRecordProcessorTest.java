@@ -12,6 +12,7 @@ import dev.tally.emulators.Dynalite;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventTable;
+import dev.tally.eventstore.LocalDynamo;
 import dev.tally.eventstore.RecordedEvent;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,10 +21,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
@@ -57,9 +54,7 @@ class BalanceRecordProcessorTest {
     @BeforeContainer
     static void start() {
         dynalite = Dynalite.inMemory();
-        dynamo = DynamoDbClient.builder().endpointOverride(dynalite.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        dynamo = LocalDynamo.clientFor(dynalite);
         EventTable.create(dynamo, "events");
         ProjectionCatalog.create(dynamo, "projections");
         BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);

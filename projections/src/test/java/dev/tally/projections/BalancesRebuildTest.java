@@ -9,15 +9,12 @@ import dev.tally.emulators.Dynalite;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventTable;
+import dev.tally.eventstore.LocalDynamo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
@@ -45,9 +42,7 @@ class BalancesRebuildTest {
     @BeforeEach
     void start() {
         dynalite = Dynalite.inMemory();
-        dynamo = DynamoDbClient.builder().endpointOverride(dynalite.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        dynamo = LocalDynamo.clientFor(dynalite);
         EventTable.create(dynamo, "events");
         BalanceProjectionApp.prepare(dynamo, "projections", "tally-balances");
         events = new DynamoEventStore(dynamo, "events", SnapshotPolicy.defaults());
