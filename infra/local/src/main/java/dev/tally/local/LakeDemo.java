@@ -10,11 +10,21 @@ import dev.tally.analytics.ReportChart;
 import dev.tally.analytics.ReportOutput;
 import dev.tally.analytics.ReportResult;
 import dev.tally.analytics.ReportRunner;
+import dev.tally.domain.AccountEvent;
 import dev.tally.eventstore.EventItemCodec;
 import dev.tally.eventstore.EventTable;
+import dev.tally.eventstore.UnreadableEventException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Demo step 10: the data lake holds every event of the table exactly once after de-duplication, its daily totals
@@ -28,13 +38,13 @@ final class LakeDemo {
         this.checks = checks;
     }
 
-    void run(LocalStack stack) throws java.io.IOException {
+    void run(LocalStack stack) throws IOException {
         checks.step("[10/10] the data lake (lake writer -> Firehose -> S3, Parquet by event date) and its SQL reports on DuckDB");
-        var cacheDir = java.nio.file.Files.createTempDirectory("tally-demo-lake-");
+        var cacheDir = Files.createTempDirectory("tally-demo-lake-");
         try {
             var s3 = stack.lake().s3();
             var cache = new LakeCache(s3, LocalLake.BUCKET, cacheDir);
-            var deadline = java.time.Instant.now().plusSeconds(90);
+            var deadline = Instant.now().plusSeconds(90);
             LedgerExport.Summary summary;
             ReportResult reconciliation;
             long ok;
@@ -47,7 +57,7 @@ final class LakeDemo {
                 int status = reconciliation.column("status");
                 ok = reconciliation.rows().stream().filter(r -> "ok".equals(r.get(status))).count();
                 if ((ok == summary.accounts().size() && reconciliation.rows().size() == ok)
-                        || java.time.Instant.now().isAfter(deadline)) {
+                        || Instant.now().isAfter(deadline)) {
                     break;
                 }
                 checks.step("          waiting: " + ok + " of " + summary.accounts().size()
@@ -71,7 +81,7 @@ final class LakeDemo {
                 System.out.println("          ./tally report daily-totals");
                 print(daily);
                 var expected = totalsPerType(stack);
-                var actual = new java.util.TreeMap<String, Long>();
+                var actual = new TreeMap<String, Long>();
                 int type = daily.column("type");
                 int total = daily.column("total_amount");
                 daily.rows().forEach(r -> actual.merge((String) r.get(type), (Long) r.get(total), Math::addExact));
@@ -93,8 +103,8 @@ final class LakeDemo {
     }
 
     /** Amounts per event type in the events table, in minor units: what the lake's daily totals must add up to. */
-    private static java.util.Map<String, Long> totalsPerType(LocalStack stack) {
-        var totals = new java.util.TreeMap<String, Long>();
+    private static Map<String, Long> totalsPerType(LocalStack stack) {
+        var totals = new TreeMap<String, Long>();
         for (var item : stack.dynamo().scanPaginator(b -> b.tableName(EventTable.DEFAULT_NAME)).items()) {
             if (!EventItemCodec.isEvent(item)) {
                 continue;
@@ -102,12 +112,12 @@ final class LakeDemo {
             try {
                 var lakeRow = EventItemCodec.decode(item);
                 long amount = switch (lakeRow.event()) {
-                    case dev.tally.domain.AccountEvent.AccountCreated created -> 0;
-                    case dev.tally.domain.AccountEvent.BalanceCredited credited -> credited.amount().minorUnits();
-                    case dev.tally.domain.AccountEvent.BalanceWithdrawn withdrawn -> withdrawn.amount().minorUnits();
+                    case AccountEvent.AccountCreated created -> 0;
+                    case AccountEvent.BalanceCredited credited -> credited.amount().minorUnits();
+                    case AccountEvent.BalanceWithdrawn withdrawn -> withdrawn.amount().minorUnits();
                 };
                 totals.merge(EventItemCodec.typeName(lakeRow.event()), amount, Math::addExact);
-            } catch (dev.tally.eventstore.UnreadableEventException skipped) {
+            } catch (UnreadableEventException skipped) {
                 // the corrupt item of step 8: it is in the dead-letter store, not in the lake
             }
         }
@@ -115,11 +125,11 @@ final class LakeDemo {
     }
 
     private static void print(ReportResult result) {
-        var buffer = new java.io.ByteArrayOutputStream();
-        var output = ReportOutput.of(ReportOutput.Format.TABLE, new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+        var buffer = new ByteArrayOutputStream();
+        var output = ReportOutput.of(ReportOutput.Format.TABLE, new PrintStream(buffer, true, StandardCharsets.UTF_8));
         output.columns(result.columns());
         result.rows().forEach(output::row);
         output.finish();
-        buffer.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(line -> System.out.println("          " + line));
+        buffer.toString(StandardCharsets.UTF_8).lines().forEach(line -> System.out.println("          " + line));
     }
 }

@@ -1,5 +1,21 @@
 package dev.tally.local;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.contracts.DomainEvent;
+import dev.tally.eventstore.EventTable;
+import dev.tally.translator.StreamTranslatorEnvironment;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
 /**
  * Demo steps 7 to 9: what happens after the write side. Every event reaches Kinesis once and in order, a corrupt
  * item is set aside while later events flow, and the balances projection agrees with the write side.
@@ -14,40 +30,40 @@ final class PipelineDemo {
 
     void everyWriteReachedKinesis(LocalStack stack) {
         checks.step("[7/10] every event in the table reaches Kinesis once, in version order per account");
-        var items = stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items();
-        var expected = new java.util.HashSet<String>();
-        items.forEach(item -> expected.add(dev.tally.contracts.DomainEvent.eventIdFor(item.get("Id").s(),
+        var items = stack.dynamo().scan(b -> b.tableName(EventTable.DEFAULT_NAME)).items();
+        var expected = new HashSet<String>();
+        items.forEach(item -> expected.add(DomainEvent.eventIdFor(item.get("Id").s(),
                 Long.parseLong(item.get("Version").n()))));
-        var stream = new DomainEventStream(stack.kinesis(), dev.tally.translator.StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
-        var deadline = java.time.Instant.now().plusSeconds(60);
-        java.util.Map<String, java.util.List<DomainEventStream.Received>> byShard;
-        java.util.Set<String> published;
+        var stream = new DomainEventStream(stack.kinesis(), StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
+        var deadline = Instant.now().plusSeconds(60);
+        Map<String, List<DomainEventStream.Received>> byShard;
+        Set<String> published;
         while (true) {
             byShard = stream.readAll();
-            published = new java.util.HashSet<>();
+            published = new HashSet<>();
             for (var records : byShard.values()) {
                 for (var received : records) {
                     published.add(received.event().eventId());
                 }
             }
-            if (published.containsAll(expected) || java.time.Instant.now().isAfter(deadline)) {
+            if (published.containsAll(expected) || Instant.now().isAfter(deadline)) {
                 break;
             }
             checks.step("          waiting: " + published.size() + " of " + expected.size() + " events on Kinesis");
             DemoChecks.sleep(500);
         }
-        int total = byShard.values().stream().mapToInt(java.util.List::size).sum();
+        int total = byShard.values().stream().mapToInt(List::size).sum();
         System.out.printf("          -> %d events in the table; %d records on %d shards, %d distinct eventIds%n",
                 expected.size(), total, byShard.size(), published.size());
         checks.check("every event in the table is on Kinesis", published.containsAll(expected),
                 (expected.size() - published.size()) + " missing");
         checks.check("Kinesis holds nothing that is not in the table", expected.containsAll(published), "");
         boolean ordered = true;
-        var shardOfAccount = new java.util.HashMap<String, String>();
+        var shardOfAccount = new HashMap<String, String>();
         boolean oneShardPerAccount = true;
         for (var entry : byShard.entrySet()) {
-            var seen = new java.util.HashSet<String>();
-            var lastVersion = new java.util.HashMap<String, Long>();
+            var seen = new HashSet<String>();
+            var lastVersion = new HashMap<String, Long>();
             for (var received : entry.getValue()) {
                 var event = received.event();
                 oneShardPerAccount &= entry.getKey().equals(shardOfAccount.computeIfAbsent(event.accountId(), a -> entry.getKey()));
@@ -64,25 +80,25 @@ final class PipelineDemo {
 
     void poisonIsMovedAside(LocalStack stack, ApiClient api) {
         checks.step("[8/10] a corrupt item in the table is moved aside; later events still flow");
-        var poisonAccount = java.util.UUID.randomUUID().toString();
-        stack.dynamo().putItem(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).item(java.util.Map.of(
-                "Id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(poisonAccount),
-                "Version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
-                "Kind", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("Event"),
-                "Type", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("AccountFrozen"),
-                "SchemaVersion", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"))));
+        var poisonAccount = UUID.randomUUID().toString();
+        stack.dynamo().putItem(b -> b.tableName(EventTable.DEFAULT_NAME).item(Map.of(
+                "Id", AttributeValue.fromS(poisonAccount),
+                "Version", AttributeValue.fromN("1"),
+                "Kind", AttributeValue.fromS("Event"),
+                "Type", AttributeValue.fromS("AccountFrozen"),
+                "SchemaVersion", AttributeValue.fromN("1"))));
         var later = checks.open(api, "Dora");
         checks.expectStatus("credit Dora 5.00", api.post(DemoChecks.path(later, "credit"), "{\"amount\": 5}"), 200);
-        var stream = new DomainEventStream(stack.kinesis(), dev.tally.translator.StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
-        var deadline = java.time.Instant.now().plusSeconds(60);
-        java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> letter;
+        var stream = new DomainEventStream(stack.kinesis(), StreamTranslatorEnvironment.DEFAULT_STREAM_NAME);
+        var deadline = Instant.now().plusSeconds(60);
+        Optional<ObjectNode> letter;
         long doraEvents;
         while (true) {
             letter = stack.deadLetters().entries().stream()
                     .filter(e -> e.path("records").toString().contains(poisonAccount)).findFirst();
-            doraEvents = stream.readAll().values().stream().flatMap(java.util.List::stream)
+            doraEvents = stream.readAll().values().stream().flatMap(List::stream)
                     .filter(r -> r.event().accountId().equals(later)).map(r -> r.event().eventId()).distinct().count();
-            if ((letter.isPresent() && doraEvents == 2) || java.time.Instant.now().isAfter(deadline)) {
+            if ((letter.isPresent() && doraEvents == 2) || Instant.now().isAfter(deadline)) {
                 break;
             }
             DemoChecks.sleep(250);
@@ -96,20 +112,20 @@ final class PipelineDemo {
 
     void projectionAgrees(LocalStack stack, ApiClient api) {
         checks.step("[9/10] the balances projection (a KCL worker) agrees with the write side");
-        var accounts = new java.util.TreeSet<String>();
-        stack.dynamo().scan(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME)).items().stream()
+        var accounts = new TreeSet<String>();
+        stack.dynamo().scan(b -> b.tableName(EventTable.DEFAULT_NAME)).items().stream()
                 .filter(item -> "AccountCreated".equals(item.get("Type").s()))
                 .forEach(item -> accounts.add(item.get("Id").s()));
-        var deadline = java.time.Instant.now().plusSeconds(90);
+        var deadline = Instant.now().plusSeconds(90);
         var load = new LoadGenerator(api);
-        var ids = java.util.List.copyOf(accounts);
+        var ids = List.copyOf(accounts);
         int agreeing;
-        var lastReport = java.time.Instant.EPOCH;
-        while ((agreeing = load.agreeing(ids)) < ids.size() && java.time.Instant.now().isBefore(deadline)) {
-            if (java.time.Instant.now().isAfter(lastReport.plusSeconds(3))) {
+        var lastReport = Instant.EPOCH;
+        while ((agreeing = load.agreeing(ids)) < ids.size() && Instant.now().isBefore(deadline)) {
+            if (Instant.now().isAfter(lastReport.plusSeconds(3))) {
                 checks.step("          waiting: " + agreeing + " of " + ids.size()
                         + " accounts projected (a fresh KCL 3 worker waits 1-30 s before taking its first leases)");
-                lastReport = java.time.Instant.now();
+                lastReport = Instant.now();
             }
             DemoChecks.sleep(500);
         }
