@@ -104,7 +104,10 @@ final class DataLake extends Construct {
         var logs = LogGroup.Builder.create(this, "DeliveryLogs").retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
         var logStream = LogStream.Builder.create(this, "DeliveryLogStream").logGroup(logs).logStreamName("S3Delivery").build();
-        var role = Role.Builder.create(this, "DeliveryRole").assumedBy(new ServicePrincipal("firehose.amazonaws.com"))
+        // only Firehose acting for this account may assume the role (confused-deputy protection, as AWS advises)
+        var firehosePrincipal = new ServicePrincipal("firehose.amazonaws.com")
+                .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", stack.getAccount())));
+        var role = Role.Builder.create(this, "DeliveryRole").assumedBy(firehosePrincipal)
                 .description("Firehose writes the lake: Parquet objects and error documents, schema from Glue").build();
         role.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"))

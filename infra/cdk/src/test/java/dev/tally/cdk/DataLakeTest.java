@@ -97,6 +97,14 @@ class DataLakeTest {
     }
 
     @Test
+    void only_firehose_acting_for_this_account_may_assume_the_delivery_role() {
+        template.hasResourceProperties("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Map.of("Statement", List.of(
+                Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "firehose.amazonaws.com"),
+                        "Condition", Map.of("StringEquals", Map.of("sts:ExternalId", Map.of("Ref", "AWS::AccountId")))))))));
+    }
+
+    @Test
     void the_athena_workgroup_runs_engine_3_with_each_report_as_a_named_query() {
         template.hasResourceProperties("AWS::Athena::WorkGroup", Map.of(
                 "Name", DataLake.WORKGROUP,
