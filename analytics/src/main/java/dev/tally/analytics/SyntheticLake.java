@@ -22,7 +22,8 @@ public final class SyntheticLake {
 
     public static void write(Path lake, long accounts, int eventsPerAccount, int days, LocalDate firstDay) {
         if (accounts < 1 || eventsPerAccount < 1 || days < 1) {
-            throw new IllegalArgumentException("accounts, events per account and days must be positive");
+            throw new IllegalArgumentException("accounts, events per account and days must be positive, were "
+                    + accounts + ", " + eventsPerAccount + " and " + days);
         }
         var target = lake.resolve(LakeTable.EVENTS_PREFIX);
         try {

@@ -3,13 +3,15 @@ package dev.tally.translator;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.tally.contracts.DomainEvent;
-import dev.tally.writeapi.TestContext;
+import dev.tally.http.LocalLambdaContext;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +46,8 @@ class StreamTranslatorHandlerTest {
     }
 
     private final RecordingPublisher publisher = new RecordingPublisher();
-    private final TestContext context = new TestContext();
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final LocalLambdaContext context = LocalLambdaContext.of("test", "test-request", Duration.ofSeconds(30), logged::add);
     private final StreamTranslatorHandler handler = new StreamTranslatorHandler(new StreamTranslator(publisher));
 
     @Test
@@ -55,7 +58,7 @@ class StreamTranslatorHandlerTest {
         assertThat(publisher.published).extracting(DomainEvent::accountId, DomainEvent::version, DomainEvent::type)
                 .containsExactly(tuple(A, 1L, "AccountCreated"), tuple(A, 2L, "BalanceCredited"),
                         tuple(A, 3L, "BalanceWithdrawn"), tuple(B, 1L, "AccountCreated"));
-        assertThat(context.logged).anySatisfy(line -> assertThat(line)
+        assertThat(logged).anySatisfy(line -> assertThat(line)
                 .contains("4 published, 2 not INSERT, 1 not events, 0 poison, 0 unpublished"));
     }
 
@@ -92,9 +95,9 @@ class StreamTranslatorHandlerTest {
                 .containsExactly(tuple(B, 2L), tuple(C, 1L));
         assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(seq(12));
-        assertThat(context.logged).anySatisfy(line -> assertThat(line)
+        assertThat(logged).anySatisfy(line -> assertThat(line)
                 .contains("poison record " + seq(12), C + "/2", "unknown type BalanceFrozen"));
-        assertThat(context.logged).anySatisfy(line -> assertThat(line).contains("1 poison, 1 unpublished"));
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains("1 poison, 1 unpublished"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
 import dev.tally.http.HttpApi;
+import dev.tally.http.LocalLambdaContext;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
@@ -17,11 +18,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +36,8 @@ class WriteApiHandlersTest {
     private final InMemoryEventStore events = new InMemoryEventStore();
     private final AccountService service = new AccountService(events, new InMemoryIdempotencyStore(),
             Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC), UUID::randomUUID, RetryPolicy.defaults());
-    private final TestContext context = new TestContext();
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final LocalLambdaContext context = LocalLambdaContext.of("test", "test-request", Duration.ofSeconds(30), logged::add);
 
     /** The AWS-shaped withdraw event, re-aimed at another route, path, body and headers. */
     static APIGatewayV2HTTPEvent request(String method, String path, String body, Map<String, String> extraHeaders) {
@@ -294,6 +299,6 @@ class WriteApiHandlersTest {
 
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(response.getBody()).doesNotContain("disk on fire").contains("test-request");
-        assertThat(context.logged).anySatisfy(line -> assertThat(line).contains("disk on fire"));
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains("disk on fire"));
     }
 }

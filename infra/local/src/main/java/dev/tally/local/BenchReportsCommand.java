@@ -45,7 +45,8 @@ final class BenchReportsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (events < 1 || eventsPerAccount < 1 || days < 1 || runs < 1) {
-            throw new IllegalArgumentException("--events, --events-per-account, --days and --runs must be positive");
+            throw new IllegalArgumentException("--events, --events-per-account, --days and --runs must be positive, were "
+                    + events + ", " + eventsPerAccount + ", " + days + " and " + runs);
         }
         long accounts = Math.max(1, events / eventsPerAccount);
         long total = accounts * eventsPerAccount;

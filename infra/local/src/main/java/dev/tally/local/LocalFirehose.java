@@ -141,7 +141,8 @@ public final class LocalFirehose implements AutoCloseable {
             this.partitionQuery = partitionQuery(destination);
             for (var key : partitionQuery.keySet()) {
                 if (!prefix.contains("!{partitionKeyFromQuery:" + key + "}")) {
-                    throw new Fault("InvalidArgumentException", "Prefix must use !{partitionKeyFromQuery:" + key + "}");
+                    throw new Fault("InvalidArgumentException", "Prefix must use !{partitionKeyFromQuery:" + key + "}, was '"
+                            + prefix + "'");
                 }
             }
             if (!partitionQuery.isEmpty() && errorPrefix.isEmpty()) {
@@ -152,8 +153,10 @@ public final class LocalFirehose implements AutoCloseable {
                 if (!conversion.path("OutputFormatConfiguration").path("Serializer").has("ParquetSerDe")) {
                     throw new Fault("InvalidArgumentException", "the local Firehose converts to Parquet only (ParquetSerDe)");
                 }
-                if (!destination.path("CompressionFormat").asText("UNCOMPRESSED").equals("UNCOMPRESSED")) {
-                    throw new Fault("InvalidArgumentException", "CompressionFormat must be UNCOMPRESSED with format conversion");
+                var compression = destination.path("CompressionFormat").asText("UNCOMPRESSED");
+                if (!compression.equals("UNCOMPRESSED")) {
+                    throw new Fault("InvalidArgumentException", "CompressionFormat must be UNCOMPRESSED with format conversion, was "
+                            + compression);
                 }
                 var schema = conversion.path("SchemaConfiguration");
                 var table = schema.path("DatabaseName").asText() + "." + schema.path("TableName").asText();

@@ -1,4 +1,4 @@
-package dev.tally.local;
+package dev.tally.http;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -10,17 +10,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-/** The Lambda context the local stand-ins pass to handlers: a request id, a deadline, and a logger. */
-record LocalLambdaContext(String functionName, String awsRequestId, Instant deadline, Consumer<String> log)
+/**
+ * A Lambda context for running handlers outside Lambda, as the local stack's stand-ins and the tests do: a request
+ * id, a deadline, and a logger that goes where the caller says.
+ */
+public record LocalLambdaContext(String functionName, String awsRequestId, Instant deadline, Consumer<String> log)
         implements Context {
 
     /** A context whose logger prints to stderr, tagged with the function and request. */
-    static LocalLambdaContext of(String functionName, String requestId, Duration timeout) {
+    public static LocalLambdaContext of(String functionName, String requestId, Duration timeout) {
         return of(functionName, requestId, timeout,
                 line -> System.err.println("[" + functionName + " " + requestId + "] " + line));
     }
 
-    static LocalLambdaContext of(String functionName, String requestId, Duration timeout, Consumer<String> log) {
+    public static LocalLambdaContext of(String functionName, String requestId, Duration timeout, Consumer<String> log) {
         return new LocalLambdaContext(functionName, requestId, Instant.now().plus(timeout), log);
     }
 
