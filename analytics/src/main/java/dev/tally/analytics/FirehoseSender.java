@@ -1,5 +1,7 @@
 package dev.tally.analytics;
 
+import dev.tally.resilience.BatchLimits;
+import dev.tally.resilience.Backoff;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
@@ -9,7 +11,6 @@ import software.amazon.awssdk.services.firehose.model.Record;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -24,12 +25,10 @@ import java.util.function.Consumer;
  */
 public final class FirehoseSender {
 
-    static final int MAX_RECORDS_PER_CALL = 500;
-    static final long MAX_BYTES_PER_CALL = 4L * 1024 * 1024;
+    static final BatchLimits PUT_RECORD_BATCH_LIMITS = new BatchLimits(500, 4L * 1024 * 1024);
     static final int MAX_RECORD_BYTES = 1000 * 1024;
     private static final int MAX_ATTEMPTS = 8;
-    private static final Duration BASE_DELAY = Duration.ofMillis(50);
-    private static final Duration MAX_DELAY = Duration.ofSeconds(5);
+    private static final Backoff RETRIES = new Backoff(MAX_ATTEMPTS, Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final FirehoseClient firehose;
     private final String deliveryStream;
@@ -96,28 +95,12 @@ public final class FirehoseSender {
 
     /** Consecutive slices within the per-call record and byte limits. */
     static List<List<byte[]>> calls(List<byte[]> records) {
-        var calls = new ArrayList<List<byte[]>>();
-        var current = new ArrayList<byte[]>();
-        long bytes = 0;
-        for (var record : records) {
-            if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_CALL || bytes + record.length > MAX_BYTES_PER_CALL)) {
-                calls.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(record);
-            bytes += record.length;
-        }
-        if (!current.isEmpty()) {
-            calls.add(current);
-        }
-        return calls;
+        return PUT_RECORD_BATCH_LIMITS.split(records, record -> record.length);
     }
 
     private static void pause(int attempt) {
-        long cap = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << Math.min(attempt, 16));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+            RETRIES.pauseAfter(attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FirehoseDeliveryException("interrupted while retrying PutRecordBatch");

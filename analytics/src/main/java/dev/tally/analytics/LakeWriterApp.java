@@ -1,5 +1,6 @@
 package dev.tally.analytics;
 
+import dev.tally.contracts.PublishedStream;
 import dev.tally.kcl.KclLeaseTable;
 import dev.tally.kcl.KclWorker;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -44,10 +45,9 @@ public final class LakeWriterApp implements AutoCloseable {
      * It stops on SIGTERM, and also when its standard input closes if started with {@code --exit-with-parent}.
      */
     public static void main(String[] args) throws Exception {
-        KclWorker.configureProcess();
         var env = System.getenv();
         var settings = new Settings(
-                env.getOrDefault(AnalyticsEnvironment.DOMAIN_EVENTS_STREAM, "domain-events"),
+                PublishedStream.nameFrom(env),
                 env.getOrDefault(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM),
                 KclWorker.newWorkerId());
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();

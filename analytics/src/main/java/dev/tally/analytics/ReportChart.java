@@ -1,5 +1,6 @@
 package dev.tally.analytics;
 
+import dev.tally.domain.EventType;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -69,12 +70,12 @@ public final class ReportChart {
     /** Bars per type on a time axis: a year of dates keeps readable tick labels, a single day still shows. */
     private static JFreeChart barsPerDate(Report report, ReportResult result) {
         int date = result.column(LakeTable.EVENT_DATE);
-        int type = result.column("type");
+        int type = result.column(LakeTable.TYPE);
         int total = result.column("total_amount");
         var series = new LinkedHashMap<String, TimeSeries>();
         for (var row : result.rows()) {
             // openings move no money: a bar of zero would only take room
-            if (!"AccountCreated".equals(row.get(type))) {
+            if (!EventType.ACCOUNT_CREATED.typeName().equals(row.get(type))) {
                 series.computeIfAbsent((String) row.get(type), TimeSeries::new)
                         .addOrUpdate(day((String) row.get(date)), major(row.get(total)));
             }

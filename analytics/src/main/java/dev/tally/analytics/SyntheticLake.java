@@ -1,5 +1,6 @@
 package dev.tally.analytics;
 
+import dev.tally.domain.EventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,9 +37,9 @@ public final class SyntheticLake {
                 COPY (
                   WITH base AS (
                     SELECT a, k,
-                           CASE WHEN k = 1 THEN 'AccountCreated'
-                                WHEN k %% 2 = 0 THEN 'BalanceCredited'
-                                ELSE 'BalanceWithdrawn' END AS type,
+                           CASE WHEN k = 1 THEN '{ACCOUNT_CREATED}'
+                                WHEN k %% 2 = 0 THEN '{BALANCE_CREDITED}'
+                                ELSE '{BALANCE_WITHDRAWN}' END AS type,
                            CASE WHEN k = 1 THEN 0
                                 WHEN k %% 2 = 0 THEN 1 + CAST(hash(a, k) %% 100000 AS BIGINT)
                                 ELSE (1 + CAST(hash(a, k - 1) %% 100000 AS BIGINT)) * CAST(hash(a, k) %% 100 AS BIGINT) // 100
@@ -54,7 +55,7 @@ public final class SyntheticLake {
                          k AS version,
                          type,
                          amount,
-                         CAST(sum(CASE WHEN type = 'BalanceWithdrawn' THEN -amount ELSE amount END)
+                         CAST(sum(CASE WHEN type = '{BALANCE_WITHDRAWN}' THEN -amount ELSE amount END)
                            OVER (PARTITION BY a ORDER BY k) AS BIGINT) AS balance_after,
                          occurred_at,
                          CAST(CAST(occurred_at AS DATE) AS VARCHAR) AS event_date
@@ -62,6 +63,9 @@ public final class SyntheticLake {
                 ) TO %s (FORMAT parquet, PARTITION_BY (event_date), OVERWRITE_OR_IGNORE true)
                 """.formatted(accounts, eventsPerAccount + 1, firstDay, secondsPerEvent, secondsPerEvent,
                 DuckDbEngine.literal(target.toString()));
+        for (var type : EventType.values()) {
+            sql = sql.replace("{" + type.name() + "}", type.typeName());
+        }
         try (var connection = DriverManager.getConnection("jdbc:duckdb:");
              var statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");

@@ -20,8 +20,8 @@ class FirehoseSenderTest {
         var calls = FirehoseSender.calls(records);
         assertThat(calls.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(records);
         for (var call : calls) {
-            assertThat(call).isNotEmpty().hasSizeLessThanOrEqualTo(FirehoseSender.MAX_RECORDS_PER_CALL);
-            assertThat(call.stream().mapToLong(r -> r.length).sum()).isLessThanOrEqualTo(FirehoseSender.MAX_BYTES_PER_CALL);
+            assertThat(call).isNotEmpty().hasSizeLessThanOrEqualTo(500);
+            assertThat(call.stream().mapToLong(r -> r.length).sum()).as("PutRecordBatch: at most 4 MiB a call").isLessThanOrEqualTo(4L * 1024 * 1024);
         }
     }
 }

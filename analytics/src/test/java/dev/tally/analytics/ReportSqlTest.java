@@ -1,5 +1,6 @@
 package dev.tally.analytics;
 
+import dev.tally.domain.EventType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -67,6 +68,19 @@ class ReportSqlTest {
             assertThat(pattern.matcher(sql).find()).as(report.reportName() + " uses " + pattern).isFalse();
         }
         assertThat(sql).as("avg needs an explicit cast to be portable").doesNotContain("avg(");
+    }
+
+    /** SQL files cannot refer to {@code EventType}, so they spell the names; each must be one the code writes. */
+    @ParameterizedTest
+    @EnumSource(Report.class)
+    void every_event_type_a_report_names_is_one_tally_writes(Report report) {
+        var literals = Pattern.compile("'([A-Z][A-Za-z]+)'").matcher(withoutComments(report.sql()));
+        while (literals.find()) {
+            var name = literals.group(1);
+            if (name.startsWith("Account") || name.startsWith("Balance")) {
+                assertThat(EventType.named(name)).as(report.reportName() + " names the event type " + name).isPresent();
+            }
+        }
     }
 
     @Test

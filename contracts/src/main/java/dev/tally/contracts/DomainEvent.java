@@ -1,5 +1,7 @@
 package dev.tally.contracts;
 
+import dev.tally.domain.EventType;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -10,8 +12,8 @@ import java.util.UUID;
  * The events Tally publishes on the {@code domain-events} Kinesis stream, one per event in an account's history.
  *
  * <p><b>This is a public contract.</b> Subscribers store and compare these names and fields. The type names
- * ({@link #ACCOUNT_CREATED}, {@link #BALANCE_CREDITED}, {@link #BALANCE_WITHDRAWN}) and JSON field names never
- * change; a change of meaning is a new schema version, announced before it is published. The JSON Schemas are in
+ * ({@link EventType}: {@code AccountCreated}, {@code BalanceCredited}, {@code BalanceWithdrawn}) and JSON field
+ * names never change; a change of meaning is a new schema version, announced before it is published. The JSON Schemas are in
  * {@code contracts/src/main/resources/schemas}. These records are separate from the write model's events, so the
  * write side can change how it stores rows without breaking subscribers.
  *
@@ -19,16 +21,19 @@ import java.util.UUID;
  */
 public sealed interface DomainEvent {
 
-    String ACCOUNT_CREATED = "AccountCreated";
-    String BALANCE_CREDITED = "BalanceCredited";
-    String BALANCE_WITHDRAWN = "BalanceWithdrawn";
     /** The schema version this code writes, for every type. */
     int SCHEMA_VERSION = 1;
 
     /** Deterministic from account and version, so a re-published event is recognisable as the same one. */
     String eventId();
 
-    String type();
+    /** The kind of event; its {@link EventType#typeName()} is the published {@code type}. */
+    EventType eventType();
+
+    /** The published type name. */
+    default String type() {
+        return eventType().typeName();
+    }
 
     String accountId();
 
@@ -68,8 +73,8 @@ public sealed interface DomainEvent {
         }
 
         @Override
-        public String type() {
-            return ACCOUNT_CREATED;
+        public EventType eventType() {
+            return EventType.ACCOUNT_CREATED;
         }
 
         @Override
@@ -87,8 +92,8 @@ public sealed interface DomainEvent {
         }
 
         @Override
-        public String type() {
-            return BALANCE_CREDITED;
+        public EventType eventType() {
+            return EventType.BALANCE_CREDITED;
         }
 
         public String amount() {
@@ -105,8 +110,8 @@ public sealed interface DomainEvent {
         }
 
         @Override
-        public String type() {
-            return BALANCE_WITHDRAWN;
+        public EventType eventType() {
+            return EventType.BALANCE_WITHDRAWN;
         }
 
         public String amount() {

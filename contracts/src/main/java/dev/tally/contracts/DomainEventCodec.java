@@ -8,6 +8,7 @@ import dev.tally.contracts.DomainEvent.AccountCreated;
 import dev.tally.contracts.DomainEvent.BalanceCredited;
 import dev.tally.contracts.DomainEvent.BalanceWithdrawn;
 import dev.tally.contracts.UnreadableDomainEventException.Reason;
+import dev.tally.domain.EventType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +66,8 @@ public final class DomainEventCodec {
         }
         var type = text(node, "type");
         int schemaVersion = (int) number(node, "schemaVersion");
-        if (!type.equals(DomainEvent.ACCOUNT_CREATED) && !type.equals(DomainEvent.BALANCE_CREDITED)
-                && !type.equals(DomainEvent.BALANCE_WITHDRAWN)) {
-            throw new UnreadableDomainEventException(Reason.UNKNOWN_TYPE, "unknown event type " + type
-                    + " (schema version " + schemaVersion + "); this reader knows AccountCreated, BalanceCredited, BalanceWithdrawn", null);
-        }
+        var kind = EventType.named(type).orElseThrow(() -> new UnreadableDomainEventException(Reason.UNKNOWN_TYPE,
+                "unknown event type " + type + " (schema version " + schemaVersion + "); this reader knows " + EventType.known(), null));
         if (schemaVersion > DomainEvent.SCHEMA_VERSION) {
             throw new UnreadableDomainEventException(Reason.NEWER_SCHEMA_VERSION, type + " has schema version "
                     + schemaVersion + "; this reader knows up to " + DomainEvent.SCHEMA_VERSION + ": upgrade the consumer", null);
@@ -79,12 +77,12 @@ public final class DomainEventCodec {
         long version = number(node, "version");
         var occurredAt = instant(node, "occurredAt");
         var key = node.path("idempotencyKey").isTextual() ? node.get("idempotencyKey").textValue() : null;
-        return switch (type) {
-            case DomainEvent.ACCOUNT_CREATED -> new AccountCreated(eventId, accountId, version, occurredAt,
+        return switch (kind) {
+            case ACCOUNT_CREATED -> new AccountCreated(eventId, accountId, version, occurredAt,
                     node.path("owner").isTextual() ? node.get("owner").textValue() : null, key);
-            case DomainEvent.BALANCE_CREDITED -> new BalanceCredited(eventId, accountId, version, occurredAt,
+            case BALANCE_CREDITED -> new BalanceCredited(eventId, accountId, version, occurredAt,
                     number(node, "amountMinor"), number(node, "balanceAfterMinor"), key);
-            default -> new BalanceWithdrawn(eventId, accountId, version, occurredAt,
+            case BALANCE_WITHDRAWN -> new BalanceWithdrawn(eventId, accountId, version, occurredAt,
                     number(node, "amountMinor"), number(node, "balanceAfterMinor"), key);
         };
     }

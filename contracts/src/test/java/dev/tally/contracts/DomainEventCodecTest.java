@@ -1,5 +1,6 @@
 package dev.tally.contracts;
 
+import dev.tally.domain.EventType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -31,9 +32,9 @@ class DomainEventCodecTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, JsonSchema> SCHEMAS = Map.of(
-            DomainEvent.ACCOUNT_CREATED, schema("AccountCreated"),
-            DomainEvent.BALANCE_CREDITED, schema("BalanceCredited"),
-            DomainEvent.BALANCE_WITHDRAWN, schema("BalanceWithdrawn"));
+            EventType.ACCOUNT_CREATED.typeName(), schema("AccountCreated"),
+            EventType.BALANCE_CREDITED.typeName(), schema("BalanceCredited"),
+            EventType.BALANCE_WITHDRAWN.typeName(), schema("BalanceWithdrawn"));
 
     private static JsonSchema schema(String type) {
         var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);

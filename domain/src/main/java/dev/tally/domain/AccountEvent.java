@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * The facts recorded about an account, oldest first.
  *
- * <p><b>These are stored forever.</b> The event-store codec persists each one under a stable type name
- * ({@code AccountCreated}, {@code BalanceCredited}, {@code BalanceWithdrawn}) and a schema version, never under
- * the Java class name. Renaming a type or a field, or changing its meaning, is a data migration: add a new
+ * <p><b>These are stored forever.</b> The event-store codec persists each one under the stable name its
+ * {@link EventType} gives ({@code AccountCreated}, {@code BalanceCredited}, {@code BalanceWithdrawn}) and a schema
+ * version, never under the Java class name. Renaming a type or a field, or changing its meaning, is a data migration: add a new
  * schema version and keep reading the old one.
  */
 public sealed interface AccountEvent {

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 /** The checkout's root folder, where ./tally installed the pinned emulators into node_modules. */
 public final class TallyHome {
 
+    /** The variable naming the checkout's root; ./tally sets it. */
+    public static final String VARIABLE = "TALLY_HOME";
+
     private TallyHome() {
     }
 
@@ -17,7 +20,7 @@ public final class TallyHome {
      *                               installs them with npm ci
      */
     public static Path locate() {
-        var configured = System.getProperty("tally.home", System.getenv("TALLY_HOME"));
+        var configured = System.getProperty("tally.home", System.getenv(VARIABLE));
         Path home = null;
         if (configured != null && !configured.isBlank()) {
             home = Path.of(configured).toAbsolutePath().normalize();

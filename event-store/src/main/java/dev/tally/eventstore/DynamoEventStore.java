@@ -60,7 +60,10 @@ public final class DynamoEventStore implements EventStore {
         if (oldest == 1) {
             return AccountDecider.fold(AccountDecider.initialState(accountId), tail.reversed());
         }
-        // Only a snapshot of an unknown schema version gets here: replay the whole history instead.
+        // No snapshot among the newest N items: either the only snapshots there have a schema version this code does
+        // not know, or the history was written with a larger interval than this reader's (a changed setting; every
+        // deployable reads one EventStoreSettings so they agree). Either way, replay the whole history: correct, but
+        // its cost grows with the history.
         return replay(accountId);
     }
 

@@ -6,6 +6,7 @@ import dev.tally.domain.AccountEvent.BalanceCredited;
 import dev.tally.domain.AccountEvent.BalanceWithdrawn;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
+import dev.tally.domain.EventType;
 import dev.tally.domain.Money;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -34,10 +35,7 @@ import static dev.tally.eventstore.EventTable.VERSION;
  */
 public final class EventItemCodec {
 
-    public static final String ACCOUNT_CREATED = "AccountCreated";
-    public static final String BALANCE_CREDITED = "BalanceCredited";
-    public static final String BALANCE_WITHDRAWN = "BalanceWithdrawn";
-    /** Schema version of the event attributes above; bump it (and keep reading the old one) on any change. */
+    /** Schema version of the event attributes; bump it (and keep reading the old one) on any change. */
     public static final int EVENT_SCHEMA_VERSION = 1;
     /** Schema version of the snapshot map. A snapshot of another version is ignored and the state replayed. */
     public static final int SNAPSHOT_SCHEMA_VERSION = 1;
@@ -46,15 +44,6 @@ public final class EventItemCodec {
     private static final String SNAPSHOT_OPENED_AT = "OpenedAt";
 
     private EventItemCodec() {
-    }
-
-    /** The stable type name an event is stored and published under. */
-    public static String typeName(AccountEvent event) {
-        return switch (event) {
-            case AccountCreated created -> ACCOUNT_CREATED;
-            case BalanceCredited credited -> BALANCE_CREDITED;
-            case BalanceWithdrawn withdrawn -> BALANCE_WITHDRAWN;
-        };
     }
 
     /**
@@ -70,7 +59,7 @@ public final class EventItemCodec {
         item.put(SCHEMA_VERSION, n(EVENT_SCHEMA_VERSION));
         item.put(OCCURRED_AT, s(event.occurredAt().toString()));
         item.put(BALANCE_AFTER_MINOR, n(after.balance().minorUnits()));
-        item.put(TYPE, s(typeName(event)));
+        item.put(TYPE, s(EventType.of(event).typeName()));
         switch (event) {
             case AccountCreated created -> {
                 if (created.owner() != null) {
@@ -103,15 +92,13 @@ public final class EventItemCodec {
             throw new UnreadableEventException("event " + accountId + "/" + version + " of type " + type
                     + " has schema version " + schema + "; this code reads version " + EVENT_SCHEMA_VERSION);
         }
-        if (!type.equals(ACCOUNT_CREATED) && !type.equals(BALANCE_CREDITED) && !type.equals(BALANCE_WITHDRAWN)) {
-            throw new UnreadableEventException("event " + accountId + "/" + version + " has unknown type " + type);
-        }
+        var kind = EventType.named(type).orElseThrow(() -> new UnreadableEventException("event " + accountId + "/" + version
+                + " has unknown type " + type + "; this code reads " + EventType.known()));
         var occurredAt = instant(item, OCCURRED_AT);
-        AccountEvent event = switch (type) {
+        AccountEvent event = switch (kind) {
             case ACCOUNT_CREATED -> new AccountCreated(accountId, optionalString(item, OWNER), occurredAt);
             case BALANCE_CREDITED -> new BalanceCredited(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
             case BALANCE_WITHDRAWN -> new BalanceWithdrawn(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
-            default -> throw new IllegalStateException("type checked above: " + type);
         };
         return new RecordedEvent(version, event, Money.ofMinor(number(item, BALANCE_AFTER_MINOR)),
                 Optional.ofNullable(optionalString(item, IDEMPOTENCY_KEY)));

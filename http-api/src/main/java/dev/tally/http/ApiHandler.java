@@ -17,11 +17,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
         try {
             return handle(request);
-        } catch (Problem.Exception e) {
-            return HttpApi.problem(e.problem(), request.getRawPath(), Map.of());
+        } catch (ProblemException e) {
+            return ApiResponses.problem(e.problem(), request.getRawPath(), Map.of());
         } catch (RuntimeException e) {
             context.getLogger().log("unhandled error on " + request.getRouteKey() + ": " + e);
-            return HttpApi.problem(new Problem(500, "internal-error", "Internal error",
+            return ApiResponses.problem(new Problem(500, "internal-error", "Internal error",
                     "the request failed on the server; request id " + context.getAwsRequestId(), null, null),
                     request.getRawPath(), Map.of());
         }

@@ -12,18 +12,4 @@ public record Problem(int status, String slug, String title, String detail, Stri
     public static Problem badRequest(String slug, String title, String detail, String field, String value) {
         return new Problem(400, slug, title, detail, field, value);
     }
-
-    /** Thrown while reading a request; the handler answers with the problem. */
-    public static final class Exception extends RuntimeException {
-        private final Problem problem;
-
-        public Exception(Problem problem) {
-            super(problem.detail(), null, false, false);
-            this.problem = problem;
-        }
-
-        public Problem problem() {
-            return problem;
-        }
-    }
 }

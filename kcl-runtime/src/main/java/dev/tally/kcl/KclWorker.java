@@ -112,15 +112,6 @@ public final class KclWorker implements AutoCloseable {
     }
 
     /**
-     * What a worker's {@code main} does first: the SDK's CBOR setting from {@code CBOR_ENABLED} (kinesalite
-     * needs it off, AWS does not care).
-     */
-    public static void configureProcess() {
-        var cbor = "false".equalsIgnoreCase(System.getenv("CBOR_ENABLED")) ? "false" : "true";
-        System.setProperty("aws.cborEnabled", System.getProperty("aws.cborEnabled", cbor));
-    }
-
-    /**
      * Blocks until {@code in} reaches end-of-file, then exits the JVM (running the shutdown hooks). A worker started
      * by the local stack gets {@code --exit-with-parent} and watches its standard input: it closes when the parent
      * goes away, even after kill -9.

@@ -1,8 +1,8 @@
 package dev.tally.projections;
 
-import dev.tally.domain.SnapshotPolicy;
+import dev.tally.contracts.PublishedStream;
+import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.DynamoEventStore;
-import dev.tally.eventstore.EventTable;
 import dev.tally.kcl.KclLeaseTable;
 import dev.tally.kcl.KclWorker;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 public final class BalanceProjectionApp implements AutoCloseable {
 
     /** @param workerId unique per process (see {@link KclWorker#newWorkerId()}) */
-    public record Settings(String streamName, String eventsTable, String catalogTable, String applicationName,
+    public record Settings(String streamName, EventStoreSettings store, String catalogTable, String applicationName,
                            String workerId) {
     }
 
@@ -46,8 +46,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         var clock = Clock.systemUTC();
         var catalog = new ProjectionCatalog(dynamo, settings.catalogTable(), clock);
 
-        // The snapshot interval is irrelevant here: the projection only pages through events to repair gaps.
-        var events = new DynamoEventStore(dynamo, settings.eventsTable(), SnapshotPolicy.defaults());
+        var events = new DynamoEventStore(dynamo, settings.store().eventsTable(), settings.store().snapshots());
         var projector = new BalanceProjector(dynamo, events, clock);
         var lag = new LagRecorder(clock);
         var accounts = Executors.newFixedThreadPool(8, Thread.ofPlatform().name("balances-apply-", 0).daemon().factory());
@@ -58,7 +57,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         var status = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("balances-status").daemon().factory());
         status.scheduleAtFixedRate(() -> {
             try {
-                catalog.publish(BalanceRecordProcessor.PROJECTION, new ProjectionCatalog.WorkerStatus(settings.workerId(),
+                catalog.publish(ProjectionEnvironment.BALANCES, new ProjectionCatalog.WorkerStatus(settings.workerId(),
                         lag.percentile(50), lag.percentile(99), lag.count(), projector.applied(), projector.duplicates(),
                         projector.gapEventsRepaired(), clock.instant()));
             } catch (RuntimeException e) {
@@ -77,7 +76,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         ProjectionCatalog.create(dynamo, catalogTable);
         BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);
         new ProjectionCatalog(dynamo, catalogTable, Clock.systemUTC())
-                .initialize(BalanceRecordProcessor.PROJECTION, BalancesTable.INITIAL_NAME);
+                .initialize(ProjectionEnvironment.BALANCES, BalancesTable.INITIAL_NAME);
     }
 
     @Override
@@ -89,11 +88,10 @@ public final class BalanceProjectionApp implements AutoCloseable {
 
     /**
      * Runs one worker as its own process, configured by the SDK's standard settings ({@code AWS_REGION},
-     * {@code AWS_ENDPOINT_URL_KINESIS}, ...) and {@link ProjectionEnvironment}. It stops on SIGTERM, and also when its
+     * {@code AWS_ENDPOINT_URL_KINESIS}, ...) and {@link ProjectionEnvironment}, {@link EventStoreSettings} and {@link PublishedStream}. It stops on SIGTERM, and also when its
      * standard input closes (its parent went away) if started with {@code --exit-with-parent}.
      */
     public static void main(String[] args) throws Exception {
-        KclWorker.configureProcess();
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         var app = start(KclWorker.Clients.fromEnvironment(), dynamo, settingsFrom(System.getenv()), System.out::println);
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "balances-stop"));
@@ -105,8 +103,8 @@ public final class BalanceProjectionApp implements AutoCloseable {
 
     static Settings settingsFrom(Map<String, String> env) {
         return new Settings(
-                env.getOrDefault(ProjectionEnvironment.DOMAIN_EVENTS_STREAM, "domain-events"),
-                env.getOrDefault(ProjectionEnvironment.EVENTS_TABLE, EventTable.DEFAULT_NAME),
+                PublishedStream.nameFrom(env),
+                EventStoreSettings.fromEnvironment(env),
                 env.getOrDefault(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME),
                 ProjectionEnvironment.BALANCES_APPLICATION,
                 KclWorker.newWorkerId());

@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  */
 final class BalanceRecordProcessor extends CheckpointingProcessor {
 
-    static final String PROJECTION = "balances";
 
     private final BalanceProjector projector;
     private final ProjectionCatalog catalog;
@@ -30,7 +29,7 @@ final class BalanceRecordProcessor extends CheckpointingProcessor {
 
     BalanceRecordProcessor(BalanceProjector projector, ProjectionCatalog catalog, LagRecorder lag,
                            ExecutorService accounts, Clock clock, Consumer<String> log) {
-        super(PROJECTION, log);
+        super(ProjectionEnvironment.BALANCES, log);
         this.projector = projector;
         this.catalog = catalog;
         this.lag = lag;
@@ -47,7 +46,7 @@ final class BalanceRecordProcessor extends CheckpointingProcessor {
             var change = BalanceChange.of(DomainEventCodec.fromJson(data));
             byAccount.computeIfAbsent(change.accountId(), a -> new ArrayList<>()).add(change);
         }
-        var targets = catalog.targets(PROJECTION);
+        var targets = catalog.targets(ProjectionEnvironment.BALANCES);
         var work = new ArrayList<CompletableFuture<Void>>();
         for (var changes : byAccount.values()) {
             work.add(CompletableFuture.runAsync(() -> {

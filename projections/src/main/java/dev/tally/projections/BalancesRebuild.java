@@ -45,7 +45,7 @@ public final class BalancesRebuild {
 
     /** @return the table readers use afterwards */
     public String run(int segments) throws InterruptedException {
-        var projection = BalanceRecordProcessor.PROJECTION;
+        var projection = ProjectionEnvironment.BALANCES;
         var resumed = catalog.rebuild(projection);
         ProjectionCatalog.Rebuild rebuild;
         if (resumed.isPresent()) {

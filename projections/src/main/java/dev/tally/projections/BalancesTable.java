@@ -1,13 +1,18 @@
 package dev.tally.projections;
 
+import dev.tally.domain.AccountId;
 import dev.tally.eventstore.DynamoTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A balances read-model table: one item per account. Which physical table readers use is recorded in the
@@ -27,7 +32,24 @@ public final class BalancesTable {
     /** When the projection applied it. */
     public static final String PROJECTED_AT = "ProjectedAt";
 
+    /** One account's row of the read model: its balance as of {@code version}, and when that was. */
+    public record Row(String accountId, long balanceMinor, long version, String lastEventId, String updatedAt,
+                      String projectedAt) {
+    }
+
     private BalancesTable() {
+    }
+
+    /** The account's row in {@code tableName} (eventually consistent), or empty until the projection reaches it. */
+    public static Optional<Row> get(DynamoDbClient dynamo, String tableName, AccountId accountId) {
+        var item = dynamo.getItem(b -> b.tableName(tableName)
+                .key(Map.of(ACCOUNT_ID, AttributeValue.fromS(accountId.toString())))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Row(item.get(ACCOUNT_ID).s(), Long.parseLong(item.get(BALANCE_MINOR).n()),
+                Long.parseLong(item.get(VERSION).n()), item.get(LAST_EVENT_ID).s(), item.get(UPDATED_AT).s(),
+                item.get(PROJECTED_AT).s()));
     }
 
     public static void create(DynamoDbClient dynamo, String tableName) {

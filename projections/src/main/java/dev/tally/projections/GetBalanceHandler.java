@@ -1,18 +1,17 @@
 package dev.tally.projections;
 
+import dev.tally.eventstore.EventStoreSettings;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.Money;
-import dev.tally.domain.SnapshotPolicy;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStore;
-import dev.tally.eventstore.EventTable;
 import dev.tally.http.ApiHandler;
-import dev.tally.http.HttpApi;
+import dev.tally.http.ApiRequests;
+import dev.tally.http.ApiResponses;
 import dev.tally.http.Problem;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -44,33 +43,32 @@ public final class GetBalanceHandler extends ApiHandler {
         this.dynamo = dynamo;
         this.catalog = new ProjectionCatalog(dynamo, env.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
                 ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
-        this.events = new DynamoEventStore(dynamo, env.getOrDefault(ProjectionEnvironment.EVENTS_TABLE,
-                EventTable.DEFAULT_NAME), SnapshotPolicy.defaults());
+        var store = EventStoreSettings.fromEnvironment(env);
+        this.events = new DynamoEventStore(dynamo, store.eventsTable(), store.snapshots());
     }
 
     @Override
     protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
-        var id = HttpApi.accountId(request);
-        var table = catalog.targets(BalanceRecordProcessor.PROJECTION).active();
-        var item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of(BalancesTable.ACCOUNT_ID, AttributeValue.fromS(id.toString())))).item();
+        var id = ApiRequests.accountId(request);
+        var table = catalog.targets(ProjectionEnvironment.BALANCES).active();
+        var row = BalancesTable.get(dynamo, table, id);
         long writeVersion = events.load(id).version();
-        if (item == null || item.isEmpty()) {
+        if (row.isEmpty()) {
             var detail = writeVersion == 0 ? "account " + id + " does not exist"
                     : "account " + id + " is not projected yet (the write side is at version " + writeVersion + ")";
-            return HttpApi.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
+            return ApiResponses.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
                     id.toString()), request.getRawPath(), Map.of());
         }
-        long version = Long.parseLong(item.get(BalancesTable.VERSION).n());
+        var balance = row.get();
         var body = new LinkedHashMap<String, Object>();
         body.put("accountId", id.toString());
-        body.put("balance", Money.ofMinor(Long.parseLong(item.get(BalancesTable.BALANCE_MINOR).n())).toString());
-        body.put("version", version);
-        body.put("lastEventId", item.get(BalancesTable.LAST_EVENT_ID).s());
-        body.put("updatedAt", item.get(BalancesTable.UPDATED_AT).s());
-        body.put("projectedAt", item.get(BalancesTable.PROJECTED_AT).s());
+        body.put("balance", Money.ofMinor(balance.balanceMinor()).toString());
+        body.put("version", balance.version());
+        body.put("lastEventId", balance.lastEventId());
+        body.put("updatedAt", balance.updatedAt());
+        body.put("projectedAt", balance.projectedAt());
         body.put("writeVersion", writeVersion);
-        body.put("versionsBehind", Math.max(0, writeVersion - version));
-        return HttpApi.json(200, body, Map.of());
+        body.put("versionsBehind", Math.max(0, writeVersion - balance.version()));
+        return ApiResponses.json(200, body, Map.of());
     }
 }

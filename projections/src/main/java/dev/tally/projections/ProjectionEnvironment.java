@@ -1,12 +1,15 @@
 package dev.tally.projections;
 
-/** Environment-variable names and defaults of the projections, shared with the CDK app and the local stack. */
+/**
+ * The projections' settings, shared with the CDK app and the dev stack: the projection catalog's table and the
+ * projections' names. The balances worker and the balances read API also read the event store's settings
+ * ({@link dev.tally.eventstore.EventStoreSettings}) and the stream's name ({@link dev.tally.contracts.PublishedStream}).
+ */
 public final class ProjectionEnvironment {
 
-    public static final String DOMAIN_EVENTS_STREAM = "TALLY_DOMAIN_EVENTS_STREAM";
-    public static final String EVENTS_TABLE = "TALLY_EVENTS_TABLE";
     public static final String CATALOG_TABLE = "TALLY_PROJECTIONS_TABLE";
-    public static final String SNAPSHOT_EVERY = "TALLY_SNAPSHOT_EVERY";
+    /** The balances projection's name in the catalog. */
+    public static final String BALANCES = "balances";
     /** The KCL application name, which is also its lease table's name. */
     public static final String BALANCES_APPLICATION = "tally-balances";
 

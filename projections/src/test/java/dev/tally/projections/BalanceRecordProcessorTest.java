@@ -59,7 +59,7 @@ class BalanceRecordProcessorTest {
         ProjectionCatalog.create(dynamo, "projections");
         BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);
         var catalog = new ProjectionCatalog(dynamo, "projections", Clock.systemUTC());
-        catalog.initialize(BalanceRecordProcessor.PROJECTION, BalancesTable.INITIAL_NAME);
+        catalog.initialize(ProjectionEnvironment.BALANCES, BalancesTable.INITIAL_NAME);
         events = new DynamoEventStore(dynamo, "events", SnapshotPolicy.defaults());
         projector = new BalanceProjector(dynamo, events, Clock.systemUTC());
         processor = new BalanceRecordProcessor(projector, catalog, new LagRecorder(Clock.systemUTC()),

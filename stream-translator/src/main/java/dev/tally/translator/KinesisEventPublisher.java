@@ -1,5 +1,7 @@
 package dev.tally.translator;
 
+import dev.tally.resilience.BatchLimits;
+import dev.tally.resilience.Backoff;
 import dev.tally.contracts.DomainEvent;
 import dev.tally.contracts.DomainEventCodec;
 import software.amazon.awssdk.core.SdkBytes;
@@ -14,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToIntFunction;
 
 /**
@@ -29,11 +30,8 @@ import java.util.function.ToIntFunction;
  */
 public final class KinesisEventPublisher implements EventPublisher {
 
-    static final int MAX_RECORDS_PER_CALL = 500;
-    static final int MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
-    private static final int MAX_ATTEMPTS = 6;
-    private static final Duration BASE_DELAY = Duration.ofMillis(50);
-    private static final Duration MAX_DELAY = Duration.ofSeconds(2);
+    static final BatchLimits PUT_RECORDS_LIMITS = new BatchLimits(500, 5 * 1024 * 1024);
+    private static final Backoff RETRIES = new Backoff(6, Duration.ofMillis(100), Duration.ofSeconds(2));
 
     private final KinesisClient kinesis;
     private final String streamName;
@@ -54,7 +52,7 @@ public final class KinesisEventPublisher implements EventPublisher {
             for (var chunk : chunks(pending, e -> encoded.get(e.eventId()).asByteArrayUnsafe().length)) {
                 failed.addAll(putRecords(chunk, encoded));
             }
-            if (failed.isEmpty() || attempt == MAX_ATTEMPTS) {
+            if (failed.isEmpty() || !RETRIES.allowsAttemptAfter(attempt)) {
                 return failed;
             }
             pending = withLaterEventsOfSameAccounts(pending, failed);
@@ -108,31 +106,15 @@ public final class KinesisEventPublisher implements EventPublisher {
         return chunks(events, e -> DomainEventCodec.toJson(e).length);
     }
 
-    /** @param dataSize the size of each event's record data in bytes */
+    /** @param dataSize the size of each event's record data in bytes; the partition key counts too */
     private static List<List<DomainEvent>> chunks(List<DomainEvent> events, ToIntFunction<DomainEvent> dataSize) {
-        var chunks = new ArrayList<List<DomainEvent>>();
-        var current = new ArrayList<DomainEvent>();
-        long bytes = 0;
-        for (var event : events) {
-            long size = dataSize.applyAsInt(event) + event.accountId().getBytes(StandardCharsets.UTF_8).length;
-            if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
-                chunks.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(event);
-            bytes += size;
-        }
-        if (!current.isEmpty()) {
-            chunks.add(current);
-        }
-        return chunks;
+        return PUT_RECORDS_LIMITS.split(events,
+                event -> dataSize.applyAsInt(event) + event.accountId().getBytes(StandardCharsets.UTF_8).length);
     }
 
     private static void pause(int attempt) {
-        long cap = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << attempt);
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+            RETRIES.pauseAfter(attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying PutRecords", e);

@@ -1,15 +1,13 @@
 package dev.tally.translator;
 
+import dev.tally.contracts.PublishedStream;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.util.Map;
 
-/** The translator's configuration, from environment variables whose names the CDK app shares. */
+/** The translator's settings: the stream it publishes to ({@link PublishedStream}, which the CDK app sets). */
 public final class StreamTranslatorEnvironment {
-
-    public static final String DOMAIN_EVENTS_STREAM = "TALLY_DOMAIN_EVENTS_STREAM";
-    public static final String DEFAULT_STREAM_NAME = "domain-events";
 
     private StreamTranslatorEnvironment() {
     }
@@ -25,6 +23,6 @@ public final class StreamTranslatorEnvironment {
 
     public static StreamTranslator fromEnvironment(Map<String, String> env, KinesisClient kinesis) {
         return new StreamTranslator(new KinesisEventPublisher(kinesis,
-                env.getOrDefault(DOMAIN_EVENTS_STREAM, DEFAULT_STREAM_NAME)));
+                PublishedStream.nameFrom(env)));
     }
 }

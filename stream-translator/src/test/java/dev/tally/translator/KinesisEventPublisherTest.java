@@ -152,7 +152,7 @@ class KinesisEventPublisherTest {
         var handler = new StreamTranslatorHandler(new StreamTranslator(new KinesisEventPublisher(kinesis, stream)));
 
         var response = handler.handleRequest(EventLoader.loadDynamoDbEvent("events/stream-batch.json"),
-                dev.tally.http.LocalLambdaContext.of("test", "test-request", java.time.Duration.ofSeconds(30), line -> { }));
+                dev.tally.standins.lambda.LocalLambdaContext.of("test", "test-request", java.time.Duration.ofSeconds(30), line -> { }));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(readAll(stream).values().stream().flatMap(List::stream).map(DomainEvent::type))

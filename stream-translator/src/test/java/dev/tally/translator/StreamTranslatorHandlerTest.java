@@ -3,7 +3,7 @@ package dev.tally.translator;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.tally.contracts.DomainEvent;
-import dev.tally.http.LocalLambdaContext;
+import dev.tally.standins.lambda.LocalLambdaContext;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;

@@ -24,8 +24,8 @@ public final class TallyApp {
                     + "e.g. -c jwtIssuer=https://issuer.example.com/ -c jwtAudience=tally");
         }
         var shards = app.getNode().tryGetContext("kinesisShards");
-        var home = System.getenv().getOrDefault("TALLY_HOME", ".");
-        new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of(home).toAbsolutePath(),
+        // ./tally synth runs this from the checkout's root, where the modules' target folders hold the jars
+        new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of("").toAbsolutePath(),
                 issuer, audience, shards == null ? null : Integer.valueOf(shards.toString())));
         app.synth();
     }

@@ -1,5 +1,8 @@
 package dev.tally.cdk;
 
+import dev.tally.domain.SnapshotPolicy;
+import dev.tally.eventstore.EventStoreSettings;
+import dev.tally.contracts.PublishedStream;
 import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.analytics.LakeDelivery;
 import dev.tally.eventstore.EventTable;
@@ -9,11 +12,9 @@ import dev.tally.projections.GetBalanceHandler;
 import dev.tally.kcl.KclLeaseTable;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
-import dev.tally.translator.StreamTranslatorEnvironment;
 import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
-import dev.tally.writeapi.WriteApiEnvironment;
-import dev.tally.writeapi.WriteApiRoute;
+import dev.tally.accountsapi.AccountsApiRoute;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -84,7 +85,7 @@ public final class TallyStack extends Stack {
 
     /**
      * Java on Lambda: 1 GB also buys the CPU share that keeps a cold start short; with SnapStart a restore takes
-     * well under a second. 10 s covers a command's bounded retries (write-api/README.md).
+     * well under a second. 10 s covers a command's bounded retries (accounts-api/README.md).
      */
     static final int API_MEMORY_MB = 1024;
     static final Duration API_TIMEOUT = Duration.seconds(10);
@@ -93,6 +94,8 @@ public final class TallyStack extends Stack {
     static final Duration TRANSLATOR_TIMEOUT = Duration.seconds(60);
 
     private final Table events;
+    /** The event store as every function and worker that reads or writes it sees it: one snapshot interval for all. */
+    private final EventStoreSettings eventStore;
     private final Stream domainEvents;
     private Table catalog;
     private List<String> balancesKclTables;
@@ -119,17 +122,18 @@ public final class TallyStack extends Stack {
                 .encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        eventStore = new EventStoreSettings(events.getTableName(), idempotency.getTableName(), SnapshotPolicy.defaults());
         readModelTables();
 
         domainEvents = Stream.Builder.create(this, "DomainEvents")
-                .streamName(StreamTranslatorEnvironment.DEFAULT_STREAM_NAME)
+                .streamName(PublishedStream.DEFAULT_NAME)
                 .streamMode(settings.kinesisShards() == null ? StreamMode.ON_DEMAND : StreamMode.PROVISIONED)
                 .shardCount(settings.kinesisShards())
                 .encryption(StreamEncryption.MANAGED)
                 .retentionPeriod(Duration.hours(24))
                 .build();
 
-        var api = writeApi(settings, idempotency);
+        var api = accountsApi(settings, idempotency);
         balancesApi(settings, api);
         translator(settings);
 
@@ -151,10 +155,11 @@ public final class TallyStack extends Stack {
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"))
                 .resources(balancesTableArns()).build());
-        workers.service("BalancesProjection", "projection-worker.jar", Map.of(
-                ProjectionEnvironment.DOMAIN_EVENTS_STREAM, domainEvents.getStreamName(),
-                ProjectionEnvironment.EVENTS_TABLE, events.getTableName(),
-                ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName()), statements);
+        var environment = new java.util.LinkedHashMap<>(eventStore.toEnvironment());
+        environment.remove(EventStoreSettings.IDEMPOTENCY_TABLE); // the projection never touches it
+        environment.put(PublishedStream.NAME, domainEvents.getStreamName());
+        environment.put(ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName());
+        workers.service("BalancesProjection", "projection-worker.jar", environment, statements);
     }
 
     /** The lake writer: reads the stream, puts rows to the lake's Firehose delivery stream. */
@@ -164,7 +169,7 @@ public final class TallyStack extends Stack {
                 .actions(List.of("firehose:PutRecordBatch"))
                 .resources(List.of(lake.deliveryStreamArn)).build());
         workers.service("LakeWriter", "lake-writer.jar", Map.of(
-                AnalyticsEnvironment.DOMAIN_EVENTS_STREAM, domainEvents.getStreamName(),
+                PublishedStream.NAME, domainEvents.getStreamName(),
                 AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM), statements);
     }
 
@@ -237,8 +242,8 @@ public final class TallyStack extends Stack {
                 .build();
     }
 
-    private HttpApi writeApi(Settings settings, Table idempotency) {
-        var jar = settings.artifacts().resolve("write-api/target/write-api-lambda.jar");
+    private HttpApi accountsApi(Settings settings, Table idempotency) {
+        var jar = settings.artifacts().resolve("accounts-api/target/accounts-api-lambda.jar");
         var accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs").retention(RetentionDays.THREE_MONTHS)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
         var authorizer = HttpJwtAuthorizer.Builder.create("Jwt", settings.jwtIssuer())
@@ -252,12 +257,9 @@ public final class TallyStack extends Stack {
                         + "\"status\":\"$context.status\",\"latency\":\"$context.responseLatency\","
                         + "\"integrationError\":\"$context.integrationErrorMessage\",\"sub\":\"$context.authorizer.claims.sub\"}")
                 .build());
-        var environment = Map.of(
-                WriteApiEnvironment.EVENTS_TABLE, events.getTableName(),
-                WriteApiEnvironment.IDEMPOTENCY_TABLE, idempotency.getTableName(),
-                WriteApiEnvironment.SNAPSHOT_EVERY, "10",
-                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
-        for (var route : WriteApiRoute.values()) {
+        var environment = new java.util.LinkedHashMap<>(eventStore.toEnvironment());
+        environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        for (var route : AccountsApiRoute.values()) {
             var name = route.handlerClass().getSimpleName().replace("Handler", "");
             var function = javaFunction(name, jar, route.handlerClass().getName(), API_MEMORY_MB, API_TIMEOUT, environment);
             // Every route reads the account's history; commands also append and use the idempotency table.
@@ -281,12 +283,18 @@ public final class TallyStack extends Stack {
         return api;
     }
 
+    private Map<String, String> balancesApiEnvironment() {
+        var environment = new java.util.LinkedHashMap<>(eventStore.toEnvironment());
+        environment.remove(EventStoreSettings.IDEMPOTENCY_TABLE);
+        environment.put(ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName());
+        return environment;
+    }
+
     /** {@code GET /balances/{id}}: reads the projection's catalog and active table, and the write side's version. */
     private void balancesApi(Settings settings, HttpApi api) {
         var jar = settings.artifacts().resolve("projections/target/balances-api-lambda.jar");
         var function = javaFunction("GetBalance", jar, GetBalanceHandler.class.getName(), API_MEMORY_MB, API_TIMEOUT,
-                Map.of(ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName(),
-                        ProjectionEnvironment.EVENTS_TABLE, events.getTableName()));
+                balancesApiEnvironment());
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem"))
                 .resources(java.util.stream.Stream.concat(java.util.stream.Stream.of(catalog.getTableArn()),
@@ -308,7 +316,7 @@ public final class TallyStack extends Stack {
         var jar = settings.artifacts().resolve("stream-translator/target/stream-translator-lambda.jar");
         var function = javaFunction("StreamTranslator", jar, StreamTranslatorHandler.class.getName(),
                 TRANSLATOR_MEMORY_MB, TRANSLATOR_TIMEOUT,
-                Map.of(StreamTranslatorEnvironment.DOMAIN_EVENTS_STREAM, domainEvents.getStreamName()));
+                Map.of(PublishedStream.NAME, domainEvents.getStreamName()));
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kinesis:PutRecords"))
                 .resources(List.of(domainEvents.getStreamArn())).build());

@@ -1,7 +1,7 @@
 package dev.tally.cdk;
 
 import dev.tally.translator.TranslatorMapping;
-import dev.tally.writeapi.WriteApiRoute;
+import dev.tally.accountsapi.AccountsApiRoute;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -57,6 +57,38 @@ class TallyStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void every_function_and_worker_that_reads_events_uses_the_writers_snapshot_interval() {
+        // A reader with a smaller interval than the writer finds no snapshot among the newest N items and replays
+        // the whole history; so every reader of the events table must be told the same interval.
+        var readers = new TreeSet<String>();
+        var intervals = new TreeSet<String>();
+        template.findResources("AWS::Lambda::Function").forEach((name, resource) -> {
+            var properties = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            var environment = (Map<String, Object>) properties.getOrDefault("Environment", Map.of());
+            var variables = (Map<String, Object>) environment.getOrDefault("Variables", Map.of());
+            if (variables.containsKey("TALLY_EVENTS_TABLE")) {
+                readers.add(name);
+                intervals.add(String.valueOf(variables.get("TALLY_SNAPSHOT_EVERY")));
+            }
+        });
+        template.findResources("AWS::ECS::TaskDefinition").forEach((name, resource) -> {
+            var properties = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            for (var container : (List<Map<String, Object>>) properties.get("ContainerDefinitions")) {
+                var environment = (List<Map<String, Object>>) container.getOrDefault("Environment", List.of());
+                var variables = new HashMap<String, Object>();
+                environment.forEach(variable -> variables.put((String) variable.get("Name"), variable.get("Value")));
+                if (variables.containsKey("TALLY_EVENTS_TABLE")) {
+                    readers.add(name);
+                    intervals.add(String.valueOf(variables.get("TALLY_SNAPSHOT_EVERY")));
+                }
+            }
+        });
+        assertThat(readers).as("the five accounts-API functions, GET /balances and the projection worker").hasSize(7);
+        assertThat(intervals).containsExactly("10");
+    }
+
+    @Test
     void idempotency_claims_expire_through_ttl() {
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "Key", "KeyType", "HASH")),
@@ -87,8 +119,8 @@ class TallyStackTest {
     @Test
     void every_function_is_java_21_on_arm64_with_snapstart() {
         var functions = template.findResources("AWS::Lambda::Function");
-        // one per write-API route, GET /balances/{id}, and the translator
-        assertThat(functions).hasSize(WriteApiRoute.values().length + 2);
+        // one per accounts-API route, GET /balances/{id}, and the translator
+        assertThat(functions).hasSize(AccountsApiRoute.values().length + 2);
         template.allResourcesProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
                 "Architectures", List.of("arm64"),
@@ -106,7 +138,7 @@ class TallyStackTest {
             keys.add((String) properties.get("RouteKey"));
             assertThat(properties.get("AuthorizationType")).isEqualTo("JWT");
         });
-        var expected = new ArrayList<>(Arrays.stream(WriteApiRoute.values()).map(WriteApiRoute::routeKey).toList());
+        var expected = new ArrayList<>(Arrays.stream(AccountsApiRoute.values()).map(AccountsApiRoute::routeKey).toList());
         expected.add("GET /balances/{id}");
         assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
@@ -142,7 +174,7 @@ class TallyStackTest {
         });
         assertThat(metrics).contains("Errors", "Throttles", "IteratorAge", "ApproximateNumberOfMessagesVisible",
                 "GetRecords.IteratorAgeMilliseconds", "DeliveryToS3.Success", "DeliveryToS3.DataFreshness");
-        assertThat(metrics.stream().filter("Errors"::equals)).hasSize(WriteApiRoute.values().length + 2);
+        assertThat(metrics.stream().filter("Errors"::equals)).hasSize(AccountsApiRoute.values().length + 2);
     }
 
     /** Every policy statement, as (actions, resources) with the resources as written in the template. */

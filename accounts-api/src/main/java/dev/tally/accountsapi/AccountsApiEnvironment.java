@@ -1,0 +1,43 @@
+package dev.tally.accountsapi;
+
+import dev.tally.eventstore.EventStoreSettings;
+import dev.tally.eventstore.DynamoEventStore;
+import dev.tally.eventstore.DynamoIdempotencyStore;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The accounts API's settings: those of the event store ({@link EventStoreSettings}, whose variables the CDK app
+ * sets). Endpoints and credentials come from the SDK's own settings ({@code AWS_REGION},
+ * {@code AWS_ENDPOINT_URL_DYNAMODB}, ...).
+ */
+public final class AccountsApiEnvironment {
+
+    private AccountsApiEnvironment() {
+    }
+
+    /** The service for one Lambda container, built on first use and shared by later invocations. */
+    static AccountService shared() {
+        return Holder.SERVICE;
+    }
+
+    private static final class Holder {
+        static final AccountService SERVICE = fromEnvironment(System.getenv(),
+                DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+    }
+
+    /** Builds the service on {@code dynamo}, configured by {@code env}. */
+    public static AccountService fromEnvironment(Map<String, String> env, DynamoDbClient dynamo) {
+        var store = EventStoreSettings.fromEnvironment(env);
+        return new AccountService(
+                new DynamoEventStore(dynamo, store.eventsTable(), store.snapshots()),
+                new DynamoIdempotencyStore(dynamo, store.idempotencyTable()),
+                Clock.systemUTC(),
+                UUID::randomUUID,
+                AccountService.CONFLICT_RETRIES);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tally.accountsapi;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.domain.EventType;
+import dev.tally.domain.AccountEvent;
+import dev.tally.http.ApiHandler;
+import dev.tally.http.ApiRequests;
+import dev.tally.http.ApiResponses;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /accounts/{id}/events?after=&limit=}: one page of the account's statement, oldest first, with the
+ * cursor of the next page.
+ */
+public final class ListEventsHandler extends ApiHandler {
+
+    private final AccountService accounts;
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 100;
+
+    public ListEventsHandler() {
+        this(AccountsApiEnvironment.shared());
+    }
+
+    public ListEventsHandler(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+        var id = ApiRequests.accountId(request);
+        long after = ApiRequests.queryNumber(request, "after", 0, Long.MAX_VALUE - 1, 0);
+        int limit = (int) ApiRequests.queryNumber(request, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+        var page = accounts.statement(id, after, limit);
+        if (page.isEmpty()) {
+            return ApiResponses.problem(AccountResponses.notFound(id), request.getRawPath(), Map.of());
+        }
+        List<Map<String, Object>> entries = page.get().events().stream().map(recorded -> {
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("version", recorded.version());
+            entry.put("type", EventType.of(recorded.event()).typeName());
+            entry.put("amount", switch (recorded.event()) {
+                case AccountEvent.AccountCreated created -> null;
+                case AccountEvent.BalanceCredited credited -> credited.amount().toString();
+                case AccountEvent.BalanceWithdrawn withdrawn -> withdrawn.amount().toString();
+            });
+            entry.put("balanceAfter", recorded.balanceAfter().toString());
+            entry.put("occurredAt", recorded.event().occurredAt().toString());
+            return (Map<String, Object>) entry;
+        }).toList();
+        var body = new LinkedHashMap<String, Object>();
+        body.put("accountId", id.toString());
+        body.put("events", entries);
+        var next = page.get().nextAfter();
+        body.put("nextAfter", next.isPresent() ? next.getAsLong() : null);
+        body.put("next", next.isPresent() ? "/accounts/" + id + "/events?after=" + next.getAsLong() + "&limit=" + limit : null);
+        return ApiResponses.json(200, body, Map.of());
+    }
+}

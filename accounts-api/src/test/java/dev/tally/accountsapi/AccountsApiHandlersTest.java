@@ -1,0 +1,304 @@
+package dev.tally.accountsapi;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.domain.AccountId;
+import dev.tally.domain.AccountState;
+import dev.tally.eventstore.EventStore;
+import dev.tally.eventstore.InMemoryEventStore;
+import dev.tally.eventstore.InMemoryIdempotencyStore;
+import dev.tally.http.ApiResponses;
+import dev.tally.standins.lambda.LocalLambdaContext;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The handlers, fed API Gateway HTTP API (payload 2.0) events shaped as AWS sends them, over in-memory stores. */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class AccountsApiHandlersTest {
+
+    private final InMemoryEventStore events = new InMemoryEventStore();
+    private final AccountService service = new AccountService(events, new InMemoryIdempotencyStore(),
+            Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC), UUID::randomUUID, AccountService.CONFLICT_RETRIES);
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final LocalLambdaContext context = LocalLambdaContext.of("test", "test-request", Duration.ofSeconds(30), logged::add);
+
+    /** The AWS-shaped withdraw event, re-aimed at another route, path, body and headers. */
+    static APIGatewayV2HTTPEvent request(String method, String path, String body, Map<String, String> extraHeaders) {
+        var event = EventLoader.loadApiGatewayHttpEvent("events/withdraw.json");
+        event.setRawPath(path);
+        event.getRequestContext().getHttp().setMethod(method);
+        event.getRequestContext().getHttp().setPath(path);
+        var segments = path.split("/");
+        var params = new HashMap<String, String>();
+        if (segments.length > 2) {
+            params.put("id", segments[2]);
+        }
+        event.setPathParameters(params.isEmpty() ? null : params);
+        event.setBody(body);
+        var headers = new HashMap<>(event.getHeaders());
+        headers.putAll(extraHeaders);
+        event.setHeaders(headers);
+        return event;
+    }
+
+    private APIGatewayV2HTTPResponse create() {
+        return new CreateAccountHandler(service).handleRequest(request("POST", "/accounts", null, Map.of()), context);
+    }
+
+    private String newAccount() throws Exception {
+        return json(create()).get("accountId").asText();
+    }
+
+    private APIGatewayV2HTTPResponse credit(String id, String body, Map<String, String> headers) {
+        return new CreditHandler(service).handleRequest(request("POST", "/accounts/" + id + "/credit", body, headers), context);
+    }
+
+    private APIGatewayV2HTTPResponse withdraw(String id, String body, Map<String, String> headers) {
+        return new WithdrawHandler(service).handleRequest(request("POST", "/accounts/" + id + "/withdraw", body, headers), context);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return ApiResponses.JSON.readTree(response.getBody());
+    }
+
+    @Test
+    void creating_an_account_answers_201_with_its_id_balance_and_version() throws Exception {
+        var response = create();
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        var body = json(response);
+        assertThat(AccountId.parse(body.get("accountId").asText())).isNotNull();
+        assertThat(body.get("balance").isTextual()).isTrue();
+        assertThat(body.get("balance").asText()).isEqualTo("0.00");
+        assertThat(body.get("version").asLong()).isEqualTo(1);
+        assertThat(response.getHeaders()).containsEntry("Location", "/accounts/" + body.get("accountId").asText());
+    }
+
+    @Test
+    void the_aws_shaped_withdraw_event_moves_money_and_balances_are_decimal_strings() throws Exception {
+        var event = EventLoader.loadApiGatewayHttpEvent("events/withdraw.json");
+        var id = AccountId.parse(event.getPathParameters().get("id"));
+        events.append(dev.tally.domain.AccountDecider.initialState(id), java.util.List.of(
+                new dev.tally.domain.AccountEvent.AccountCreated(id, null, Instant.EPOCH),
+                new dev.tally.domain.AccountEvent.BalanceCredited(id, dev.tally.domain.Money.parseAmount("100"), Instant.EPOCH)),
+                java.util.Optional.empty());
+
+        var response = new WithdrawHandler(service).handleRequest(event, context);
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(response.getBody()).isEqualTo("{\"accountId\":\"" + id + "\",\"balance\":\"69.50\",\"version\":3}");
+    }
+
+    @ParameterizedTest(name = "body {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"amount\": -5}|-5|amount must be positive, was -5",
+            "{\"amount\": \"1.001\"}|1.001|amount must have at most 2 decimal places, was 1.001",
+            "{\"amount\": \"abc\"}|abc|amount must be a decimal number with at most 2 decimal places, was abc",
+            "{\"amount\": 0}|0|amount must be greater than zero, was 0",
+            "{\"amount\": null}|null|amount must be a decimal number or a string, was null",
+            "{\"amount\": true}|true|amount must be a decimal number or a string, was true",
+            "{\"amount\": \"NaN\"}|NaN|amount must be a decimal number with at most 2 decimal places, was NaN",
+            "{\"amount\": 1000000000.01}|1000000000.01|amount must not exceed 1000000000.00, was 1000000000.01",
+            "{}|`!missing`|amount is required"})
+    void a_bad_amount_is_a_400_problem_naming_the_field_and_the_value(String body, String value, String detail) throws Exception {
+        var id = newAccount();
+
+        var response = credit(id, body, Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        var problem = json(response);
+        assertThat(problem.get("type").asText()).isEqualTo(ApiResponses.PROBLEM_TYPE_BASE + "invalid-amount");
+        assertThat(problem.get("status").asInt()).isEqualTo(400);
+        assertThat(problem.get("field").asText()).isEqualTo("amount");
+        assertThat(problem.get("detail").asText()).isEqualTo(detail);
+        if (!value.equals("!missing")) {
+            assertThat(problem.get("value").asText()).isEqualTo(value);
+        }
+        assertThat(problem.get("instance").asText()).isEqualTo("/accounts/" + id + "/credit");
+    }
+
+    @ParameterizedTest(name = "body {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "not json|invalid-json",
+            "{\"amount\": 1|invalid-json",
+            "[1, 2]|invalid-json",
+            "{\"amount\": 1} trailing|invalid-json",
+            "``|invalid-body"})
+    void a_body_that_is_not_a_json_object_is_a_400(String body, String slug) throws Exception {
+        var response = credit(newAccount(), body, Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("type").asText()).endsWith(slug);
+    }
+
+    @Test
+    void a_body_that_is_not_json_by_content_type_is_a_400() throws Exception {
+        var response = credit(newAccount(), "amount=5", Map.of("content-type", "application/x-www-form-urlencoded"));
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("Content-Type");
+        assertThat(json(response).get("value").asText()).isEqualTo("application/x-www-form-urlencoded");
+    }
+
+    @Test
+    void a_base64_encoded_json_body_is_read() throws Exception {
+        var id = newAccount();
+        var event = request("POST", "/accounts/" + id + "/credit",
+                java.util.Base64.getEncoder().encodeToString("{\"amount\":\"2.50\"}".getBytes()), Map.of());
+        event.setIsBase64Encoded(true);
+
+        var response = new CreditHandler(service).handleRequest(event, context);
+
+        assertThat(json(response).get("balance").asText()).isEqualTo("2.50");
+    }
+
+    @Test
+    void an_id_that_is_not_a_uuid_is_a_400_and_an_unknown_one_a_404() throws Exception {
+        var malformed = credit("12345", "{\"amount\": 1}", Map.of());
+        var unknown = credit(UUID.randomUUID().toString(), "{\"amount\": 1}", Map.of());
+        var unknownGet = new GetAccountHandler(service).handleRequest(
+                request("GET", "/accounts/" + UUID.randomUUID(), null, Map.of()), context);
+
+        assertThat(malformed.getStatusCode()).isEqualTo(400);
+        assertThat(json(malformed).get("field").asText()).isEqualTo("id");
+        assertThat(json(malformed).get("value").asText()).isEqualTo("12345");
+        assertThat(unknown.getStatusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("field").asText()).isEqualTo("id");
+        assertThat(json(unknown).get("value").asText()).isEqualTo(unknown.getBody().split("account ")[1].split(" ")[0]);
+        assertThat(unknownGet.getStatusCode()).isEqualTo(404);
+        assertThat(json(unknownGet).get("detail").asText()).endsWith("does not exist");
+    }
+
+    @Test
+    void withdrawing_more_than_the_balance_is_a_422_naming_both_values() throws Exception {
+        var id = newAccount();
+        credit(id, "{\"amount\": \"12\"}", Map.of());
+
+        var response = withdraw(id, "{\"amount\": 50}", Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(422);
+        assertThat(json(response).get("detail").asText()).isEqualTo("balance 12.00 is less than withdrawal 50.00");
+        assertThat(json(response).get("field").asText()).isEqualTo("amount");
+        assertThat(json(response).get("value").asText()).isEqualTo("50.00");
+        var get = new GetAccountHandler(service).handleRequest(request("GET", "/accounts/" + id, null, Map.of()), context);
+        assertThat(get.getBody()).isEqualTo("{\"accountId\":\"" + id + "\",\"balance\":\"12.00\",\"version\":2}");
+    }
+
+    @Test
+    void a_request_repeated_with_the_same_idempotency_key_returns_the_same_response_and_appends_once() throws Exception {
+        var id = newAccount();
+        var key = Map.of("idempotency-key", "pay-42");
+
+        var first = credit(id, "{\"amount\": 10}", key);
+        var again = credit(id, "{\"amount\": \"10.00\"}", key);
+
+        assertThat(again.getStatusCode()).isEqualTo(first.getStatusCode()).isEqualTo(200);
+        assertThat(again.getBody()).isEqualTo(first.getBody());
+        assertThat(again.getHeaders()).containsEntry("Idempotent-Replayed", "true");
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(2);
+    }
+
+    @Test
+    void the_same_idempotency_key_for_a_different_request_is_a_422() throws Exception {
+        var id = newAccount();
+        credit(id, "{\"amount\": 10}", Map.of("idempotency-key", "pay-43"));
+
+        var response = credit(id, "{\"amount\": 11}", Map.of("idempotency-key", "pay-43"));
+
+        assertThat(response.getStatusCode()).isEqualTo(422);
+        assertThat(json(response).get("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(json(response).get("value").asText()).isEqualTo("pay-43");
+    }
+
+    @Test
+    void a_malformed_idempotency_key_is_a_400() throws Exception {
+        var response = credit(newAccount(), "{\"amount\": 10}", Map.of("idempotency-key", "has space"));
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("value").asText()).isEqualTo("has space");
+    }
+
+    @Test
+    void the_statement_pages_through_the_history_with_a_cursor() throws Exception {
+        var id = newAccount();
+        for (int i = 1; i <= 4; i++) {
+            credit(id, "{\"amount\": " + i + "}", Map.of());
+        }
+        var handler = new ListEventsHandler(service);
+        var first = request("GET", "/accounts/" + id + "/events", null, Map.of());
+        first.setQueryStringParameters(Map.of("limit", "3"));
+
+        var page1 = json(handler.handleRequest(first, context));
+        var second = request("GET", "/accounts/" + id + "/events", null, Map.of());
+        second.setQueryStringParameters(Map.of("limit", "3", "after", page1.get("nextAfter").asText()));
+        var page2 = json(handler.handleRequest(second, context));
+
+        assertThat(page1.get("events")).hasSize(3);
+        assertThat(page1.get("events").get(0).get("type").asText()).isEqualTo("AccountCreated");
+        assertThat(page1.get("events").get(1).get("amount").asText()).isEqualTo("1.00");
+        assertThat(page1.get("events").get(2).get("balanceAfter").asText()).isEqualTo("3.00");
+        assertThat(page1.get("next").asText()).isEqualTo("/accounts/" + id + "/events?after=3&limit=3");
+        assertThat(page2.get("events")).extracting(e -> e.get("version").asLong()).containsExactly(4L, 5L);
+        assertThat(page2.get("next").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"limit,0", "limit,101", "limit,ten", "after,-1"})
+    void statement_paging_parameters_out_of_range_are_a_400(String name, String value) throws Exception {
+        var event = request("GET", "/accounts/" + newAccount() + "/events", null, Map.of());
+        event.setQueryStringParameters(Map.of(name, value));
+
+        var response = new ListEventsHandler(service).handleRequest(event, context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo(name);
+        assertThat(json(response).get("value").asText()).isEqualTo(value);
+    }
+
+    @Test
+    void a_server_fault_is_a_500_problem_that_hides_the_internals_and_is_logged() throws Exception {
+        EventStore broken = new InMemoryEventStore();
+        var failing = new AccountService(new EventStore() {
+            @Override
+            public AccountState load(AccountId accountId) {
+                throw new IllegalStateException("disk on fire");
+            }
+
+            @Override
+            public dev.tally.eventstore.AppendResult append(AccountState current, java.util.List<dev.tally.domain.AccountEvent> e,
+                                                          java.util.Optional<String> k) {
+                return broken.append(current, e, k);
+            }
+
+            @Override
+            public dev.tally.eventstore.EventPage readEvents(AccountId accountId, long afterVersion, int limit) {
+                return broken.readEvents(accountId, afterVersion, limit);
+            }
+        }, new InMemoryIdempotencyStore(), Clock.systemUTC(), UUID::randomUUID, AccountService.CONFLICT_RETRIES);
+
+        var response = new GetAccountHandler(failing).handleRequest(
+                request("GET", "/accounts/" + UUID.randomUUID(), null, Map.of()), context);
+
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(response.getBody()).doesNotContain("disk on fire").contains("test-request");
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains("disk on fire"));
+    }
+}

@@ -1,0 +1,325 @@
+package dev.tally.standins.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A stand-in for a Lambda event-source mapping on a DynamoDB stream: it polls each shard through the real
+ * {@link DynamoDbStreamsClient}, builds {@link DynamodbEvent} batches, invokes the handler and honours the
+ * mapping's settings as
+ * <a href="https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html">Lambda documents them</a>:
+ *
+ * <ul>
+ *   <li>{@code BatchSize} and {@code MaximumBatchingWindowInSeconds}: a batch is invoked when full or when the
+ *   window since its first record has passed.</li>
+ *   <li>{@code ReportBatchItemFailures}: the lowest reported sequence number is the checkpoint; the records before
+ *   it are done, the rest are retried.</li>
+ *   <li>{@code BisectBatchOnFunctionError}: a failing batch is split in two and each half retried; splitting does
+ *   not count against the retry budget.</li>
+ *   <li>{@code MaximumRetryAttempts} (-1: until the records expire) and {@code MaximumRecordAgeInSeconds}
+ *   (-1: never): what exceeds them goes to the on-failure destination with Lambda's invocation-record shape,
+ *   and the shard moves on.</li>
+ *   <li>The position is checkpointed per shard after each batch, in a file when there is a data folder, so a
+ *   restart does not re-deliver what was done ({@link ShardCheckpoints}).</li>
+ * </ul>
+ * One poller per mapping serves its shards in turn; within a shard, batches are strictly sequential.
+ */
+public final class EventSourceMapping implements AutoCloseable {
+
+    /** The mapping's settings, named as in the Lambda API. */
+    public record Settings(String functionName, int batchSize, Duration maximumBatchingWindow,
+                          boolean reportBatchItemFailures, boolean bisectBatchOnFunctionError,
+                          int maximumRetryAttempts, Duration maximumRecordAge, boolean startAtTrimHorizon) {
+        public Settings {
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("BatchSize must be 1 to 10000, was " + batchSize);
+            }
+            if (maximumRetryAttempts < -1 || maximumRetryAttempts > 10_000) {
+                throw new IllegalArgumentException("MaximumRetryAttempts must be -1 to 10000, was " + maximumRetryAttempts);
+            }
+        }
+    }
+
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** How often the shard list is read again (Lambda discovers new shards on a similar schedule). */
+    private static final Duration SHARD_REFRESH = Duration.ofSeconds(10);
+    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final DynamoDbStreamsClient streams;
+    private final String streamArn;
+    private final String region;
+    private final RequestHandler<DynamodbEvent, StreamsEventResponse> handler;
+    private final Settings settings;
+    private final DeadLetterStore deadLetters;
+    private final Clock clock;
+    private final ShardCheckpoints checkpoints;
+    private final Consumer<String> log;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong invocations = new AtomicLong();
+    private final Thread poller;
+
+    public EventSourceMapping(DynamoDbStreamsClient streams, String streamArn, String region,
+                              RequestHandler<DynamodbEvent, StreamsEventResponse> handler, Settings settings,
+                              DeadLetterStore deadLetters, Clock clock, Optional<Path> dataDir, Consumer<String> log) {
+        this.streams = streams;
+        this.streamArn = streamArn;
+        this.region = region;
+        this.handler = handler;
+        this.settings = settings;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        this.checkpoints = new ShardCheckpoints(dataDir.map(dir -> dir.resolve("checkpoints-" + settings.functionName() + ".json")));
+        this.log = log;
+        this.poller = Thread.ofPlatform().name("esm-" + settings.functionName()).daemon().start(this::pollLoop);
+    }
+
+    /** How many times the function has been invoked. */
+    public long invocations() {
+        return invocations.get();
+    }
+
+    /** The sequence number each shard is checkpointed at. */
+    public Map<String, String> checkpoints() {
+        return checkpoints.all();
+    }
+
+    private void pollLoop() {
+        var iterators = new LinkedHashMap<String, String>();
+        var buffers = new LinkedHashMap<String, List<Record>>();
+        var firstBuffered = new LinkedHashMap<String, Instant>();
+        List<software.amazon.awssdk.services.dynamodb.model.Shard> shards = List.of();
+        var shardsReadAt = Instant.MIN;
+        while (running.get()) {
+            try {
+                boolean busy = false;
+                if (clock.instant().isAfter(shardsReadAt.plus(SHARD_REFRESH))) {
+                    shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+                    shardsReadAt = clock.instant();
+                }
+                for (var shard : shards) {
+                    var shardId = shard.shardId();
+                    var iterator = iterators.computeIfAbsent(shardId, this::startIterator);
+                    var buffer = buffers.computeIfAbsent(shardId, id -> new ArrayList<>());
+                    if (buffer.size() < settings.batchSize()) {
+                        var page = streams.getRecords(b -> b.shardIterator(iterator)
+                                .limit(Math.min(1000, settings.batchSize() - buffer.size())));
+                        iterators.put(shardId, page.nextShardIterator());
+                        if (!page.records().isEmpty()) {
+                            if (buffer.isEmpty()) {
+                                firstBuffered.put(shardId, clock.instant());
+                            }
+                            buffer.addAll(page.records());
+                        }
+                    }
+                    boolean full = buffer.size() >= settings.batchSize();
+                    boolean windowPassed = !buffer.isEmpty() && !clock.instant()
+                            .isBefore(firstBuffered.get(shardId).plus(settings.maximumBatchingWindow()));
+                    if (full || windowPassed) {
+                        var batch = List.copyOf(buffer.subList(0, Math.min(buffer.size(), settings.batchSize())));
+                        buffer.subList(0, batch.size()).clear();
+                        firstBuffered.put(shardId, clock.instant());
+                        process(shardId, batch);
+                        busy = true;
+                    }
+                }
+                if (!busy) {
+                    pause(IDLE_POLL);
+                }
+            } catch (RuntimeException e) {
+                if (running.get()) {
+                    log.accept("event-source mapping " + settings.functionName() + ": polling failed, retrying: " + e);
+                    iterators.clear();
+                    buffers.clear();
+                    shardsReadAt = Instant.MIN;
+                    pause(Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    private String startIterator(String shardId) {
+        var checkpoint = checkpoints.of(shardId);
+        return streams.getShardIterator(b -> {
+            b.streamArn(streamArn).shardId(shardId);
+            if (checkpoint.isPresent()) {
+                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(checkpoint.get());
+            } else {
+                b.shardIteratorType(settings.startAtTrimHorizon() ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.LATEST);
+            }
+        }).shardIterator();
+    }
+
+    /** Invokes the function on a batch until it is done, bisected, or moved to the on-failure destination. */
+    private void process(String shardId, List<Record> batch) {
+        var records = expireOld(shardId, batch);
+        int attempts = 0;
+        while (!records.isEmpty() && running.get()) {
+            var outcome = invoke(records);
+            if (outcome.remaining().isEmpty()) {
+                checkpoint(shardId, records.getLast());
+                return;
+            }
+            var done = records.subList(0, records.size() - outcome.remaining().size());
+            if (!done.isEmpty()) {
+                checkpoint(shardId, done.getLast());
+            }
+            records = outcome.remaining();
+            attempts++;
+            if (settings.maximumRetryAttempts() >= 0 && attempts > settings.maximumRetryAttempts()) {
+                deadLetter(shardId, records, "RetryAttemptsExhausted", attempts, outcome.reason());
+                checkpoint(shardId, records.getLast());
+                return;
+            }
+            if (settings.bisectBatchOnFunctionError() && records.size() > 1) {
+                var half = records.size() / 2;
+                var first = List.copyOf(records.subList(0, half));
+                var second = List.copyOf(records.subList(half, records.size()));
+                process(shardId, first);
+                process(shardId, second);
+                return;
+            }
+            pause(RETRY_DELAY);
+            records = expireOld(shardId, records);
+        }
+    }
+
+    private List<Record> expireOld(String shardId, List<Record> records) {
+        if (settings.maximumRecordAge().isNegative()) {
+            return records;
+        }
+        var horizon = clock.instant().minus(settings.maximumRecordAge());
+        int expired = 0;
+        while (expired < records.size() && records.get(expired).dynamodb().approximateCreationDateTime().isBefore(horizon)) {
+            expired++;
+        }
+        if (expired > 0) {
+            var old = records.subList(0, expired);
+            deadLetter(shardId, old, "RecordAgeExceeded", 0, "records older than " + settings.maximumRecordAge());
+            checkpoint(shardId, old.getLast());
+        }
+        return List.copyOf(records.subList(expired, records.size()));
+    }
+
+    private record Outcome(List<Record> remaining, String reason) {
+    }
+
+    private Outcome invoke(List<Record> records) {
+        invocations.incrementAndGet();
+        var lines = new ArrayList<String>();
+        var context = LocalLambdaContext.of(settings.functionName(), UUID.randomUUID().toString(),
+                Duration.ofMinutes(5), line -> {
+                    lines.add(line);
+                    log.accept("[" + settings.functionName() + "] " + line);
+                });
+        StreamsEventResponse response;
+        try {
+            response = handler.handleRequest(DynamodbEvents.of(records, streamArn, region), context);
+        } catch (RuntimeException e) {
+            log.accept("[" + settings.functionName() + "] function error: " + e);
+            return new Outcome(records, "function error: " + e);
+        }
+        if (!settings.reportBatchItemFailures() || response == null || response.getBatchItemFailures() == null
+                || response.getBatchItemFailures().isEmpty()) {
+            return new Outcome(List.of(), null);
+        }
+        var lowest = response.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                .min(java.util.Comparator.comparing(id -> id == null || !id.matches("\\d+") ? BigInteger.ZERO : new BigInteger(id)))
+                .orElseThrow();
+        int from = 0;
+        while (from < records.size() && !records.get(from).dynamodb().sequenceNumber().equals(lowest)) {
+            from++;
+        }
+        if (from == records.size()) {
+            // Lambda treats an identifier it cannot match as a failure of the whole batch.
+            return new Outcome(records, "batch item failure names an unknown record: " + lowest);
+        }
+        var remaining = List.copyOf(records.subList(from, records.size()));
+        var reason = lines.stream().filter(line -> remaining.stream()
+                .anyMatch(r -> line.contains(r.dynamodb().sequenceNumber()))).findFirst()
+                .orElse("the function reported record " + lowest + " as failed");
+        return new Outcome(remaining, reason);
+    }
+
+    private void deadLetter(String shardId, List<Record> records, String condition, int attempts, String reason) {
+        var entry = json.createObjectNode();
+        var request = entry.putObject("requestContext");
+        request.put("requestId", UUID.randomUUID().toString())
+                .put("functionArn", "arn:aws:lambda:" + region + ":000000000000:function:" + settings.functionName())
+                .put("condition", condition)
+                .put("approximateInvokeCount", attempts);
+        entry.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST");
+        entry.put("version", "1.0").put("timestamp", clock.instant().toString());
+        var info = entry.putObject("DDBStreamBatchInfo");
+        info.put("shardId", shardId)
+                .put("startSequenceNumber", records.getFirst().dynamodb().sequenceNumber())
+                .put("endSequenceNumber", records.getLast().dynamodb().sequenceNumber())
+                .put("approximateArrivalOfFirstRecord", records.getFirst().dynamodb().approximateCreationDateTime().toString())
+                .put("approximateArrivalOfLastRecord", records.getLast().dynamodb().approximateCreationDateTime().toString())
+                .put("batchSize", records.size())
+                .put("streamArn", streamArn);
+        entry.put("reason", reason);
+        var keys = entry.putArray("records");
+        records.forEach(r -> {
+            try {
+                keys.add(json.readTree(json.writeValueAsString(Map.of(
+                        "sequenceNumber", r.dynamodb().sequenceNumber(),
+                        "eventName", r.eventNameAsString(),
+                        "keys", r.dynamodb().keys().toString()))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        deadLetters.add(entry);
+        log.accept("event-source mapping " + settings.functionName() + ": " + records.size() + " record(s) from "
+                + records.getFirst().dynamodb().sequenceNumber() + " sent to the on-failure destination ("
+                + condition + "): " + reason);
+    }
+
+    private void checkpoint(String shardId, Record last) {
+        checkpoints.put(shardId, last.dynamodb().sequenceNumber());
+    }
+
+    private void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        poller.interrupt();
+        try {
+            poller.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

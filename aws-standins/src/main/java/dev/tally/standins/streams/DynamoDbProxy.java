@@ -1,0 +1,300 @@
+package dev.tally.standins.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import dev.tally.standins.json.AwsJsonService.Fault;
+import dev.tally.standins.json.AwsJsonService.Reply;
+
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The DynamoDB side of the stand-in: every DynamoDB call goes on to dynalite with the caller's signature headers
+ * (dynalite checks their shape only), and a successful write to a stream-enabled table is recorded in the shape
+ * of the <a href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html">Streams
+ * Record</a>.
+ *
+ * <ul>
+ *   <li>CreateTable with a {@code StreamSpecification} (which dynalite drops) enables the stream, and CreateTable
+ *   and DescribeTable answers gain {@code StreamSpecification}, {@code LatestStreamArn} and
+ *   {@code LatestStreamLabel}.</li>
+ *   <li>PutItem, UpdateItem and DeleteItem go on asking for {@code ALL_OLD}, so the proxy knows whether a write was
+ *   an INSERT, a MODIFY or a REMOVE; the client still gets the return values it asked for. UpdateItem's new image
+ *   is read back with a consistent GetItem. BatchWriteItem touching a stream-enabled table is carried out as single
+ *   writes (a batch write is not atomic in DynamoDB either).</li>
+ * </ul>
+ */
+final class DynamoDbProxy {
+
+    static final String TARGET = "DynamoDB_20120810.";
+    private static final String ACCOUNT = "000000000000";
+    private static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final Set<String> VIEW_TYPES = Set.of("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES");
+
+    private final ObjectMapper json;
+    private final URI dynalite;
+    private final String region;
+    private final Clock clock;
+    private final StreamedTables tables;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final Map<String, LongAdder> returnedItems = new ConcurrentHashMap<>();
+
+    DynamoDbProxy(ObjectMapper json, URI dynalite, String region, Clock clock, StreamedTables tables) {
+        this.json = json;
+        this.dynalite = dynalite;
+        this.region = region;
+        this.clock = clock;
+        this.tables = tables;
+    }
+
+    /**
+     * A request that is not for the Streams API: any target names a DynamoDB operation by what follows its
+     * {@code .}, and a request without one goes on without one.
+     */
+    Reply handle(Optional<String> target, Headers headers, byte[] body) throws IOException {
+        var operation = target.map(t -> t.substring(t.indexOf('.') + 1));
+        if (target.isEmpty() || !target.get().startsWith(TARGET)) {
+            return send(headers, operation, body);
+        }
+        return switch (operation.get()) {
+            case "CreateTable" -> createTable(headers, body);
+            case "DescribeTable" -> describeTable(headers, body);
+            case "PutItem", "DeleteItem", "UpdateItem" -> {
+                var request = (ObjectNode) json.readTree(body);
+                var table = tables.byName(request.path("TableName").asText());
+                yield table.isEmpty() ? send(headers, operation, body) : recordedWrite(headers, operation.get(), request, table.get());
+            }
+            case "BatchWriteItem" -> batchWrite(headers, body);
+            case "Query", "Scan" -> counted(send(headers, operation, body), body);
+            default -> send(headers, operation, body);
+        };
+    }
+
+    /**
+     * Items returned by Query and Scan, per table, as CloudWatch's {@code ReturnedItemCount} metric counts them
+     * (<a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html">DynamoDB
+     * metrics</a>), since the proxy started.
+     */
+    long returnedItemCount(String table) {
+        var count = returnedItems.get(table);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** {@link #returnedItemCount} of every table that has any. */
+    Map<String, Long> returnedItemCounts() {
+        var counts = new java.util.TreeMap<String, Long>();
+        returnedItems.forEach((table, count) -> counts.put(table, count.sum()));
+        return counts;
+    }
+
+    private Reply counted(Reply reply, byte[] requestBody) throws IOException {
+        if (reply.status() == 200) {
+            var table = json.readTree(requestBody).path("TableName").asText();
+            long count = json.readTree(reply.body()).path("Count").asLong(0);
+            returnedItems.computeIfAbsent(table, t -> new LongAdder()).add(count);
+        }
+        return reply;
+    }
+
+    private Reply createTable(Headers headers, byte[] body) throws IOException {
+        var request = (ObjectNode) json.readTree(body);
+        var spec = request.path("StreamSpecification");
+        boolean enabled = spec.path("StreamEnabled").asBoolean(false);
+        if (enabled && !VIEW_TYPES.contains(spec.path("StreamViewType").asText())) {
+            throw new Fault("ValidationException", "StreamViewType must be one of " + VIEW_TYPES + ", was "
+                    + spec.path("StreamViewType").asText());
+        }
+        var reply = send(headers, Optional.of("CreateTable"), body);
+        if (reply.status() == 200 && enabled) {
+            var name = request.path("TableName").asText();
+            var now = clock.instant();
+            var label = LABEL.format(now);
+            var table = new StreamedTable(name, "arn:aws:dynamodb:" + region + ":" + ACCOUNT + ":table/" + name
+                    + "/stream/" + label, label, spec.path("StreamViewType").asText(),
+                    StreamedTables.keyNames(request.path("KeySchema")), request.path("KeySchema"), now);
+            tables.enable(table);
+            return withStream(reply, "TableDescription", table);
+        }
+        return reply;
+    }
+
+    private Reply describeTable(Headers headers, byte[] body) throws IOException {
+        var reply = send(headers, Optional.of("DescribeTable"), body);
+        var table = tables.byName(json.readTree(body).path("TableName").asText());
+        return reply.status() == 200 && table.isPresent() ? withStream(reply, "Table", table.get()) : reply;
+    }
+
+    private Reply withStream(Reply reply, String field, StreamedTable table) throws IOException {
+        var response = (ObjectNode) json.readTree(reply.body());
+        var description = (ObjectNode) response.path(field);
+        description.putObject("StreamSpecification").put("StreamEnabled", true).put("StreamViewType", table.viewType());
+        description.put("LatestStreamArn", table.streamArn());
+        description.put("LatestStreamLabel", table.label());
+        return new Reply(reply.status(), json.writeValueAsBytes(response));
+    }
+
+    /** A single write to a stream-enabled table: sent asking for the old image, then recorded. */
+    private Reply recordedWrite(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
+        var asked = request.path("ReturnValues").asText("NONE");
+        request.put("ReturnValues", "ALL_OLD");
+        var reply = send(headers, Optional.of(operation), json.writeValueAsBytes(request));
+        if (reply.status() != 200) {
+            return reply;
+        }
+        var response = (ObjectNode) json.readTree(reply.body());
+        var oldImage = response.has("Attributes") ? (ObjectNode) response.get("Attributes") : null;
+        ObjectNode newImage = switch (operation) {
+            case "PutItem" -> (ObjectNode) request.get("Item");
+            case "DeleteItem" -> null;
+            default -> readItem(headers, table, request.get("Key"));
+        };
+        String eventName = newImage == null ? (oldImage == null ? null : "REMOVE") : (oldImage == null ? "INSERT" : "MODIFY");
+        if (eventName != null) {
+            record(table, eventName, keysOf(table, newImage != null ? newImage : oldImage), oldImage, newImage);
+        }
+        response.remove("Attributes");
+        switch (asked) {
+            case "ALL_OLD" -> {
+                if (oldImage != null) {
+                    response.set("Attributes", oldImage);
+                }
+            }
+            case "ALL_NEW" -> {
+                if (newImage != null) {
+                    response.set("Attributes", newImage);
+                }
+            }
+            case "UPDATED_OLD" -> response.set("Attributes", changed(oldImage, newImage));
+            case "UPDATED_NEW" -> response.set("Attributes", changed(newImage, oldImage));
+            default -> {
+                // NONE: no attributes
+            }
+        }
+        return new Reply(200, json.writeValueAsBytes(response));
+    }
+
+    /** The attributes of {@code image} whose values differ in {@code other}. */
+    private ObjectNode changed(ObjectNode image, ObjectNode other) {
+        var result = json.createObjectNode();
+        if (image != null) {
+            image.properties().forEach(e -> {
+                if (other == null || !e.getValue().equals(other.get(e.getKey()))) {
+                    result.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        return result;
+    }
+
+    private ObjectNode readItem(Headers headers, StreamedTable table, JsonNode key) throws IOException {
+        var get = json.createObjectNode().put("TableName", table.tableName()).put("ConsistentRead", true);
+        get.set("Key", key);
+        var reply = send(headers, Optional.of("GetItem"), json.writeValueAsBytes(get));
+        var item = json.readTree(reply.body()).get("Item");
+        return item == null ? null : (ObjectNode) item;
+    }
+
+    private Reply batchWrite(Headers headers, byte[] body) throws IOException {
+        var request = json.readTree(body);
+        boolean streamed = false;
+        for (var names = request.path("RequestItems").fieldNames(); names.hasNext(); ) {
+            streamed |= tables.byName(names.next()).isPresent();
+        }
+        if (!streamed) {
+            return send(headers, Optional.of("BatchWriteItem"), body);
+        }
+        for (var entry : request.path("RequestItems").properties()) {
+            for (var write : entry.getValue()) {
+                var single = json.createObjectNode().put("TableName", entry.getKey());
+                String operation;
+                if (write.has("PutRequest")) {
+                    operation = "PutItem";
+                    single.set("Item", write.path("PutRequest").path("Item"));
+                } else {
+                    operation = "DeleteItem";
+                    single.set("Key", write.path("DeleteRequest").path("Key"));
+                }
+                var table = tables.byName(entry.getKey());
+                var reply = table.isEmpty() ? send(headers, Optional.of(operation), json.writeValueAsBytes(single))
+                        : recordedWrite(headers, operation, single, table.get());
+                if (reply.status() != 200) {
+                    return reply;
+                }
+            }
+        }
+        return new Reply(200, "{\"UnprocessedItems\":{}}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ObjectNode keysOf(StreamedTable table, ObjectNode image) {
+        var keys = json.createObjectNode();
+        table.keyNames().forEach(name -> keys.set(name, image.get(name)));
+        return keys;
+    }
+
+    /** Appends a record with the images the stream's view type keeps; the log assigns its sequence number. */
+    private void record(StreamedTable table, String eventName, ObjectNode keys, ObjectNode oldImage, ObjectNode newImage)
+            throws IOException {
+        var now = clock.instant();
+        var change = json.createObjectNode();
+        change.put("ApproximateCreationDateTime", now.getEpochSecond());
+        change.set("Keys", keys);
+        if (newImage != null && table.recordsNewImage()) {
+            change.set("NewImage", newImage);
+        }
+        if (oldImage != null && table.recordsOldImage()) {
+            change.set("OldImage", oldImage);
+        }
+        change.put("SequenceNumber", "");
+        change.put("SizeBytes", json.writeValueAsBytes(keys).length
+                + (newImage == null ? 0 : json.writeValueAsBytes(newImage).length)
+                + (oldImage == null ? 0 : json.writeValueAsBytes(oldImage).length));
+        change.put("StreamViewType", table.viewType());
+        var record = json.createObjectNode()
+                .put("eventID", UUID.randomUUID().toString().replace("-", ""))
+                .put("eventName", eventName)
+                .put("eventVersion", "1.1")
+                .put("eventSource", "aws:dynamodb")
+                .put("awsRegion", region);
+        record.set("dynamodb", change);
+        tables.log(table).append(record, now);
+    }
+
+    /** Sends {@code operation} to dynalite with the caller's signature headers. */
+    private Reply send(Headers headers, Optional<String> operation, byte[] body) throws IOException {
+        var request = HttpRequest.newBuilder(dynalite.resolve("/"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/x-amz-json-1.0");
+        operation.ifPresent(o -> request.header("X-Amz-Target", TARGET + o));
+        for (var name : List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
+            var value = headers.getFirst(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tally.cli;
+
+import dev.tally.devstack.DevLake;
+import dev.tally.devstack.DevStack;
+import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeDelivery;
+import dev.tally.analytics.LakeTable;
+import dev.tally.projections.ProjectionCatalog;
+import dev.tally.projections.ProjectionEnvironment;
+import dev.tally.translator.TranslatorMapping;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Where each consumer of the running stack is, and how far behind. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show each consumer's position and lag, and the lake's size.",
+                "Each consumer's checkpoint positions (translator, balances projection, lake writer), the balances "
+                        + "projection's lag p50/p99 and counts, the lake's partitions, objects and bytes, and the items "
+                        + "DynamoDB Query and Scan calls returned per table (run it before and after a request to see "
+                        + "what the request read)."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        var stack = StackEnvironment.running();
+        try (var dynamo = DevStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")))) {
+            System.out.println("stream-translator (DynamoDB stream of events -> Kinesis domain-events)");
+            var checkpoints = TallyCli.home().resolve(".tally/data/mappings/checkpoints-" + TranslatorMapping.FUNCTION_NAME + ".json");
+            if (Files.exists(checkpoints)) {
+                var positions = new com.fasterxml.jackson.databind.ObjectMapper().readValue(checkpoints.toFile(), Map.class);
+                positions.forEach((shard, sequence) -> System.out.printf("  %-40s checkpoint %s%n", shard, sequence));
+            } else {
+                System.out.println("  no checkpoint yet");
+            }
+
+            System.out.println("balances projection (Kinesis domain-events -> balances read model; KCL application "
+                    + ProjectionEnvironment.BALANCES_APPLICATION + ")");
+            printLeases(dynamo, ProjectionEnvironment.BALANCES_APPLICATION);
+            var catalog = new ProjectionCatalog(dynamo, stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
+                    ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
+            var now = Instant.now();
+            for (var worker : catalog.workers(ProjectionEnvironment.BALANCES)) {
+                System.out.printf("  worker %s%n    lag p50 %d ms, p99 %d ms (%d events in the last minute); applied %d, duplicates %d, "
+                                + "gap events repaired %d; reported %d s ago%n", worker.worker(), worker.lagP50Millis(),
+                        worker.lagP99Millis(), worker.samples(), worker.applied(), worker.duplicates(),
+                        worker.gapEventsRepaired(), Duration.between(worker.updatedAt(), now).toSeconds());
+            }
+            var targets = catalog.targets(ProjectionEnvironment.BALANCES);
+            System.out.println("  readers use table " + targets.active()
+                    + targets.building().map(b -> "; a rebuild is filling " + b).orElse(""));
+
+            System.out.println("lake writer (Kinesis domain-events -> Firehose " + LakeDelivery.DELIVERY_STREAM
+                    + "; KCL application " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION + ")");
+            printLeases(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+            try (var s3 = DevLake.s3Client(URI.create(stack.get("AWS_ENDPOINT_URL_S3")))) {
+                var partitions = new java.util.TreeMap<String, long[]>();
+                for (var object : s3.listObjectsV2Paginator(b -> b.bucket(stack.get(DevStack.LAKE_BUCKET))
+                        .prefix(LakeTable.EVENTS_PREFIX)).contents()) {
+                    var partition = object.key().substring(LakeTable.EVENTS_PREFIX.length(), object.key().lastIndexOf('/'));
+                    var totals = partitions.computeIfAbsent(partition, p -> new long[2]);
+                    totals[0]++;
+                    totals[1] += object.size();
+                }
+                System.out.printf("  lake s3://%s/%s: %d partitions, %d objects, %d bytes%s%n", stack.get(DevStack.LAKE_BUCKET),
+                        LakeTable.EVENTS_PREFIX, partitions.size(), partitions.values().stream().mapToLong(t -> t[0]).sum(),
+                        partitions.values().stream().mapToLong(t -> t[1]).sum(),
+                        partitions.isEmpty() ? "" : " (" + partitions.firstKey() + " .. " + partitions.lastKey() + ")");
+            }
+        }
+        System.out.println("DynamoDB reads through the API's endpoint (items Query and Scan returned since the stack started,"
+                + " CloudWatch's ReturnedItemCount; the workers read dynalite directly and are not counted)");
+        var returned = StackMetrics.returnedItemCounts();
+        if (returned.isEmpty()) {
+            System.out.println("  none yet");
+        }
+        returned.forEach((table, count) -> System.out.printf("  %-40s %d items%n", table, count));
+        return 0;
+    }
+
+    /** The checkpoints of a KCL application's shards, from its lease table. */
+    private static void printLeases(DynamoDbClient dynamo, String application) {
+        try {
+            for (var lease : dynamo.scan(b -> b.tableName(application).consistentRead(true)).items()
+                    .stream().filter(l -> l.get("leaseKey").s().startsWith("shardId-")).toList()) {
+                System.out.printf("  %-40s checkpoint %-58s owner %s%n", lease.get("leaseKey").s(),
+                        lease.containsKey("checkpoint") ? lease.get("checkpoint").s() : "-",
+                        lease.containsKey("leaseOwner") ? lease.get("leaseOwner").s() : "(none)");
+            }
+        } catch (ResourceNotFoundException e) {
+            System.out.println("  no lease table yet");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tally.cli.demo;
+
+import dev.tally.cli.load.ApiClient;
+import dev.tally.devstack.DevStack;
+import dev.tally.devstack.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Starts a throwaway stack on free ports, runs a scripted scenario through the HTTP API, checks its own
+ * invariants, and stops everything it started. Exit code 1 if any check fails. Steps 1 to 6 (the write side) are
+ * here; {@link PipelineDemo} has 7 to 9 and {@link LakeDemo} step 10.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run a scripted scenario on a fresh local stack and check it.",
+                "Uses free ports and in-memory data; stops everything it starts. Exit code 1 if a check fails."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--concurrent-withdrawals", defaultValue = "50",
+            description = "How many withdrawals of 1.00 race on one account (default: ${DEFAULT-VALUE}).")
+    int concurrentWithdrawals;
+
+    private DemoChecks checks;
+
+    @Override
+    public Integer call() throws Exception {
+        var progress = new Progress(System.out);
+        checks = new DemoChecks(progress);
+        try (var stack = DevStack.start(DevStack.Settings.ephemeral(), progress)) {
+            checks.step("stack up: API " + stack.apiEndpoint() + ", DynamoDB " + stack.dynamoEndpoint());
+            var api = new ApiClient(stack.apiEndpoint());
+            run(api);
+            var pipeline = new PipelineDemo(checks);
+            pipeline.everyWriteReachedKinesis(stack);
+            pipeline.poisonIsMovedAside(stack, api);
+            pipeline.projectionAgrees(stack, api);
+            new LakeDemo(checks).run(stack);
+            checks.step("stopping the stack");
+        }
+        System.out.println();
+        var failures = checks.failures();
+        if (failures.isEmpty()) {
+            System.out.printf("Demo passed: %d of %d checks held.%n", checks.count(), checks.count());
+            return 0;
+        }
+        System.out.printf("Demo FAILED: %d of %d checks failed:%n", failures.size(), checks.count());
+        failures.forEach(f -> System.out.println("  - " + f));
+        return 1;
+    }
+
+    private void run(ApiClient api) throws Exception {
+        checks.step("[1/10] opening two accounts");
+        var alice = checks.open(api, "Alice");
+        var bob = checks.open(api, "Bob");
+
+        checks.step("[2/10] Alice: credit 100.00, withdraw 30.50");
+        checks.expectStatus("credit Alice 100.00", api.post(DemoChecks.path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
+        checks.expectStatus("withdraw 30.50 from Alice", api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
+        var aliceNow = api.get("/accounts/" + alice);
+        checks.check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
+                && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
+
+        checks.step("[3/10] Alice tries to withdraw 1000.00");
+        var overdraft = api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
+        checks.check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
+        System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
+        checks.check("the refused withdrawal changed nothing",
+                "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
+
+        checks.step("[4/10] bad requests get a 400 problem naming the field and value");
+        badRequests(api, bob);
+
+        checks.step("[5/10] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        race(api);
+
+        checks.step("[6/10] a credit retried with the same Idempotency-Key");
+        idempotentRetry(api, bob);
+
+        System.out.println();
+        System.out.println("Accounts (write side):");
+        for (var id : List.of(alice, bob)) {
+            var account = api.get("/accounts/" + id).body();
+            System.out.printf("  %s  balance %10s  version %d%n", id, account.path("balance").asText(),
+                    account.path("version").asLong());
+        }
+    }
+
+    private void badRequests(ApiClient api, String account) {
+        String[][] cases = {
+                {"{\"amount\": -5}", "negative amount"},
+                {"{\"amount\": \"1.001\"}", "three decimals"},
+                {"{\"amount\": \"abc\"}", "not a number"},
+                {"{\"amount\": 0}", "zero"},
+                {"{\"amount\": null}", "null"},
+                {"{}", "missing amount"},
+                {"this is not json", "not JSON"},
+        };
+        for (var c : cases) {
+            var response = api.post(DemoChecks.path(account, "credit"), c[0]);
+            checks.check("credit with " + c[1] + " is a 400", response.status() == 400, response.text());
+            System.out.printf("          -> %-16s %d %s%n", c[1], response.status(), response.body().path("detail").asText());
+        }
+        var malformed = api.post("/accounts/not-a-uuid/credit", "{\"amount\": 1}");
+        checks.check("a malformed account id is a 400", malformed.status() == 400, malformed.text());
+        var unknown = api.get("/accounts/00000000-0000-4000-8000-000000000000");
+        checks.check("an unknown account is a 404", unknown.status() == 404, unknown.text());
+        checks.check("the bad requests changed nothing",
+                api.get("/accounts/" + account).body().path("version").asLong() == 1, "");
+    }
+
+    private void race(ApiClient api) throws Exception {
+        var carol = checks.open(api, "Carol");
+        checks.expectStatus("credit Carol 30.00", api.post(DemoChecks.path(carol, "credit"), "{\"amount\": 30}"), 200);
+        var race = WithdrawalRace.run(api, carol, concurrentWithdrawals);
+        System.out.printf("          -> %d applied, %d refused, %d other; balance %s; statement versions 1..%d%n", race.applied(),
+                race.refused(), race.other(), race.balanceAfter(), race.statementVersions().size());
+        checks.check(race.claims());
+    }
+
+    private void idempotentRetry(ApiClient api, String bob) {
+        var before = api.get("/accounts/" + bob).body().path("version").asLong();
+        var key = "demo-" + java.util.UUID.randomUUID();
+        var first = api.post(DemoChecks.path(bob, "credit"), "{\"amount\": \"20.00\"}", "Idempotency-Key", key);
+        var retry = api.post(DemoChecks.path(bob, "credit"), "{\"amount\": \"20.00\"}", "Idempotency-Key", key);
+        System.out.println("          -> first: " + first.status() + " " + first.text());
+        System.out.println("          -> retry: " + retry.status() + " " + retry.text() + "  (Idempotent-Replayed: "
+                + retry.header("Idempotent-Replayed") + ")");
+        checks.check("the retry returns the same response", first.status() == 200 && first.text().equals(retry.text()), retry.text());
+        checks.check("the credit was applied once", api.get("/accounts/" + bob).body().path("version").asLong() == before + 1, "");
+        var misuse = api.post(DemoChecks.path(bob, "credit"), "{\"amount\": \"21.00\"}", "Idempotency-Key", key);
+        checks.check("the same key with a different amount is a 422", misuse.status() == 422, misuse.text());
+    }
+}

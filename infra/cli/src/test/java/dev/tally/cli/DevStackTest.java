@@ -1,0 +1,118 @@
+package dev.tally.cli;
+
+import dev.tally.cli.demo.Claim;
+import dev.tally.cli.demo.WithdrawalRace;
+import dev.tally.cli.load.ApiClient;
+import dev.tally.devstack.DevStack;
+import dev.tally.devstack.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.Optional;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The acceptance walk-through, over real HTTP, against a stack with a real dynalite process. */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class DevStackTest {
+
+    private static DevStack stack;
+    private static ApiClient api;
+    private static long dynalitePid;
+
+    @BeforeAll
+    static void start() {
+        stack = DevStack.start(DevStack.Settings.ephemeral(), Progress.silent());
+        api = new ApiClient(stack.apiEndpoint());
+        dynalitePid = ProcessHandle.current().children()
+                .filter(p -> p.info().commandLine().orElse("").contains("dynalite"))
+                .findFirst().orElseThrow().pid();
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+        assertThat(ProcessHandle.of(dynalitePid).map(ProcessHandle::isAlive).orElse(false))
+                .as("dynalite is stopped with the stack").isFalse();
+    }
+
+    private static String open() {
+        var created = api.post("/accounts", "{\"owner\":\"t\"}");
+        assertThat(created.status()).isEqualTo(201);
+        return created.body().get("accountId").asText();
+    }
+
+    @Test
+    void create_credit_withdraw_then_get_shows_69_50_at_version_3() {
+        var id = open();
+
+        api.post("/accounts/" + id + "/credit", "{\"amount\": \"100.00\"}");
+        api.post("/accounts/" + id + "/withdraw", "{\"amount\": \"30.50\"}");
+
+        var account = api.get("/accounts/" + id);
+        assertThat(account.status()).isEqualTo(200);
+        assertThat(account.body().get("balance").asText()).isEqualTo("69.50");
+        assertThat(account.body().get("version").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void no_client_mistake_gives_a_5xx() {
+        var id = open();
+        String[] bodies = {"{\"amount\": -5}", "{\"amount\": \"1.001\"}", "{\"amount\": \"abc\"}", "{\"amount\": 0}",
+                "{\"amount\": null}", "{}", "not json", "", "[]", "{\"amount\": {\"x\": 1}}", "{\"amount\": 1e999999}"};
+        for (var body : bodies) {
+            var response = api.post("/accounts/" + id + "/credit", body);
+            assertThat(response.status()).as(body).isEqualTo(400);
+            assertThat(response.header("Content-Type")).as(body).isEqualTo("application/problem+json");
+        }
+        assertThat(api.post("/accounts/" + id + "/withdraw", "{\"amount\": 1000}").status()).isEqualTo(422);
+        assertThat(api.get("/accounts/00000000-0000-4000-8000-000000000000").status()).isEqualTo(404);
+        assertThat(api.get("/accounts/not-a-uuid").status()).isEqualTo(400);
+        assertThat(api.get("/accounts/" + id + "/events?limit=1000").status()).isEqualTo(400);
+        assertThat(api.get("/accounts/" + id).body().get("version").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void sixty_four_concurrent_withdrawals_of_1_against_50_leave_exactly_0_with_a_gapless_statement() throws Exception {
+        var id = open();
+        api.post("/accounts/" + id + "/credit", "{\"amount\": 50}");
+
+        var race = WithdrawalRace.run(api, id, 64);
+
+        assertThat(race.applied()).isEqualTo(50);
+        assertThat(race.refused()).isEqualTo(14);
+        assertThat(race.balanceAfter()).isEqualTo("0.00");
+        assertThat(race.statementVersions()).containsExactlyElementsOf(LongStream.rangeClosed(1, 52).boxed().toList());
+        assertThat(Claim.failed(race.claims())).as("claims that did not hold").isEmpty();
+    }
+
+    @Test
+    void a_post_repeated_with_the_same_idempotency_key_returns_the_same_response_and_appends_one_event() {
+        var id = open();
+
+        var first = api.post("/accounts/" + id + "/credit", "{\"amount\": 5}", "Idempotency-Key", "same-key");
+        var second = api.post("/accounts/" + id + "/credit", "{\"amount\": 5}", "Idempotency-Key", "same-key");
+
+        assertThat(second.status()).isEqualTo(first.status()).isEqualTo(200);
+        assertThat(second.text()).isEqualTo(first.text());
+        var items = stack.dynamo().query(b -> b.tableName("events").keyConditionExpression("Id = :id")
+                .expressionAttributeValues(java.util.Map.of(":id", AttributeValue.fromS(id)))).items();
+        assertThat(items).hasSize(2);
+    }
+
+    @Test
+    void the_table_holds_one_item_per_event() {
+        var id = open();
+        api.post("/accounts/" + id + "/credit", "{\"amount\": 5}");
+
+        var items = stack.dynamo().scan(b -> b.tableName("events")).items().stream()
+                .filter(item -> item.get("Id").s().equals(id)).toList();
+
+        assertThat(items).extracting(item -> item.get("Type").s()).containsExactlyInAnyOrder("AccountCreated", "BalanceCredited");
+    }
+}

@@ -1,0 +1,323 @@
+package dev.tally.devstack;
+
+import dev.tally.contracts.PublishedStream;
+import dev.tally.eventstore.EventStoreSettings;
+import dev.tally.standins.apigateway.LocalApiGateway;
+import dev.tally.standins.lambda.DeadLetterStore;
+import dev.tally.standins.streams.DynamoDbStreamsStandIn;
+import dev.tally.standins.lambda.EventSourceMapping;
+import dev.tally.analytics.AnalyticsEnvironment;
+import dev.tally.analytics.LakeDelivery;
+import dev.tally.emulators.Dynalite;
+import dev.tally.emulators.Kinesalite;
+import dev.tally.emulators.S3rver;
+import dev.tally.eventstore.EventTable;
+import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.projections.BalanceProjectionApp;
+import dev.tally.projections.GetBalanceHandler;
+import dev.tally.projections.ProjectionCatalog;
+import dev.tally.projections.ProjectionEnvironment;
+import dev.tally.translator.StreamTranslatorEnvironment;
+import dev.tally.translator.StreamTranslatorHandler;
+import dev.tally.translator.TranslatorMapping;
+import dev.tally.accountsapi.AccountsApiEnvironment;
+import dev.tally.accountsapi.AccountsApiRoute;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Tally on one machine: the emulators as child processes, the stand-ins for what has no emulator, and the same
+ * handler classes that run in Lambda. Only endpoints and credentials differ from AWS. Closing it stops
+ * everything it started, in reverse order.
+ *
+ * <pre>
+ *  HTTP ─> LocalApiGateway ─> accounts-api handlers ─> DynamoDbStreamsStandIn ─> dynalite
+ *                                                        │ stream records
+ *                                    EventSourceMapping <┘ ─> StreamTranslatorHandler ─> kinesalite "domain-events"
+ *                                                    balances projection worker (KCL) <┤
+ *                                                                  lake writer (KCL) <┘ ─> LocalFirehose ─> s3rver
+ * </pre>
+ */
+public final class DevStack implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    /** The export naming the lake bucket, for ./tally report. */
+    public static final String LAKE_BUCKET = "TALLY_LAKE_BUCKET";
+    /** The export naming the HTTP API's base URL. */
+    public static final String API_URL = "TALLY_API_URL";
+    /**
+     * Dummy credentials: dynalite and kinesalite check the signature's shape, not the secret; s3rver insists on
+     * its own fixed pair, so every local client uses that.
+     */
+    public static final String ACCESS_KEY = S3rver.ACCESS_KEY;
+    public static final String SECRET_KEY = S3rver.SECRET_KEY;
+    /** How many requests the gateway runs at once, like a function's reserved concurrency. */
+    static final int API_CONCURRENCY = 64;
+
+    /**
+     * @param apiPort       0 for a free port (likewise the others)
+     * @param dataDir       where data is kept between runs; empty keeps everything in memory
+     * @param functionLog   where the stream translator's and the Firehose stand-in's log lines go
+     */
+    public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort, int athenaPort,
+                           Optional<Path> dataDir, int snapshotEvery, int shardCount, Consumer<String> functionLog,
+                           Path logDir) {
+
+        public Settings withSnapshotEvery(int every) {
+            return new Settings(apiPort, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, dataDir, every, shardCount,
+                    functionLog, logDir);
+        }
+
+        /** Free ports, in memory, quiet (logs in a temporary folder): for the demo and tests. */
+        public static Settings ephemeral() {
+            try {
+                return new Settings(0, 0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
+                        java.nio.file.Files.createTempDirectory("tally-logs-"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final List<AutoCloseable> started;
+    private final URI apiEndpoint;
+    private final URI dynamoEndpoint;
+    private final DynamoDbStreamsStandIn dynamoProxy;
+    private final URI kinesisEndpoint;
+    private final DynamoDbClient dynamo;
+    private final KinesisClient kinesis;
+    private final LocalApiGateway gateway;
+    private final EventSourceMapping translatorMapping;
+    private final DeadLetterStore deadLetters;
+    private final WorkerProcess projectionWorker;
+    private final DevLake lake;
+    private final Map<String, String> environment;
+
+    private DevStack(List<AutoCloseable> started, LocalApiGateway gateway, DynamoDbStreamsStandIn dynamoProxy, URI kinesisEndpoint,
+                       DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping translatorMapping,
+                       DeadLetterStore deadLetters, WorkerProcess projectionWorker, DevLake lake,
+                       Map<String, String> environment) {
+        this.started = started;
+        this.gateway = gateway;
+        this.apiEndpoint = gateway.endpoint();
+        this.dynamoEndpoint = dynamoProxy.endpoint();
+        this.dynamoProxy = dynamoProxy;
+        this.kinesisEndpoint = kinesisEndpoint;
+        this.dynamo = dynamo;
+        this.kinesis = kinesis;
+        this.translatorMapping = translatorMapping;
+        this.deadLetters = deadLetters;
+        this.projectionWorker = projectionWorker;
+        this.lake = lake;
+        this.environment = environment;
+    }
+
+    public static DevStack start(Settings settings, Progress progress) {
+        Kinesalite.disableCbor();
+        var started = new ArrayList<AutoCloseable>();
+        try {
+            var data = settings.dataDir();
+            progress.step("starting dynalite" + data.map(d -> " (data in " + d + ")").orElse(" (in memory)"));
+            var dynalite = Dynalite.start(0, data.map(d -> d.resolve("dynamodb")));
+            started.add(dynalite);
+            var proxy = new DynamoDbStreamsStandIn(dynalite.endpoint(), settings.dynamoPort(), REGION, Clock.systemUTC(),
+                    data.map(d -> d.resolve("streams")));
+            started.add(proxy);
+            progress.step("starting kinesalite");
+            var kinesalite = Kinesalite.start(settings.kinesisPort(), data.map(d -> d.resolve("kinesis")));
+            started.add(kinesalite);
+
+            var dynamo = client(DynamoDbClient.builder(), proxy.endpoint());
+            started.add(dynamo);
+            var kinesis = client(KinesisClient.builder(), kinesalite.endpoint());
+            started.add(kinesis);
+            var streams = client(DynamoDbStreamsClient.builder(), proxy.endpoint());
+            started.add(streams);
+
+            var environment = new LinkedHashMap<String, String>();
+            // Every handler and worker reads the same event-store settings, so readers use the writer's snapshot interval.
+            var store = EventStoreSettings.defaults().withSnapshotEvery(settings.snapshotEvery());
+            environment.putAll(store.toEnvironment());
+            environment.put(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
+
+            progress.step("creating tables " + store.eventsTable() + " (with its stream) and " + store.idempotencyTable()
+                    + ", and the Kinesis stream " + PublishedStream.DEFAULT_NAME);
+            EventTable.create(dynamo, store.eventsTable());
+            IdempotencyTable.create(dynamo, store.idempotencyTable());
+            createStream(kinesis, PublishedStream.DEFAULT_NAME, settings.shardCount());
+
+            var deadLetters = new DeadLetterStore(data);
+            var translator = new StreamTranslatorHandler(StreamTranslatorEnvironment.fromEnvironment(environment, kinesis));
+            progress.step("starting the stream translator's event-source mapping");
+            var mapping = new EventSourceMapping(streams, proxy.streamArn(store.eventsTable()).orElseThrow(), REGION,
+                    translator, new EventSourceMapping.Settings(TranslatorMapping.FUNCTION_NAME, TranslatorMapping.BATCH_SIZE,
+                    TranslatorMapping.MAXIMUM_BATCHING_WINDOW, TranslatorMapping.REPORT_BATCH_ITEM_FAILURES,
+                    TranslatorMapping.BISECT_BATCH_ON_FUNCTION_ERROR, TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
+                    TranslatorMapping.MAXIMUM_RECORD_AGE, true),
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve("mappings")), settings.functionLog());
+            started.add(mapping);
+
+            environment.put(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME);
+            BalanceProjectionApp.prepare(dynamo, ProjectionCatalog.DEFAULT_NAME, ProjectionEnvironment.BALANCES_APPLICATION);
+            // The worker writes only tables without streams, so it talks to dynalite directly, sparing the proxy hop.
+            var workerEnvironment = new LinkedHashMap<String, String>(sdkEnvironment(dynalite.endpoint(), kinesalite.endpoint()));
+            workerEnvironment.putAll(environment);
+            progress.step("starting the balances projection worker (KCL; log: " + settings.logDir().resolve("projection-balances.log") + ")");
+            var worker = new WorkerProcess("balances projection worker", BalanceProjectionApp.class, workerEnvironment,
+                    settings.logDir().resolve("projection-balances.log"));
+            started.add(worker);
+
+            var lake = DevLake.start(settings.s3Port(), settings.firehosePort(), settings.athenaPort(), data, workerEnvironment,
+                    LakeDelivery.LOCAL_BUFFER_INTERVAL, settings.logDir(), progress, settings.functionLog());
+            started.add(lake);
+            environment.put(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM);
+
+            var accounts = AccountsApiEnvironment.fromEnvironment(environment, dynamo);
+            var routes = new ArrayList<LocalApiGateway.Route>(Arrays.stream(AccountsApiRoute.values())
+                    .map(r -> new LocalApiGateway.Route(r.method(), r.path(), r.handlerClass().getSimpleName(), r.handler(accounts)))
+                    .toList());
+            routes.add(new LocalApiGateway.Route(GetBalanceHandler.ROUTE_METHOD, GetBalanceHandler.ROUTE_PATH,
+                    GetBalanceHandler.class.getSimpleName(), new GetBalanceHandler(dynamo, environment)));
+            progress.step("starting the HTTP API gateway");
+            var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY);
+            started.add(gateway);
+            return new DevStack(started, gateway, proxy, kinesalite.endpoint(), dynamo, kinesis, mapping,
+                    deadLetters, worker, lake, environment);
+        } catch (RuntimeException | Error e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    /** An SDK client for a local endpoint: region, dummy credentials, the URL-connection HTTP client. */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    private static void createStream(KinesisClient kinesis, String name, int shards) {
+        try {
+            kinesis.createStream(b -> b.streamName(name).shardCount(shards));
+        } catch (ResourceInUseException exists) {
+            // kept from an earlier run
+        }
+        kinesis.waiter().waitUntilStreamExists(b -> b.streamName(name));
+    }
+
+    public URI apiEndpoint() {
+        return apiEndpoint;
+    }
+
+    public URI dynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
+    public URI kinesisEndpoint() {
+        return kinesisEndpoint;
+    }
+
+    /**
+     * How many items the HTTP API's and the translator's Query and Scan calls on {@code table} returned so far
+     * (CloudWatch's {@code ReturnedItemCount}); the workers talk to dynalite directly and are not counted.
+     */
+    public long returnedItemCount(String table) {
+        return dynamoProxy.returnedItemCount(table);
+    }
+
+    /** {@link #returnedItemCount} of every table that has any, by table name. */
+    public Map<String, Long> returnedItemCounts() {
+        return dynamoProxy.returnedItemCounts();
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public KinesisClient kinesis() {
+        return kinesis;
+    }
+
+    public LocalApiGateway gateway() {
+        return gateway;
+    }
+
+    public EventSourceMapping translatorMapping() {
+        return translatorMapping;
+    }
+
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    public WorkerProcess projectionWorker() {
+        return projectionWorker;
+    }
+
+    public DevLake lake() {
+        return lake;
+    }
+
+    /** The SDK's standard settings that point a process at this stack's emulators. */
+    public static Map<String, String> sdkEnvironment(URI dynamo, URI kinesis) {
+        var env = new LinkedHashMap<String, String>();
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_DEFAULT_REGION", REGION);
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", dynamo.toString());
+        env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.toString());
+        // for the Java SDK against kinesalite (the AWS CLI speaks JSON already)
+        env.putAll(Kinesalite.CLIENT_ENVIRONMENT);
+        return env;
+    }
+
+    /** The {@code export} lines that point the AWS CLI and SDKs at this stack, using the SDKs' standard settings. */
+    public Map<String, String> exports() {
+        var exports = sdkEnvironment(dynamoEndpoint, kinesisEndpoint);
+        exports.put(API_URL, apiEndpoint.toString());
+        exports.put("AWS_ENDPOINT_URL_S3", lake.s3Endpoint().toString());
+        exports.put("AWS_ENDPOINT_URL_FIREHOSE", lake.firehoseEndpoint().toString());
+        exports.put("AWS_ENDPOINT_URL_ATHENA", lake.athenaEndpoint().toString());
+        exports.put(LAKE_BUCKET, DevLake.BUCKET);
+        exports.putAll(environment);
+        return exports;
+    }
+
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    public static void closeAll(List<AutoCloseable> started) {
+        for (var resource : started.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("tally: while stopping " + resource + ": " + e);
+            }
+        }
+    }
+}
