@@ -3,7 +3,9 @@ package dev.tally.accountsapi;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.http.ApiScopes;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -17,6 +19,11 @@ public enum AccountsApiRoute {
     CREDIT("POST", "/accounts/{id}/credit", CreditHandler.class, CreditHandler::new),
     WITHDRAW("POST", "/accounts/{id}/withdraw", WithdrawHandler.class, WithdrawHandler::new),
     LIST_EVENTS("GET", "/accounts/{id}/events", ListEventsHandler.class, ListEventsHandler::new);
+
+    /** The scopes that admit a token to this route: {@link ApiScopes#READ_ROUTES} for GETs, else the write scope. */
+    public List<String> authorizationScopes() {
+        return method.equals("GET") ? ApiScopes.READ_ROUTES : ApiScopes.WRITE_ROUTES;
+    }
 
     private final String method;
     private final String path;

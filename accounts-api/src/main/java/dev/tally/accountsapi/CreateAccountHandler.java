@@ -20,8 +20,7 @@ public final class CreateAccountHandler extends ApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
-        var body = ApiRequests.optionalJsonBody(request);
-        var owner = ApiRequests.optionalString(body, "owner", 200);
+        var owner = ApiRequests.optionalJsonBody(request).allowOnly("owner").optionalString("owner", 200);
         var result = accounts.execute(ApiRequests.principal(request), new AccountRequest.Create(owner),
                 ApiRequests.idempotencyKey(request));
         return AccountResponses.of(result, 201, request.getRawPath(), null);

@@ -21,7 +21,7 @@ abstract class MoneyMovementHandler extends ApiHandler {
     @Override
     protected final APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
         var id = ApiRequests.accountId(request);
-        var amount = ApiRequests.amount(ApiRequests.jsonBody(request));
+        var amount = ApiRequests.jsonBody(request).allowOnly("amount").amount();
         var result = accounts.execute(ApiRequests.principal(request), request(id, amount), ApiRequests.idempotencyKey(request));
         return AccountResponses.of(result, 200, request.getRawPath(), amount);
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -107,14 +108,25 @@ class AccountsApiHandlersTest {
     }
 
     @ParameterizedTest(name = "body {0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '`', ignoreLeadingAndTrailingWhitespace = false, value = {
             "{\"amount\": -5}|-5|amount must be positive, was -5",
             "{\"amount\": \"1.001\"}|1.001|amount must have at most 2 decimal places, was 1.001",
-            "{\"amount\": \"abc\"}|abc|amount must be a decimal number with at most 2 decimal places, was abc",
+            "{\"amount\": \"abc\"}|abc|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was abc",
             "{\"amount\": 0}|0|amount must be greater than zero, was 0",
             "{\"amount\": null}|null|amount must be a decimal number or a string, was null",
             "{\"amount\": true}|true|amount must be a decimal number or a string, was true",
-            "{\"amount\": \"NaN\"}|NaN|amount must be a decimal number with at most 2 decimal places, was NaN",
+            "{\"amount\": \"NaN\"}|NaN|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was NaN",
+            "{\"amount\": \"+5\"}|+5|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was +5",
+            "{\"amount\": \" 5\"}| 5|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was  5",
+            "{\"amount\": \"05\"}|05|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 05",
+            "{\"amount\": \"5.\"}|5.|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 5.",
+            "{\"amount\": \".5\"}|.5|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was .5",
+            "{\"amount\": \"1E2\"}|1E2|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 1E2",
+            "{\"amount\": \"0.1e1\"}|0.1e1|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 0.1e1",
+            "{\"amount\": 1e2}|1e2|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 1e2",
+            "{\"amount\": 1.5E0}|1.5E0|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 1.5E0",
+            "{\"amount\": \"١٠٠\"}|١٠٠|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was ١٠٠",
+            "{\"amount\": \"１０\"}|１０|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was １０",
             "{\"amount\": 1000000000.01}|1000000000.01|amount must not exceed 1000000000.00, was 1000000000.01",
             "{}|`!missing`|amount is required"})
     void a_bad_amount_is_a_400_problem_naming_the_field_and_the_value(String body, String value, String detail) throws Exception {
@@ -133,6 +145,122 @@ class AccountsApiHandlersTest {
             assertThat(problem.get("value").asText()).isEqualTo(value);
         }
         assertThat(problem.get("instance").asText()).isEqualTo("/accounts/" + id + "/credit");
+    }
+
+    @Test
+    void a_token_without_sub_is_a_401_on_every_route_and_nothing_is_written() throws Exception {
+        var id = newAccount();
+        var noSub = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+        var jwt = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
+        jwt.setClaims(Map.of("iss", "https://issuer.example.com/", "aud", "tally"));
+        noSub.setJwt(jwt);
+        var credit = request("POST", "/accounts/" + id + "/credit", "{\"amount\":5}", Map.of());
+        credit.getRequestContext().setAuthorizer(noSub);
+        var read = request("GET", "/accounts/" + id, null, Map.of());
+        read.getRequestContext().setAuthorizer(noSub);
+
+        var refused = new CreditHandler(service).handleRequest(credit, context);
+        var unread = new GetAccountHandler(service).handleRequest(read, context);
+
+        assertThat(refused.getStatusCode()).isEqualTo(401);
+        assertThat(json(refused).get("field").asText()).isEqualTo("sub");
+        assertThat(unread.getStatusCode()).isEqualTo(401);
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(1);
+    }
+
+    @Test
+    void a_duplicate_key_is_a_400_naming_the_field_and_nothing_is_written() throws Exception {
+        var id = newAccount();
+
+        var response = credit(id, "{\"amount\":1,\"amount\":1000}", Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        var problem = json(response);
+        assertThat(problem.get("type").asText()).endsWith("duplicate-field");
+        assertThat(problem.get("field").asText()).isEqualTo("amount");
+        assertThat(problem.get("value").asText()).isEqualTo("1000");
+        assertThat(events.load(AccountId.parse(id)).version()).as("only the opening").isEqualTo(1);
+    }
+
+    @Test
+    void a_duplicate_key_in_a_nested_object_is_refused_too() throws Exception {
+        var response = credit(newAccount(), "{\"amount\":1,\"note\":{\"a\":1,\"a\":2}}", Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("type").asText()).endsWith("duplicate-field");
+        assertThat(json(response).get("field").asText()).isEqualTo("note.a");
+        assertThat(json(response).get("value").asText()).isEqualTo("2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"amount\":5,\"currency\":\"EUR\"}|currency|\"EUR\"",
+            "{\"Amount\":5}|Amount|5"})
+    void an_unknown_field_is_a_400_naming_it_and_nothing_is_written(String body, String field, String value) throws Exception {
+        var id = newAccount();
+
+        var response = credit(id, body, Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        var problem = json(response);
+        assertThat(problem.get("type").asText()).endsWith("unknown-field");
+        assertThat(problem.get("field").asText()).isEqualTo(field);
+        assertThat(problem.get("value").asText()).isEqualTo(value);
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(1);
+    }
+
+    @Test
+    void opening_an_account_refuses_unknown_fields_too() throws Exception {
+        var response = new CreateAccountHandler(service).handleRequest(
+                request("POST", "/accounts", "{\"owner\":\"Ada\",\"balance\":1000000}", Map.of()), context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("balance");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/evil+json", "application/problem+json", "text/json", "application/json; charset=latin1",
+            "application/jsonx", "application/json;;"})
+    void a_content_type_other_than_application_json_is_a_400(String contentType) throws Exception {
+        var response = credit(newAccount(), "{\"amount\":5}", Map.of("content-type", contentType));
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("Content-Type");
+        assertThat(json(response).get("value").asText()).isEqualTo(contentType);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8",
+            "application/json; charset=\"utf-8\""})
+    void application_json_with_or_without_charset_utf_8_is_read(String contentType) throws Exception {
+        var response = credit(newAccount(), "{\"amount\":5}", Map.of("content-type", contentType));
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    }
+
+    @Test
+    void the_body_limit_counts_bytes_not_characters() throws Exception {
+        // 40,000 two-byte characters: 80,000 bytes, over the 64 KiB limit, though under it in characters
+        var body = "{\"amount\":5,\"pad\":\"" + "é".repeat(40_000) + "\"}";
+
+        var response = credit(newAccount(), body, Map.of());
+
+        assertThat(response.getStatusCode()).isEqualTo(413);
+        assertThat(json(response).get("detail").asText()).contains("at most 65536 bytes, was 80");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {"limit|+5", "limit|٥", "limit| 5", "after|-1", "after|１", "after|1e2"})
+    void paging_parameters_are_ascii_digits_only(String name, String raw) throws Exception {
+        var id = newAccount();
+        var event = request("GET", "/accounts/" + id + "/events", null, Map.of());
+        event.setQueryStringParameters(Map.of(name, raw));
+
+        var response = new ListEventsHandler(service).handleRequest(event, context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo(name);
+        assertThat(json(response).get("value").asText()).isEqualTo(raw);
     }
 
     @ParameterizedTest(name = "body {0}")

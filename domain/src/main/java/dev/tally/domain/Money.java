@@ -2,6 +2,7 @@ package dev.tally.domain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.regex.Pattern;
 
 /**
  * An exact amount of money in integer minor units (cents). Never a float or a double.
@@ -17,16 +18,21 @@ public record Money(long minorUnits) implements Comparable<Money> {
     public static final Money MAX_PER_COMMAND = new Money(100_000_000_000L);
 
     private static final int SCALE = 2;
-    /** Longer inputs cannot be valid amounts; refusing them early keeps BigDecimal parsing cheap. */
+    /** Longer inputs cannot be valid amounts: 13 digits, a point and two decimals at most. */
     private static final int MAX_INPUT_LENGTH = 40;
+    /** {@code [0-9]} is ASCII only in Java's regular expressions (no UNICODE_CHARACTER_CLASS). */
+    private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]*)(\\.[0-9]{1,2})?");
+    private static final Pattern TOO_MANY_DECIMALS = Pattern.compile("(0|[1-9][0-9]*)\\.[0-9]{3,}");
 
     public static Money ofMinor(long minorUnits) {
         return new Money(minorUnits);
     }
 
     /**
-     * Parses the amount of a command: a plain decimal with at most two decimal places, greater than zero and at
-     * most {@link #MAX_PER_COMMAND}. The text is what the client sent, as a JSON number or string.
+     * Parses the amount of a command, strictly: ASCII digits with at most two decimal places
+     * ({@code (0|[1-9][0-9]*)(\.[0-9]{1,2})?}; no sign, exponent, whitespace, leading zero or other digits), greater
+     * than zero and at most {@link #MAX_PER_COMMAND}. The text is what the client sent, as a JSON number or string,
+     * so that every accepted amount has exactly one spelling rule.
      *
      * @throws InvalidAmountException naming the value and the rule it broke; the caller should answer 400
      */
@@ -34,31 +40,24 @@ public record Money(long minorUnits) implements Comparable<Money> {
         if (text == null) {
             throw new InvalidAmountException("null", "amount is required");
         }
-        var trimmed = text.strip();
-        if (trimmed.isEmpty() || trimmed.length() > MAX_INPUT_LENGTH) {
-            throw new InvalidAmountException(text, "amount must be a decimal number with at most 2 decimal places");
+        if (text.length() > MAX_INPUT_LENGTH || !AMOUNT.matcher(text).matches()) {
+            if (text.startsWith("-") && text.length() > 1 && AMOUNT.matcher(text.substring(1)).matches()) {
+                throw new InvalidAmountException(text, "amount must be positive");
+            }
+            if (TOO_MANY_DECIMALS.matcher(text).matches()) {
+                throw new InvalidAmountException(text, "amount must have at most 2 decimal places");
+            }
+            throw new InvalidAmountException(text, "amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 "
+                    + "(no sign, exponent, spaces or leading zeros)");
         }
-        BigDecimal decimal;
-        try {
-            decimal = new BigDecimal(trimmed);
-        } catch (NumberFormatException e) {
-            throw new InvalidAmountException(text, "amount must be a decimal number with at most 2 decimal places");
-        }
-        if (decimal.signum() < 0) {
-            throw new InvalidAmountException(text, "amount must be positive");
-        }
+        var decimal = new BigDecimal(text);
         if (decimal.signum() == 0) {
             throw new InvalidAmountException(text, "amount must be greater than zero");
         }
-        var normalized = decimal.stripTrailingZeros();
-        if (normalized.scale() > SCALE) {
-            throw new InvalidAmountException(text, "amount must have at most 2 decimal places");
-        }
-        // precision - scale = digits before the point; checked before setScale so "1e999999" stays cheap.
-        if (normalized.precision() - normalized.scale() > 12 || normalized.compareTo(MAX_PER_COMMAND.toBigDecimal()) > 0) {
+        if (decimal.compareTo(MAX_PER_COMMAND.toBigDecimal()) > 0) {
             throw new InvalidAmountException(text, "amount must not exceed " + MAX_PER_COMMAND);
         }
-        return new Money(normalized.setScale(SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact());
+        return new Money(decimal.setScale(SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact());
     }
 
     /** @throws ArithmeticException if the sum does not fit in a long */

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MoneyTest {
 
     @ParameterizedTest
-    @CsvSource({"100,10000", "100.00,10000", "30.5,3050", "0.01,1", "1e2,10000", "1000000000.00,100000000000", "12.340,1234"})
+    @CsvSource({"100,10000", "100.00,10000", "30.5,3050", "0.01,1", "0.5,50", "1000000000.00,100000000000"})
     void valid_amounts_parse_to_exact_minor_units(String text, long minor) {
         assertThat(Money.parseAmount(text).minorUnits()).isEqualTo(minor);
     }
@@ -24,17 +24,34 @@ class MoneyTest {
             "0|amount must be greater than zero, was 0",
             "0.00|amount must be greater than zero, was 0.00",
             "1.001|amount must have at most 2 decimal places, was 1.001",
-            "abc|amount must be a decimal number with at most 2 decimal places, was abc",
-            "NaN|amount must be a decimal number with at most 2 decimal places, was NaN",
-            "Infinity|amount must be a decimal number with at most 2 decimal places, was Infinity",
+            "12.340|amount must have at most 2 decimal places, was 12.340",
+            "abc|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was abc",
+            "NaN|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was NaN",
+            "Infinity|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was Infinity",
             "1000000000.01|amount must not exceed 1000000000.00, was 1000000000.01",
-            "1e999999999|amount must not exceed 1000000000.00, was 1e999999999",
-            "0x10|amount must be a decimal number with at most 2 decimal places, was 0x10"})
+            "10000000000000|amount must not exceed 1000000000.00, was 10000000000000",
+            "1e999999999|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 1e999999999",
+            "0x10|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 0x10",
+            "+5|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was +5",
+            "05|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 05",
+            "5.|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 5.",
+            ".5|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was .5",
+            "1E2|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 1E2",
+            "0.1e1|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was 0.1e1",
+            "١٠٠|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was ١٠٠",
+            "１０|amount must be ASCII digits with at most 2 decimal places, like 12 or 12.50 (no sign, exponent, spaces or leading zeros), was １０"})
     void invalid_amounts_are_refused_with_a_message_naming_the_value(String text, String message) {
         assertThatThrownBy(() -> Money.parseAmount(text))
                 .isInstanceOf(InvalidAmountException.class)
                 .hasMessage(message)
                 .extracting(e -> ((InvalidAmountException) e).value()).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {" 5", "5 ", "\t5", "5\n"})
+    void whitespace_around_an_amount_is_refused(String text) {
+        assertThatThrownBy(() -> Money.parseAmount(text)).isInstanceOf(InvalidAmountException.class)
+                .hasMessageStartingWith("amount must be ASCII digits");
     }
 
     @Test

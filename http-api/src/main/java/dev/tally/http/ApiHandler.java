@@ -16,6 +16,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
         try {
+            ApiRequests.principal(request); // every route refuses a token that names no caller
             return handle(request);
         } catch (ProblemException e) {
             return ApiResponses.problem(e.problem(), request.getRawPath(), Map.of());

@@ -1,19 +1,14 @@
 package dev.tally.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.domain.AccountId;
-import dev.tally.domain.InvalidAmountException;
-import dev.tally.domain.Money;
 import dev.tally.domain.Principal;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -24,9 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class ApiRequests {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** RFC 8259 registers no charset parameter for JSON; UTF-8 is the only one allowed, and optional. */
+    private static final Pattern JSON_MEDIA_TYPE = Pattern.compile(
+            "application/json(\\s*;\\s*charset\\s*=\\s*(\"utf-8\"|utf-8))?\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
 
     /** Stripe's rule: printable ASCII, at most 255 characters. */
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
@@ -66,89 +62,52 @@ public final class ApiRequests {
         return key;
     }
 
+    /**
+     * The caller: the verified token's {@code sub}, which API Gateway's JWT authorizer passes in
+     * {@code requestContext.authorizer.jwt.claims}. A token without one is refused with a 401, so that such callers
+     * do not share one identity. Without an authorizer at all (a handler invoked directly, as in unit tests) the
+     * caller is {@link Principal#ANONYMOUS}.
+     */
     public static Principal principal(APIGatewayV2HTTPEvent request) {
         var context = request.getRequestContext();
-        if (context != null && context.getAuthorizer() != null && context.getAuthorizer().getJwt() != null
-                && context.getAuthorizer().getJwt().getClaims() != null) {
-            var subject = context.getAuthorizer().getJwt().getClaims().get("sub");
-            if (subject != null && !subject.isBlank()) {
-                return new Principal(subject);
+        if (context != null && context.getAuthorizer() != null && context.getAuthorizer().getJwt() != null) {
+            var claims = context.getAuthorizer().getJwt().getClaims();
+            var subject = claims == null ? null : claims.get("sub");
+            if (subject == null || subject.isBlank()) {
+                throw new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated",
+                        "the token has no sub claim, so it names no caller", "sub", null));
             }
+            return new Principal(subject);
         }
         return Principal.ANONYMOUS;
     }
 
     /** The JSON object in the body, which must be there. */
-    public static ObjectNode jsonBody(APIGatewayV2HTTPEvent request) {
+    public static JsonBody jsonBody(APIGatewayV2HTTPEvent request) {
         return jsonObject(request, false);
     }
 
     /** The JSON object in the body; an absent body reads as {@code {}}. */
-    public static ObjectNode optionalJsonBody(APIGatewayV2HTTPEvent request) {
+    public static JsonBody optionalJsonBody(APIGatewayV2HTTPEvent request) {
         return jsonObject(request, true);
     }
 
-    private static ObjectNode jsonObject(APIGatewayV2HTTPEvent request, boolean optional) {
+    private static JsonBody jsonObject(APIGatewayV2HTTPEvent request, boolean optional) {
         var body = body(request);
         if (body.isBlank()) {
             if (optional) {
-                return JSON.createObjectNode();
+                return JsonBody.empty();
             }
             throw new ProblemException(Problem.badRequest("invalid-body", "Missing body",
                     "the request needs a JSON object body", "body", ""));
         }
         var contentType = header(request, "Content-Type").orElse("");
-        var mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+        if (!JSON_MEDIA_TYPE.matcher(contentType).matches()) {
             throw new ProblemException(Problem.badRequest("unsupported-media-type", "Unsupported media type",
-                    "Content-Type must be application/json, was \"" + contentType + "\"", "Content-Type", contentType));
+                    "Content-Type must be application/json, optionally with charset=utf-8, was \"" + contentType + "\"",
+                    "Content-Type", contentType));
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(Problem.badRequest("invalid-json", "Malformed JSON",
-                    "the body is not valid JSON: " + e.getOriginalMessage(), "body", abbreviate(body)));
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw new ProblemException(Problem.badRequest("invalid-json", "Malformed JSON",
-                    "the body must be a JSON object, was " + abbreviate(body), "body", abbreviate(body)));
-        }
-        return object;
-    }
-
-    /** The {@code amount} field: a JSON number or a string holding a decimal with at most two places. */
-    public static Money amount(ObjectNode body) {
-        var node = body.get("amount");
-        if (node == null) {
-            throw new ProblemException(Problem.badRequest("invalid-amount", "Invalid amount",
-                    "amount is required", "amount", null));
-        }
-        if (!node.isNumber() && !node.isTextual()) {
-            // null, booleans, arrays and objects are not amounts
-            throw new ProblemException(Problem.badRequest("invalid-amount", "Invalid amount",
-                    "amount must be a decimal number or a string, was " + node, "amount", node.toString()));
-        }
-        var raw = node.isNumber() ? node.decimalValue().toString() : node.textValue();
-        try {
-            return Money.parseAmount(raw);
-        } catch (InvalidAmountException e) {
-            throw new ProblemException(Problem.badRequest("invalid-amount", "Invalid amount", e.getMessage(),
-                    "amount", e.value()));
-        }
-    }
-
-    public static String optionalString(ObjectNode body, String field, int maxLength) {
-        var node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual() || node.textValue().length() > maxLength) {
-            throw new ProblemException(Problem.badRequest("invalid-" + field, "Invalid " + field,
-                    field + " must be a string of at most " + maxLength + " characters, was " + abbreviate(node.toString()),
-                    field, abbreviate(node.toString())));
-        }
-        return node.textValue();
+        return JsonBody.parse(body);
     }
 
     /** A query-string integer within bounds, or the default when absent. */
@@ -157,39 +116,44 @@ public final class ApiRequests {
         if (raw == null || raw.isEmpty()) {
             return fallback;
         }
-        try {
+        // ASCII digits only: Long.parseLong alone would also take "+5" and other scripts' digits
+        if (DIGITS.matcher(raw).matches()) {
             long value = Long.parseLong(raw);
             if (value >= min && value <= max) {
                 return value;
             }
-        } catch (NumberFormatException notANumber) {
-            // reported below
         }
         throw new ProblemException(Problem.badRequest("invalid-" + name, "Invalid " + name,
                 name + " must be a whole number from " + min + " to " + max + ", was " + raw, name, raw));
     }
 
+    /** The body as text: its size counted in bytes, and refused unless it is UTF-8. */
     private static String body(APIGatewayV2HTTPEvent request) {
         var body = request.getBody();
         if (body == null) {
             return "";
         }
+        byte[] bytes;
         if (request.getIsBase64Encoded()) {
             try {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+                bytes = Base64.getDecoder().decode(body);
             } catch (IllegalArgumentException e) {
                 throw new ProblemException(Problem.badRequest("invalid-body", "Invalid body",
-                        "the body is marked base64 but is not", "body", abbreviate(body)));
+                        "the body is marked base64 but is not", "body", JsonBody.abbreviate(body)));
             }
+        } else {
+            bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        if (body.length() > MAX_BODY_BYTES) {
+        if (bytes.length > MAX_BODY_BYTES) {
             throw new ProblemException(new Problem(413, "body-too-large", "Body too large",
-                    "the body must be at most " + MAX_BODY_BYTES + " bytes, was " + body.length(), "body", null));
+                    "the body must be at most " + MAX_BODY_BYTES + " bytes, was " + bytes.length, "body", null));
         }
-        return body;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProblemException(Problem.badRequest("invalid-body", "Invalid body",
+                    "the body is not UTF-8", "body", null));
+        }
     }
 }

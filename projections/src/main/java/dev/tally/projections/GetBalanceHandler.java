@@ -7,6 +7,7 @@ import dev.tally.domain.Money;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStore;
 import dev.tally.http.ApiHandler;
+import dev.tally.http.ApiScopes;
 import dev.tally.http.ApiRequests;
 import dev.tally.http.ApiResponses;
 import dev.tally.http.Problem;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,7 @@ public final class GetBalanceHandler extends ApiHandler {
 
     public static final String ROUTE_METHOD = "GET";
     public static final String ROUTE_PATH = "/balances/{id}";
+    public static final List<String> ROUTE_SCOPES = ApiScopes.READ_ROUTES;
 
     private final DynamoDbClient dynamo;
     private final ProjectionCatalog catalog;

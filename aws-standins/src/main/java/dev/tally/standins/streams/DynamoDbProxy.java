@@ -7,6 +7,8 @@ import com.sun.net.httpserver.Headers;
 import dev.tally.standins.json.AwsJsonService.Fault;
 import dev.tally.standins.json.AwsJsonService.Reply;
 
+import java.util.stream.IntStream;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,8 @@ final class DynamoDbProxy {
     private final StreamedTables tables;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, LongAdder> returnedItems = new ConcurrentHashMap<>();
+    private final ReentrantLock[] partitionLocks = IntStream.range(0, 256).mapToObj(i -> new ReentrantLock())
+            .toArray(ReentrantLock[]::new);
 
     DynamoDbProxy(ObjectMapper json, URI dynalite, String region, Clock clock, StreamedTables tables) {
         this.json = json;
@@ -150,8 +154,37 @@ final class DynamoDbProxy {
         return new Reply(reply.status(), json.writeValueAsBytes(response));
     }
 
-    /** A single write to a stream-enabled table: sent asking for the old image, then recorded. */
+    /**
+     * A single write to a stream-enabled table, forwarded and recorded under its partition key's lock. In AWS a
+     * partition's stream records are in the order its writes were applied; without the lock, two writes to one
+     * partition key (two versions of one account) could complete at dynalite in one order and be recorded in the
+     * other, because each is recorded only after dynalite answers.
+     */
     private Reply recordedWrite(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
+        var lock = partitionLock(table, request);
+        lock.lock();
+        try {
+            return forwardAndRecord(headers, operation, request, table);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Striped by table and partition key value: writes to other partition keys mostly proceed in parallel. */
+    private ReentrantLock partitionLock(StreamedTable table, ObjectNode request) {
+        String hashKey = null;
+        for (var element : table.keySchema()) {
+            if ("HASH".equals(element.path("KeyType").asText())) {
+                hashKey = element.path("AttributeName").asText();
+            }
+        }
+        var item = request.has("Item") ? request.get("Item") : request.path("Key");
+        var value = hashKey == null ? "" : item.path(hashKey).toString();
+        return partitionLocks[Math.floorMod((table.tableName() + "|" + value).hashCode(), partitionLocks.length)];
+    }
+
+    /** Sent asking for the old image, then recorded. */
+    private Reply forwardAndRecord(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
         var asked = request.path("ReturnValues").asText("NONE");
         request.put("ReturnValues", "ALL_OLD");
         var reply = send(headers, Optional.of(operation), json.writeValueAsBytes(request));

@@ -109,6 +109,56 @@ class DynamoDbStreamsStandInTest {
         assertThat(standIn.returnedItemCount("unknown")).isZero();
     }
 
+    /**
+     * <a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html">DynamoDB Streams</a>:
+     * a shard's records are in the order the writes happened. Racing writers each put the next range key of one
+     * partition key, conditionally, as an event store appends versions; the records must come out in version order.
+     */
+    @Test
+    void racing_writes_to_one_partition_key_are_recorded_in_the_order_they_were_applied() throws Exception {
+        dynamo.createTable(b -> b.tableName("versions").billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("Id").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("Version").attributeType(ScalarAttributeType.N).build())
+                .keySchema(KeySchemaElement.builder().attributeName("Id").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("Version").keyType(KeyType.RANGE).build())
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY)));
+        var arn = dynamo.describeTable(b -> b.tableName("versions")).table().latestStreamArn();
+        int target = 150;
+        var written = new java.util.concurrent.atomic.AtomicInteger();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                pool.submit(() -> {
+                    while (written.get() < target) {
+                        var newest = dynamo.query(b -> b.tableName("versions").keyConditionExpression("Id = :id")
+                                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS("a")))
+                                .scanIndexForward(false).limit(1).consistentRead(true)).items();
+                        long next = newest.isEmpty() ? 1 : Long.parseLong(newest.getFirst().get("Version").n()) + 1;
+                        try {
+                            dynamo.putItem(b -> b.tableName("versions").item(Map.of("Id", AttributeValue.fromS("a"),
+                                    "Version", AttributeValue.fromN(Long.toString(next))))
+                                    .conditionExpression("attribute_not_exists(Version)"));
+                            written.incrementAndGet();
+                        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException lost) {
+                            // another writer took this version; read again
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        var versions = new java.util.ArrayList<Long>();
+        var shard = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards().getFirst().shardId();
+        var iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
+        while (iterator != null) {
+            var current = iterator;
+            var page = streams.getRecords(b -> b.shardIterator(current).limit(1000));
+            page.records().forEach(r -> versions.add(Long.parseLong(r.dynamodb().keys().get("Version").n())));
+            iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+        }
+        assertThat(versions).hasSize(written.get()).isSorted().doesNotHaveDuplicates();
+    }
+
     @Test
     void a_table_created_with_a_stream_describes_it() {
         var arn = createTable("table1", StreamViewType.NEW_AND_OLD_IMAGES);

@@ -97,12 +97,19 @@ public final class DemoCommand implements Callable<Integer> {
                 {"{\"amount\": null}", "null"},
                 {"{}", "missing amount"},
                 {"this is not json", "not JSON"},
+                {"{\"amount\": 1, \"amount\": 1000}", "a duplicate key"},
+                {"{\"amount\": \"+5\"}", "a sign"},
+                {"{\"amount\": 1e2}", "an exponent"},
+                {"{\"amount\": \"\u0661\u0660\u0660\"}", "Arabic digits"},
+                {"{\"amount\": 5, \"currency\": \"EUR\"}", "an unknown field"},
         };
         for (var c : cases) {
             var response = api.post(DemoChecks.path(account, "credit"), c[0]);
             checks.check("credit with " + c[1] + " is a 400", response.status() == 400, response.text());
-            System.out.printf("          -> %-16s %d %s%n", c[1], response.status(), response.body().path("detail").asText());
+            System.out.printf("          -> %-18s %d %s%n", c[1], response.status(), response.body().path("detail").asText());
         }
+        var evil = api.post(DemoChecks.path(account, "credit"), "{\"amount\": 5}", "Content-Type", "application/evil+json");
+        checks.check("credit as application/evil+json is a 400", evil.status() == 400, evil.text());
         var malformed = api.post("/accounts/not-a-uuid/credit", "{\"amount\": 1}");
         checks.check("a malformed account id is a 400", malformed.status() == 400, malformed.text());
         var unknown = api.get("/accounts/00000000-0000-4000-8000-000000000000");

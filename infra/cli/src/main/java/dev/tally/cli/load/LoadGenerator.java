@@ -58,7 +58,7 @@ public final class LoadGenerator {
                 var amount = (1 + random.nextInt(5000)) / 100.0;
                 results.add(pool.submit(() -> {
                     var response = api.post("/accounts/" + account + "/" + action,
-                            String.format("{\"amount\": \"%.2f\"}", amount));
+                            String.format(java.util.Locale.ROOT, "{\"amount\": \"%.2f\"}", amount));
                     statuses.merge(response.status(), 1, Integer::sum);
                     int answered = done.incrementAndGet();
                     if (answered % Math.max(1, commands / 10) == 0) {
