@@ -12,18 +12,15 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,21 +32,37 @@ import java.util.regex.Pattern;
  * requests into {@link APIGatewayV2HTTPEvent}s, invokes the same handler classes that run in Lambda, and maps
  * their responses back, following
  * <a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html">the
- * documented payload</a>: lowercased header names with repeated values joined by commas, cookies moved out of the
- * headers, repeated query parameters joined by commas, non-text bodies base64-encoded, and {@code 404 Not Found} /
- * {@code 500 Internal Server Error} bodies as API Gateway writes them. Listens on 127.0.0.1 only.
+ * documented payload</a> ({@link PayloadFormat20}), and {@code 404 Not Found} / {@code 500 Internal Server Error}
+ * bodies as API Gateway writes them. Listens on 127.0.0.1 only.
+ *
+ * <p>Given a {@link JwtAuthorizer}, every route is authorized as an HTTP API route with {@code AuthorizationType: JWT}:
+ * after the route matches and before the handler runs, the token is checked, and a refused one gets API Gateway's
+ * {@code 401 {"message":"Unauthorized"}} (with its {@code www-authenticate} challenge) or, for a missing scope,
+ * {@code 403 {"message":"Forbidden"}}, without invoking the handler. Without one, no route is authorized.
  */
 public final class LocalApiGateway implements AutoCloseable {
 
     /** API Gateway's payload limit. */
     static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
     private static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(30);
-    private static final DateTimeFormatter REQUEST_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    /** One route: method, path template (API Gateway's {@code {name}} syntax) and its Lambda handler. */
+    /**
+     * One route: method, path template (API Gateway's {@code {name}} syntax), its Lambda handler, and the
+     * {@code AuthorizationScopes} a token must hold at least one of when the gateway has a JWT authorizer.
+     */
     public record Route(String method, String pathTemplate, String functionName,
-                        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+                        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+                        List<String> authorizationScopes) {
+
+        public Route {
+            authorizationScopes = List.copyOf(authorizationScopes);
+        }
+
+        /** A route without authorization scopes: any token the authorizer accepts may call it. */
+        public Route(String method, String pathTemplate, String functionName,
+                     RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+            this(method, pathTemplate, functionName, handler, List.of());
+        }
 
         String routeKey() {
             return method + " " + pathTemplate;
@@ -84,13 +97,28 @@ public final class LocalApiGateway implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService workers;
     private final List<CompiledRoute> routes;
+    private final Optional<JwtAuthorizer> authorizer;
 
     /**
-     * Starts listening on 127.0.0.1:{@code port} (0 picks a free port).
+     * Starts listening on 127.0.0.1:{@code port} (0 picks a free port), with no authorization on any route.
      *
      * @param concurrency how many requests run at once, like a Lambda function's concurrency limit
      */
     public LocalApiGateway(int port, List<Route> routes, int concurrency) {
+        this(port, routes, concurrency, Optional.empty());
+    }
+
+    /**
+     * Starts listening on 127.0.0.1:{@code port} (0 picks a free port), with every route behind the JWT authorizer.
+     *
+     * @param concurrency how many requests run at once, like a Lambda function's concurrency limit
+     */
+    public LocalApiGateway(int port, List<Route> routes, int concurrency, JwtAuthorizer authorizer) {
+        this(port, routes, concurrency, Optional.of(Objects.requireNonNull(authorizer, "authorizer")));
+    }
+
+    private LocalApiGateway(int port, List<Route> routes, int concurrency, Optional<JwtAuthorizer> authorizer) {
+        this.authorizer = authorizer;
         this.routes = routes.stream().map(r -> new CompiledRoute(r, r.pattern(), r.parameterNames())).toList();
         try {
             this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
@@ -126,7 +154,7 @@ public final class LocalApiGateway implements AutoCloseable {
             for (var compiled : routes) {
                 Matcher matcher = compiled.pattern().matcher(path);
                 if (compiled.route().method().equalsIgnoreCase(exchange.getRequestMethod()) && matcher.matches()) {
-                    invoke(exchange, compiled, matcher, body, requestId);
+                    authorizeAndInvoke(exchange, compiled, matcher, body, requestId);
                     return;
                 }
             }
@@ -134,10 +162,27 @@ public final class LocalApiGateway implements AutoCloseable {
         }
     }
 
-    private void invoke(HttpExchange exchange, CompiledRoute compiled, Matcher matcher, byte[] body, String requestId)
-            throws IOException {
+    private void authorizeAndInvoke(HttpExchange exchange, CompiledRoute compiled, Matcher matcher, byte[] body,
+                                    String requestId) throws IOException {
+        if (authorizer.isEmpty()) {
+            invoke(exchange, compiled, matcher, body, requestId, null);
+            return;
+        }
+        var authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        switch (authorizer.get().authorize(authorization, compiled.route().authorizationScopes())) {
+            case JwtAuthorizer.Allowed allowed -> invoke(exchange, compiled, matcher, body, requestId, allowed);
+            case JwtAuthorizer.Unauthorized refused -> {
+                refused.wwwAuthenticate().ifPresent(challenge -> exchange.getResponseHeaders().set("www-authenticate", challenge));
+                send(exchange, 401, "{\"message\":\"Unauthorized\"}");
+            }
+            case JwtAuthorizer.Forbidden forbidden -> send(exchange, 403, "{\"message\":\"Forbidden\"}");
+        }
+    }
+
+    private void invoke(HttpExchange exchange, CompiledRoute compiled, Matcher matcher, byte[] body, String requestId,
+                        JwtAuthorizer.Allowed jwt) throws IOException {
         var route = compiled.route();
-        var event = toEvent(exchange, route, compiled, matcher, body, requestId);
+        var event = PayloadFormat20.event(exchange, route.routeKey(), compiled.parameters(), matcher, body, requestId, jwt);
         APIGatewayV2HTTPResponse response;
         var context = LocalLambdaContext.of(route.functionName(), UUID.randomUUID().toString(), INTEGRATION_TIMEOUT);
         try {
@@ -165,94 +210,6 @@ public final class LocalApiGateway implements AutoCloseable {
         exchange.sendResponseHeaders(response.getStatusCode(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);
-        }
-    }
-
-    private APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Route route, CompiledRoute compiled, Matcher matcher,
-                                          byte[] body, String requestId) {
-        var headers = new LinkedHashMap<String, String>();
-        var cookies = new ArrayList<String>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            var lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("cookie")) {
-                values.forEach(v -> {
-                    for (var cookie : v.split(";")) {
-                        if (!cookie.isBlank()) {
-                            cookies.add(cookie.strip());
-                        }
-                    }
-                });
-            } else {
-                headers.merge(lower, String.join(",", values), (a, b) -> a + "," + b);
-            }
-        });
-        var rawQuery = exchange.getRequestURI().getRawQuery();
-        var query = new LinkedHashMap<String, String>();
-        if (rawQuery != null && !rawQuery.isEmpty()) {
-            for (var pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                var cut = pair.indexOf('=');
-                var name = decode(cut < 0 ? pair : pair.substring(0, cut));
-                var value = cut < 0 ? "" : decode(pair.substring(cut + 1));
-                query.merge(name, value, (a, b) -> a + "," + b);
-            }
-        }
-        var pathParameters = new LinkedHashMap<String, String>();
-        for (var name : compiled.parameters()) {
-            pathParameters.put(name, decode(matcher.group(name)));
-        }
-        var contentType = headers.getOrDefault("content-type", "");
-        boolean text = isText(contentType);
-        var now = Instant.now();
-        var source = exchange.getRemoteAddress().getAddress().getHostAddress();
-        var rawPath = exchange.getRequestURI().getRawPath();
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(route.routeKey())
-                .withRawPath(rawPath)
-                .withRawQueryString(rawQuery == null ? "" : rawQuery)
-                .withCookies(cookies.isEmpty() ? null : cookies)
-                .withHeaders(headers)
-                .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
-                .withBody(body.length == 0 ? null
-                        : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(body.length > 0 && !text)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withAccountId("000000000000")
-                        .withApiId("local")
-                        .withDomainName(headers.getOrDefault("host", "127.0.0.1"))
-                        .withDomainPrefix("local")
-                        .withRequestId(requestId)
-                        .withRouteKey(route.routeKey())
-                        .withStage("$default")
-                        .withTime(REQUEST_TIME.format(now))
-                        .withTimeEpoch(now.toEpochMilli())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(exchange.getRequestMethod())
-                                .withPath(rawPath)
-                                .withProtocol(exchange.getProtocol())
-                                .withSourceIp(source)
-                                .withUserAgent(headers.getOrDefault("user-agent", ""))
-                                .build())
-                        .build())
-                .build();
-    }
-
-    /** API Gateway passes text bodies as they are and base64-encodes everything else. */
-    private static boolean isText(String contentType) {
-        var type = contentType.toLowerCase(Locale.ROOT);
-        return type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("xml")
-                || type.contains("javascript") || type.contains("x-www-form-urlencoded");
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text;
         }
     }
 
