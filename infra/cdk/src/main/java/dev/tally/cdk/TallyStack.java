@@ -276,6 +276,7 @@ public final class TallyStack extends Stack {
             api.addRoutes(AddRoutesOptions.builder()
                     .path(route.path())
                     .methods(List.of(HttpMethod.valueOf(route.method())))
+                    .authorizationScopes(route.authorizationScopes())
                     .integration(new HttpLambdaIntegration(name + "Integration", live))
                     .build());
             alarmOnErrorsAndThrottles(name, function);
@@ -307,6 +308,7 @@ public final class TallyStack extends Stack {
         api.addRoutes(AddRoutesOptions.builder()
                 .path(GetBalanceHandler.ROUTE_PATH)
                 .methods(List.of(HttpMethod.valueOf(GetBalanceHandler.ROUTE_METHOD)))
+                .authorizationScopes(GetBalanceHandler.ROUTE_SCOPES)
                 .integration(new HttpLambdaIntegration("GetBalanceIntegration", live))
                 .build());
         alarmOnErrorsAndThrottles("GetBalance", function);

@@ -89,6 +89,23 @@ class TallyStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void every_route_declares_its_scopes_reads_read_or_admin_and_writes_write() {
+        var scopesByRoute = new HashMap<String, Object>();
+        template.findResources("AWS::ApiGatewayV2::Route").forEach((name, resource) -> {
+            var properties = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            scopesByRoute.put((String) properties.get("RouteKey"), properties.get("AuthorizationScopes"));
+        });
+        assertThat(scopesByRoute).hasSize(6)
+                .containsEntry("POST /accounts", List.of("ledger:write"))
+                .containsEntry("GET /accounts/{id}", List.of("ledger:read", "ledger:admin"))
+                .containsEntry("POST /accounts/{id}/credit", List.of("ledger:write"))
+                .containsEntry("POST /accounts/{id}/withdraw", List.of("ledger:write"))
+                .containsEntry("GET /accounts/{id}/events", List.of("ledger:read", "ledger:admin"))
+                .containsEntry("GET /balances/{id}", List.of("ledger:read", "ledger:admin"));
+    }
+
+    @Test
     void idempotency_claims_expire_through_ttl() {
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "Key", "KeyType", "HASH")),

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.http.ApiScopes;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.concurrent.Callable;
 final class EnvCommand implements Callable<Integer> {
 
     static final String PID = "TALLY_STACK_PID";
+    /** The export holding a ready token (alice's, an hour, reading and writing). */
+    static final String TOKEN = "TALLY_TOKEN";
 
     @Override
     public Integer call() throws IOException {
@@ -29,6 +32,9 @@ final class EnvCommand implements Callable<Integer> {
             return 1;
         }
         values.forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
+        // a ready token for the README's curl examples: alice, reading and writing, for an hour
+        System.out.println("export " + TOKEN + "=" + TokenCommand.mint(values, "alice",
+                java.util.List.of(ApiScopes.READ, ApiScopes.WRITE), java.time.Duration.ofHours(1)));
         return 0;
     }
 

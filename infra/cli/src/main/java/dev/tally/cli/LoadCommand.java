@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.load.ApiClient;
@@ -45,7 +46,8 @@ final class LoadCommand implements Callable<Integer> {
         }
         var stack = StackEnvironment.running();
         var progress = new Progress(System.out);
-        var api = new ApiClient(URI.create(stack.get(DevStack.API_URL)));
+        var api = new ApiClient(URI.create(stack.get(DevStack.API_URL)), new RenewingToken(
+                () -> TokenCommand.mint(stack, "load", RenewingToken.OWNER_SCOPES, Duration.ofHours(1)), Clock.systemUTC()));
         var load = new LoadGenerator(api);
         var result = load.run(accounts, commands, concurrency, seed, progress::step, answered -> { });
         progress.step(String.format("%d commands in %.1f s: %.0f/s; statuses %s", result.commands(),

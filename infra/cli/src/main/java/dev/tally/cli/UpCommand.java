@@ -43,6 +43,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--athena-port", defaultValue = "4574", description = "Athena stand-in port (default: ${DEFAULT-VALUE}).")
     int athenaPort;
 
+    @Option(names = "--identity-port", defaultValue = "4575", description = "Local identity provider (OIDC discovery, JWKS) port (default: ${DEFAULT-VALUE}).")
+    int identityPort;
+
     @Option(names = "--shards", defaultValue = "2", description = "Shards of the domain-events stream when it is created (default: ${DEFAULT-VALUE}).")
     int shards;
 
@@ -70,7 +73,7 @@ public final class UpCommand implements Callable<Integer> {
         Files.createDirectories(functionLog.getParent());
         var logWriter = Files.newBufferedWriter(functionLog, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
-        var stack = DevStack.start(new DevStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, Optional.of(data), snapshotEvery,
+        var stack = DevStack.start(new DevStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, identityPort, Optional.of(data), snapshotEvery,
                 shards, line -> {
                     synchronized (logWriter) {
                         try {
@@ -100,12 +103,13 @@ public final class UpCommand implements Callable<Integer> {
 
         var exports = new LinkedHashMap<String, String>(stack.exports());
         exports.put(EnvCommand.PID, Long.toString(ProcessHandle.current().pid()));
+        exports.put(TokenCommand.KEYS, data.resolve("identity").toString());
         EnvCommand.write(TallyCli.stackFile(), exports);
 
         var out = System.out;
         out.println();
         out.println("Tally is up.");
-        out.println("  HTTP API   " + stack.apiEndpoint());
+        out.println("  HTTP API   " + stack.apiEndpoint() + "   (JWT authorizer: a token from ./tally token --sub NAME)");
         stack.gateway().describeRoutes().forEach((route, function) -> out.printf("    %-28s -> %s%n", route, function));
         out.println("  DynamoDB   " + stack.dynamoEndpoint() + "   (tables: events, idempotency; Streams API on the same port)");
         out.println("  Kinesis    " + stack.kinesisEndpoint() + "   (stream: domain-events)");
@@ -117,9 +121,11 @@ public final class UpCommand implements Callable<Integer> {
         out.println("             -> Firehose " + stack.lake().firehoseEndpoint() + " -> S3 " + stack.lake().s3Endpoint()
                 + "/" + DevLake.BUCKET + "/events/event_date=.../*.parquet");
         out.println("  Athena     " + stack.lake().athenaEndpoint() + "   (stand-in on DuckDB: ./tally report NAME --engine athena)");
+        out.println("  Identity   " + stack.identityProvider().issuer() + "   (OIDC discovery and JWKS; audience "
+                + DevStack.AUDIENCE + ")");
         out.println("  Data       " + data);
         out.println();
-        out.println("Try:   curl -s -X POST " + stack.apiEndpoint() + "/accounts");
+        out.println("Try:   curl -s -X POST -H \"Authorization: Bearer $(./tally token --sub alice)\" " + stack.apiEndpoint() + "/accounts");
         out.println("Watch: ./tally tail --from-start");
         out.println("Lake:  ./tally report daily-totals   (the lake is a few seconds behind: Firehose buffers)");
         out.println("AWS:   eval \"$(./tally env)\" && aws dynamodb scan --table-name events");

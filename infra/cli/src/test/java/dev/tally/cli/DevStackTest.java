@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.Claim;
 import dev.tally.cli.demo.WithdrawalRace;
 import dev.tally.cli.load.ApiClient;
@@ -28,7 +29,7 @@ class DevStackTest {
     @BeforeAll
     static void start() {
         stack = DevStack.start(DevStack.Settings.ephemeral(), Progress.silent());
-        api = new ApiClient(stack.apiEndpoint());
+        api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "stack-test"));
         dynalitePid = ProcessHandle.current().children()
                 .filter(p -> p.info().commandLine().orElse("").contains("dynalite"))
                 .findFirst().orElseThrow().pid();
@@ -45,6 +46,42 @@ class DevStackTest {
         var created = api.post("/accounts", "{\"owner\":\"t\"}");
         assertThat(created.status()).isEqualTo(201);
         return created.body().get("accountId").asText();
+    }
+
+    /**
+     * The gateway's JWT authorizer, as API Gateway's
+     * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html): each bad token is
+     * a 401 on every route, a token without the route's scope a 403, and none of them writes anything.
+     */
+    @Test
+    void bad_tokens_are_refused_on_every_route_and_nothing_is_written() {
+        var id = open();
+        var identity = stack.identityProvider();
+        var owner = RenewingToken.OWNER_SCOPES;
+        var badTokens = new java.util.LinkedHashMap<String, java.util.function.Supplier<String>>();
+        badTokens.put("no token", () -> null);
+        badTokens.put("expired", () -> identity.token().subject("alice").audience(DevStack.AUDIENCE).scopes(owner).expired().mint());
+        badTokens.put("unknown key", () -> identity.token().subject("alice").audience(DevStack.AUDIENCE).scopes(owner)
+                .signedByUnknownKey().mint());
+        badTokens.put("wrong issuer", () -> identity.token().subject("alice").audience(DevStack.AUDIENCE).scopes(owner)
+                .issuer("https://elsewhere.example.com").mint());
+        badTokens.put("wrong audience", () -> identity.token().subject("alice").audience("other").scopes(owner).mint());
+        badTokens.put("no sub", () -> identity.token().withoutSubject().audience(DevStack.AUDIENCE).scopes(owner).mint());
+        var routes = java.util.List.of("POST /accounts", "GET /accounts/" + id, "POST /accounts/" + id + "/credit",
+                "POST /accounts/" + id + "/withdraw", "GET /accounts/" + id + "/events", "GET /balances/" + id);
+        badTokens.forEach((what, token) -> {
+            var caller = api.as(token);
+            for (var route : routes) {
+                var path = route.substring(route.indexOf(' ') + 1);
+                var response = route.startsWith("GET") ? caller.get(path) : caller.post(path, "{\"amount\": \"5.00\"}");
+                assertThat(response.status()).as(what + " on " + route + ": " + response.text()).isEqualTo(401);
+            }
+        });
+        var readOnly = api.as(() -> stack.token("alice", java.util.List.of(dev.tally.http.ApiScopes.READ)));
+        assertThat(readOnly.post("/accounts/" + id + "/credit", "{\"amount\": 5}").status()).isEqualTo(403);
+        assertThat(readOnly.post("/accounts/" + id + "/withdraw", "{\"amount\": 5}").status()).isEqualTo(403);
+        assertThat(readOnly.get("/accounts/" + id).status()).as("reading needs only ledger:read").isEqualTo(200);
+        assertThat(api.get("/accounts/" + id).body().get("version").asLong()).as("nothing was written").isEqualTo(1);
     }
 
     @Test

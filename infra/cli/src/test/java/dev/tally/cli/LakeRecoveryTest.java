@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.Claim;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.load.ApiClient;
@@ -36,7 +37,7 @@ class LakeRecoveryTest {
     @BeforeAll
     static void start() {
         stack = DevStack.start(DevStack.Settings.ephemeral(), Progress.silent());
-        load = new LoadGenerator(new ApiClient(stack.apiEndpoint()));
+        load = new LoadGenerator(new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "lake-test")));
     }
 
     @AfterAll

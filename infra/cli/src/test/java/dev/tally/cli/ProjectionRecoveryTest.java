@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.demo.PipelineInvariants.BalancesAgreement;
 import dev.tally.cli.load.ApiClient;
@@ -50,7 +51,7 @@ class ProjectionRecoveryTest {
     @BeforeAll
     static void start() {
         stack = DevStack.start(DevStack.Settings.ephemeral(), Progress.silent());
-        api = new ApiClient(stack.apiEndpoint());
+        api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "projection-test"));
         load = new LoadGenerator(api);
     }
 

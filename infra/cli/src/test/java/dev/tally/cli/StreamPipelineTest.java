@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.Claim;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.demo.PipelineInvariants.KinesisDelivery;
@@ -38,7 +39,7 @@ class StreamPipelineTest {
     @BeforeAll
     static void start() {
         stack = DevStack.start(DevStack.Settings.ephemeral(), Progress.silent());
-        api = new ApiClient(stack.apiEndpoint());
+        api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "pipeline-test"));
         stream = new DomainEventStream(stack.kinesis(), PublishedStream.DEFAULT_NAME);
     }
 

@@ -2,6 +2,8 @@ package dev.tally.devstack;
 
 import dev.tally.contracts.PublishedStream;
 import dev.tally.eventstore.EventStoreSettings;
+import dev.tally.standins.apigateway.JwtAuthorizer;
+import dev.tally.standins.oidc.LocalIdentityProvider;
 import dev.tally.standins.apigateway.LocalApiGateway;
 import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.standins.streams.DynamoDbStreamsStandIn;
@@ -64,6 +66,14 @@ public final class DevStack implements AutoCloseable {
     public static final String LAKE_BUCKET = "TALLY_LAKE_BUCKET";
     /** The export naming the HTTP API's base URL. */
     public static final String API_URL = "TALLY_API_URL";
+    /** The export naming the identity provider's issuer URL, which the gateway's JWT authorizer trusts. */
+    public static final String ISSUER = "TALLY_ISSUER";
+    /** The export naming the audience the gateway's JWT authorizer accepts. */
+    public static final String AUDIENCE_EXPORT = "TALLY_AUDIENCE";
+    /** The audience tokens must carry, as {@code ./tally synth --jwt-audience} sets it for AWS. */
+    public static final String AUDIENCE = "tally";
+    /** How long the tokens the dev stack mints for its own callers (demo, load, tests) last. */
+    private static final java.time.Duration TOKEN_TTL = java.time.Duration.ofHours(1);
     /**
      * Dummy credentials: dynalite and kinesalite check the signature's shape, not the secret; s3rver insists on
      * its own fixed pair, so every local client uses that.
@@ -79,18 +89,18 @@ public final class DevStack implements AutoCloseable {
      * @param functionLog   where the stream translator's and the Firehose stand-in's log lines go
      */
     public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort, int athenaPort,
-                           Optional<Path> dataDir, int snapshotEvery, int shardCount, Consumer<String> functionLog,
-                           Path logDir) {
+                           int identityPort, Optional<Path> dataDir, int snapshotEvery, int shardCount,
+                           Consumer<String> functionLog, Path logDir) {
 
         public Settings withSnapshotEvery(int every) {
-            return new Settings(apiPort, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, dataDir, every, shardCount,
-                    functionLog, logDir);
+            return new Settings(apiPort, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, identityPort, dataDir, every,
+                    shardCount, functionLog, logDir);
         }
 
         /** Free ports, in memory, quiet (logs in a temporary folder): for the demo and tests. */
         public static Settings ephemeral() {
             try {
-                return new Settings(0, 0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
+                return new Settings(0, 0, 0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
                         java.nio.file.Files.createTempDirectory("tally-logs-"));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -102,6 +112,7 @@ public final class DevStack implements AutoCloseable {
     private final URI apiEndpoint;
     private final URI dynamoEndpoint;
     private final DynamoDbStreamsStandIn dynamoProxy;
+    private final LocalIdentityProvider identity;
     private final URI kinesisEndpoint;
     private final DynamoDbClient dynamo;
     private final KinesisClient kinesis;
@@ -112,7 +123,7 @@ public final class DevStack implements AutoCloseable {
     private final DevLake lake;
     private final Map<String, String> environment;
 
-    private DevStack(List<AutoCloseable> started, LocalApiGateway gateway, DynamoDbStreamsStandIn dynamoProxy, URI kinesisEndpoint,
+    private DevStack(List<AutoCloseable> started, LocalApiGateway gateway, DynamoDbStreamsStandIn dynamoProxy, LocalIdentityProvider identity, URI kinesisEndpoint,
                        DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping translatorMapping,
                        DeadLetterStore deadLetters, WorkerProcess projectionWorker, DevLake lake,
                        Map<String, String> environment) {
@@ -121,6 +132,7 @@ public final class DevStack implements AutoCloseable {
         this.apiEndpoint = gateway.endpoint();
         this.dynamoEndpoint = dynamoProxy.endpoint();
         this.dynamoProxy = dynamoProxy;
+        this.identity = identity;
         this.kinesisEndpoint = kinesisEndpoint;
         this.dynamo = dynamo;
         this.kinesis = kinesis;
@@ -191,16 +203,27 @@ public final class DevStack implements AutoCloseable {
             started.add(lake);
             environment.put(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM);
 
+            progress.step("starting the identity provider (OIDC discovery and JWKS; signing keys "
+                    + data.map(d -> "in " + d.resolve("identity")).orElse("in memory") + ")");
+            var identity = data.isPresent()
+                    ? new LocalIdentityProvider(settings.identityPort(), data.get().resolve("identity"), Clock.systemUTC())
+                    : new LocalIdentityProvider(settings.identityPort(), Clock.systemUTC());
+            started.add(identity);
+            environment.put(ISSUER, identity.issuer());
+            environment.put(AUDIENCE_EXPORT, AUDIENCE);
+
             var accounts = AccountsApiEnvironment.fromEnvironment(environment, dynamo);
             var routes = new ArrayList<LocalApiGateway.Route>(Arrays.stream(AccountsApiRoute.values())
-                    .map(r -> new LocalApiGateway.Route(r.method(), r.path(), r.handlerClass().getSimpleName(), r.handler(accounts)))
+                    .map(r -> new LocalApiGateway.Route(r.method(), r.path(), r.handlerClass().getSimpleName(), r.handler(accounts),
+                            r.authorizationScopes()))
                     .toList());
             routes.add(new LocalApiGateway.Route(GetBalanceHandler.ROUTE_METHOD, GetBalanceHandler.ROUTE_PATH,
-                    GetBalanceHandler.class.getSimpleName(), new GetBalanceHandler(dynamo, environment)));
-            progress.step("starting the HTTP API gateway");
-            var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY);
+                    GetBalanceHandler.class.getSimpleName(), new GetBalanceHandler(dynamo, environment), GetBalanceHandler.ROUTE_SCOPES));
+            progress.step("starting the HTTP API gateway (JWT authorizer: issuer " + identity.issuer() + ", audience " + AUDIENCE + ")");
+            var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY,
+                    new JwtAuthorizer(identity.issuer(), List.of(AUDIENCE)));
             started.add(gateway);
-            return new DevStack(started, gateway, proxy, kinesalite.endpoint(), dynamo, kinesis, mapping,
+            return new DevStack(started, gateway, proxy, identity, kinesalite.endpoint(), dynamo, kinesis, mapping,
                     deadLetters, worker, lake, environment);
         } catch (RuntimeException | Error e) {
             closeAll(started);
@@ -244,6 +267,16 @@ public final class DevStack implements AutoCloseable {
      */
     public long returnedItemCount(String table) {
         return dynamoProxy.returnedItemCount(table);
+    }
+
+    /** The local identity provider: its issuer is the one the gateway trusts. */
+    public LocalIdentityProvider identityProvider() {
+        return identity;
+    }
+
+    /** A token for {@code subject} with {@code scopes}, valid for an hour, as a client of the API would hold. */
+    public String token(String subject, java.util.Collection<String> scopes) {
+        return identity.mint(subject, AUDIENCE, scopes, TOKEN_TTL);
     }
 
     /** {@link #returnedItemCount} of every table that has any, by table name. */

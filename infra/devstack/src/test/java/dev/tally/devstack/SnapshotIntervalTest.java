@@ -3,6 +3,7 @@ package dev.tally.devstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.eventstore.EventTable;
+import dev.tally.http.ApiScopes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -32,11 +33,13 @@ class SnapshotIntervalTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static DevStack stack;
+    private static String token;
     private static String account;
 
     @BeforeAll
     static void start() throws Exception {
         stack = DevStack.start(DevStack.Settings.ephemeral().withSnapshotEvery(EVERY), Progress.silent());
+        token = stack.token("snapshot-test", java.util.List.of(ApiScopes.READ, ApiScopes.WRITE));
         account = post("/accounts", "{}").get("accountId").asText();
         for (int i = 2; i <= EVENTS; i++) {
             assertThat(post("/accounts/" + account + "/credit", "{\"amount\":\"1.00\"}").get("version").asLong()).isEqualTo(i);
@@ -96,7 +99,7 @@ class SnapshotIntervalTest {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(String path) {

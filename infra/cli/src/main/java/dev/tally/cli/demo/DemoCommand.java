@@ -1,5 +1,7 @@
 package dev.tally.cli.demo;
 
+import dev.tally.http.ApiScopes;
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.load.ApiClient;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
@@ -31,8 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
         checks = new DemoChecks(progress);
         try (var stack = DevStack.start(DevStack.Settings.ephemeral(), progress)) {
             checks.step("stack up: API " + stack.apiEndpoint() + ", DynamoDB " + stack.dynamoEndpoint());
-            var api = new ApiClient(stack.apiEndpoint());
+            var api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "alice"));
             run(api);
+            badTokens(stack, api);
             var pipeline = new PipelineDemo(checks);
             pipeline.everyWriteReachedKinesis(stack);
             pipeline.poisonIsMovedAside(stack, api);
@@ -49,6 +52,41 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("Demo FAILED: %d of %d checks failed:%n", failures.size(), checks.count());
         failures.forEach(f -> System.out.println("  - " + f));
         return 1;
+    }
+
+    /**
+     * The gateway's JWT authorizer, as API Gateway's: a bad token gets a 401 and a token without the route's scope
+     * a 403, and neither reaches a handler, so nothing is written.
+     */
+    private void badTokens(DevStack stack, ApiClient api) {
+        checks.step("tokens: the gateway verifies each one as API Gateway's JWT authorizer does");
+        var account = checks.open(api, "Token check");
+        var identity = stack.identityProvider();
+        var owner = RenewingToken.OWNER_SCOPES;
+        Object[][] cases = {
+                {"no token", (java.util.function.Supplier<String>) () -> null, 401},
+                {"an expired token", (java.util.function.Supplier<String>) () -> identity.token().subject("alice")
+                        .audience(DevStack.AUDIENCE).scopes(owner).expired().mint(), 401},
+                {"a token signed by a key not in the JWKS", (java.util.function.Supplier<String>) () -> identity.token()
+                        .subject("alice").audience(DevStack.AUDIENCE).scopes(owner).signedByUnknownKey().mint(), 401},
+                {"the wrong issuer", (java.util.function.Supplier<String>) () -> identity.token().subject("alice")
+                        .audience(DevStack.AUDIENCE).scopes(owner).issuer("https://elsewhere.example.com").mint(), 401},
+                {"the wrong audience", (java.util.function.Supplier<String>) () -> identity.token().subject("alice")
+                        .audience("someone-else").scopes(owner).mint(), 401},
+                {"a token without sub", (java.util.function.Supplier<String>) () -> identity.token().withoutSubject()
+                        .audience(DevStack.AUDIENCE).scopes(owner).mint(), 401},
+                {"a read-only token", (java.util.function.Supplier<String>) () -> stack.token("alice",
+                        java.util.List.of(ApiScopes.READ)), 403},
+        };
+        for (var c : cases) {
+            @SuppressWarnings("unchecked")
+            var caller = api.as((java.util.function.Supplier<String>) c[1]);
+            var response = caller.post(DemoChecks.path(account, "credit"), "{\"amount\": \"5.00\"}");
+            checks.check("credit with " + c[0] + " is a " + c[2], response.status() == (int) c[2], response.text());
+            System.out.printf("          -> %-40s %d %s%n", c[0], response.status(), response.text());
+        }
+        checks.check("the refused credits changed nothing",
+                api.get("/accounts/" + account).body().path("version").asLong() == 1, "");
     }
 
     private void run(ApiClient api) throws Exception {

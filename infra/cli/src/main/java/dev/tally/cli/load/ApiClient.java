@@ -11,8 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** A plain HTTP client for the Tally API, as any user's program would be. */
+/** A plain HTTP client for the Tally API, as any user's program would be: each request carries the caller's token. */
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,8 +29,17 @@ public final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    public ApiClient(URI base) {
+    private final Supplier<String> token;
+
+    /** @param token the bearer token for each request (a supplier, so a long run can renew it) */
+    public ApiClient(URI base, Supplier<String> token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same API, as another caller. */
+    public ApiClient as(Supplier<String> otherToken) {
+        return new ApiClient(base, otherToken);
     }
 
     public Response get(String path) {
@@ -47,6 +57,10 @@ public final class ApiClient {
     }
 
     private Response send(HttpRequest.Builder request) {
+        var bearer = token.get();
+        if (bearer != null && request.build().headers().firstValue("Authorization").isEmpty()) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
         try {
             var response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body;
