@@ -56,6 +56,13 @@ class AccountsApiHandlersTest {
         var headers = new HashMap<>(event.getHeaders());
         headers.putAll(extraHeaders);
         event.setHeaders(headers);
+        // what API Gateway's JWT authorizer adds once it has verified the caller's token
+        var authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+        var jwt = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
+        jwt.setClaims(Map.of("sub", "alice", "iss", "https://issuer.example.com/", "aud", "tally"));
+        jwt.setScopes(List.of("ledger:read", "ledger:write"));
+        authorizer.setJwt(jwt);
+        event.getRequestContext().setAuthorizer(authorizer);
         return event;
     }
 
@@ -145,6 +152,41 @@ class AccountsApiHandlersTest {
             assertThat(problem.get("value").asText()).isEqualTo(value);
         }
         assertThat(problem.get("instance").asText()).isEqualTo("/accounts/" + id + "/credit");
+    }
+
+    @Test
+    void a_request_without_a_verified_token_is_a_401_the_api_fails_closed() throws Exception {
+        var id = newAccount();
+        var unverified = request("POST", "/accounts/" + id + "/credit", "{\"amount\":5}", Map.of());
+        unverified.getRequestContext().setAuthorizer(null);
+
+        var response = new CreditHandler(service).handleRequest(unverified, context);
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(json(response).get("field").asText()).isEqualTo("Authorization");
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(1);
+    }
+
+    @Test
+    void a_body_that_is_not_utf_8_is_a_400() throws Exception {
+        // the gateway passes a body that is not valid UTF-8 base64-encoded, as API Gateway does with binary bodies
+        var event = request("POST", "/accounts", java.util.Base64.getEncoder().encodeToString(
+                new byte[]{'{', '"', 'o', 'w', 'n', 'e', 'r', '"', ':', '"', (byte) 0xff, '"', '}'}), Map.of());
+        event.setIsBase64Encoded(true);
+
+        var response = new CreateAccountHandler(service).handleRequest(event, context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("detail").asText()).isEqualTo("the body is not UTF-8");
+    }
+
+    @Test
+    void a_body_of_only_whitespace_is_not_an_absent_body() throws Exception {
+        var response = new CreateAccountHandler(service).handleRequest(
+                request("POST", "/accounts", "\u2003", Map.of("content-type", "text/plain")), context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("Content-Type");
     }
 
     @Test

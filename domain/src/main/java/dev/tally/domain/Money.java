@@ -40,6 +40,9 @@ public record Money(long minorUnits) implements Comparable<Money> {
         if (text == null) {
             throw new InvalidAmountException("null", "amount is required");
         }
+        if (text.length() > MAX_INPUT_LENGTH && AMOUNT.matcher(text).matches()) {
+            throw new InvalidAmountException(text, "amount must not exceed " + MAX_PER_COMMAND);
+        }
         if (text.length() > MAX_INPUT_LENGTH || !AMOUNT.matcher(text).matches()) {
             if (text.startsWith("-") && text.length() > 1 && AMOUNT.matcher(text.substring(1)).matches()) {
                 throw new InvalidAmountException(text, "amount must be positive");

@@ -55,6 +55,12 @@ class MoneyTest {
     }
 
     @Test
+    void a_very_long_well_formed_amount_is_refused_as_too_large() {
+        var huge = "1" + "0".repeat(45);
+        assertThatThrownBy(() -> Money.parseAmount(huge)).hasMessage("amount must not exceed 1000000000.00, was " + huge);
+    }
+
+    @Test
     void a_missing_amount_is_refused() {
         assertThatThrownBy(() -> Money.parseAmount(null)).hasMessage("amount is required, was null");
     }

@@ -64,22 +64,23 @@ public final class ApiRequests {
 
     /**
      * The caller: the verified token's {@code sub}, which API Gateway's JWT authorizer passes in
-     * {@code requestContext.authorizer.jwt.claims}. A token without one is refused with a 401, so that such callers
-     * do not share one identity. Without an authorizer at all (a handler invoked directly, as in unit tests) the
-     * caller is {@link Principal#ANONYMOUS}.
+     * {@code requestContext.authorizer.jwt.claims}. A request without a verified token (a route deployed without the
+     * authorizer) or a token without {@code sub} is refused with a 401: the API fails closed, and callers without a
+     * subject never share one identity.
      */
     public static Principal principal(APIGatewayV2HTTPEvent request) {
         var context = request.getRequestContext();
-        if (context != null && context.getAuthorizer() != null && context.getAuthorizer().getJwt() != null) {
-            var claims = context.getAuthorizer().getJwt().getClaims();
-            var subject = claims == null ? null : claims.get("sub");
-            if (subject == null || subject.isBlank()) {
-                throw new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated",
-                        "the token has no sub claim, so it names no caller", "sub", null));
-            }
-            return new Principal(subject);
+        var jwt = context == null || context.getAuthorizer() == null ? null : context.getAuthorizer().getJwt();
+        if (jwt == null) {
+            throw new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated",
+                    "the request carries no verified token", "Authorization", null));
         }
-        return Principal.ANONYMOUS;
+        var subject = jwt.getClaims() == null ? null : jwt.getClaims().get("sub");
+        if (subject == null || subject.isBlank()) {
+            throw new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated",
+                    "the token has no sub claim, so it names no caller", "sub", null));
+        }
+        return new Principal(subject);
     }
 
     /** The JSON object in the body, which must be there. */
@@ -94,7 +95,7 @@ public final class ApiRequests {
 
     private static JsonBody jsonObject(APIGatewayV2HTTPEvent request, boolean optional) {
         var body = body(request);
-        if (body.isBlank()) {
+        if (body.isEmpty()) {
             if (optional) {
                 return JsonBody.empty();
             }

@@ -73,11 +73,28 @@ final class IssuerKeys {
      */
     synchronized Optional<RSAKey> find(String kid) throws Unavailable {
         var now = clock.instant();
-        if (fetched == null || !now.isBefore(fetched.at().plus(CACHE_FOR))) {
-            fetch(now);
+        // Every fetch is throttled, the first and the 2-hour refresh too, so a slow or absent issuer cannot make
+        // each request wait for its own fetch; and a failed refresh keeps serving the keys already known.
+        boolean mayFetch = lastAttempt == null || !now.isBefore(lastAttempt.plus(REFETCH_AT_MOST_EVERY));
+        boolean stale = fetched == null || !now.isBefore(fetched.at().plus(CACHE_FOR));
+        boolean fetchedNow = false;
+        if (stale && mayFetch) {
+            try {
+                fetch(now);
+                fetchedNow = true;
+            } catch (Unavailable e) {
+                // stale keys serve for one more cache period at most: a key the issuer withdrew must stop verifying
+                if (fetched == null || !now.isBefore(fetched.at().plus(CACHE_FOR.multipliedBy(2)))) {
+                    throw e;
+                }
+            }
+        }
+        if (fetched == null) {
+            throw new Unavailable("the issuer's keys could not be fetched; trying again at most every "
+                    + REFETCH_AT_MOST_EVERY.toSeconds() + " s");
         }
         var key = fetched.byKeyId().get(kid);
-        if (key == null && !now.isBefore(lastAttempt.plus(REFETCH_AT_MOST_EVERY))) {
+        if (key == null && mayFetch && !fetchedNow) {
             fetch(now);
             key = fetched.byKeyId().get(kid);
         }

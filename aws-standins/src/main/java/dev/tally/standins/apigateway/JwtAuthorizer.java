@@ -77,6 +77,7 @@ public final class JwtAuthorizer {
     private final List<String> audiences;
     private final Clock clock;
     private final IssuerKeys keys;
+    private final HttpClient ownHttp;
 
     /**
      * @param issuer    the authorizer's {@code Issuer}, exactly as tokens carry it in {@code iss}
@@ -92,11 +93,23 @@ public final class JwtAuthorizer {
         }
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keys = new IssuerKeys(issuer, clock, Objects.requireNonNull(http, "http"));
+        this.ownHttp = null;
     }
 
-    /** With the system clock and an HTTP client of its own. */
+    /** With the system clock and an HTTP client of its own, which {@link #close()} closes. */
     public JwtAuthorizer(String issuer, List<String> audiences) {
-        this(issuer, audiences, Clock.systemUTC(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        this(issuer, audiences, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    private JwtAuthorizer(String issuer, List<String> audiences, HttpClient own) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.audiences = List.copyOf(audiences);
+        if (this.audiences.isEmpty()) {
+            throw new IllegalArgumentException("a JWT authorizer needs at least one audience, as API Gateway's does");
+        }
+        this.clock = Clock.systemUTC();
+        this.keys = new IssuerKeys(issuer, clock, own);
+        this.ownHttp = own;
     }
 
     public String issuer() {
@@ -112,6 +125,22 @@ public final class JwtAuthorizer {
      * @param routeScopes   the route's {@code authorizationScopes}, empty for none
      */
     public Decision authorize(String authorization, List<String> routeScopes) {
+        try {
+            return check(authorization, routeScopes);
+        } catch (RuntimeException e) {
+            // a token that breaks a check (a timestamp beyond Instant's range, say) is a bad token, never a 500
+            return new Unauthorized("the token could not be checked: " + e.getMessage(), Optional.empty());
+        }
+    }
+
+    /** Closes the HTTP client that fetches the issuer's keys, if this authorizer made it. */
+    public void close() {
+        if (ownHttp != null) {
+            ownHttp.close();
+        }
+    }
+
+    private Decision check(String authorization, List<String> routeScopes) {
         if (authorization == null || authorization.isBlank()) {
             return new Unauthorized("the request has no Authorization header", Optional.empty());
         }

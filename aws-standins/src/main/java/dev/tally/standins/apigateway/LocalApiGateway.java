@@ -224,6 +224,7 @@ public final class LocalApiGateway implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        authorizer.ifPresent(JwtAuthorizer::close);
     }
 
     /** For the routes table printed by {@code ./tally up}. */

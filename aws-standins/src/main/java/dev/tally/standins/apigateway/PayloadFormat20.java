@@ -69,7 +69,8 @@ final class PayloadFormat20 {
             pathParameters.put(name, decode(matcher.group(name)));
         }
         var contentType = headers.getOrDefault("content-type", "");
-        boolean text = isText(contentType);
+        // a "text" body that is not valid UTF-8 would turn into U+FFFD here, so pass it base64-encoded instead
+        boolean asText = isText(contentType) && isUtf8(body);
         var now = Instant.now();
         var source = exchange.getRemoteAddress().getAddress().getHostAddress();
         var rawPath = exchange.getRequestURI().getRawPath();
@@ -83,8 +84,8 @@ final class PayloadFormat20 {
                 .withQueryStringParameters(query.isEmpty() ? null : query)
                 .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
                 .withBody(body.length == 0 ? null
-                        : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(body.length > 0 && !text)
+                        : asText ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && !asText)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withAccountId("000000000000")
                         .withApiId("local")
@@ -110,6 +111,16 @@ final class PayloadFormat20 {
                                 .build())
                         .build())
                 .build();
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** API Gateway passes text bodies as they are and base64-encodes everything else. */

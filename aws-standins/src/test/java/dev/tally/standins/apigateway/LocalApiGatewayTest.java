@@ -115,6 +115,18 @@ class LocalApiGatewayTest {
     }
 
     @Test
+    void a_json_body_that_is_not_utf_8_arrives_base64_encoded_instead_of_mangled() throws Exception {
+        start(APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("ok").build());
+        var bytes = new byte[]{'{', '"', 'k', '"', ':', '"', (byte) 0xff, '"', '}'};
+
+        send(HttpRequest.newBuilder(URI.create(gateway.endpoint() + "/things/a/parts/1"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+
+        assertThat(seen.get().getIsBase64Encoded()).isTrue();
+        assertThat(java.util.Base64.getDecoder().decode(seen.get().getBody())).isEqualTo(bytes);
+    }
+
+    @Test
     void it_listens_on_loopback_only() {
         start(APIGatewayV2HTTPResponse.builder().withStatusCode(200).build());
 

@@ -31,10 +31,12 @@ final class EnvCommand implements Callable<Integer> {
             System.err.println("tally: " + notRunning.getMessage());
             return 1;
         }
+        // a ready token for the README's curl examples (alice, reading and writing, for an hour), minted before any
+        // line is printed, so that a failure leaves no half-applied eval
+        var token = TokenCommand.mint(values, "alice", java.util.List.of(ApiScopes.READ, ApiScopes.WRITE),
+                java.time.Duration.ofHours(1));
         values.forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
-        // a ready token for the README's curl examples: alice, reading and writing, for an hour
-        System.out.println("export " + TOKEN + "=" + TokenCommand.mint(values, "alice",
-                java.util.List.of(ApiScopes.READ, ApiScopes.WRITE), java.time.Duration.ofHours(1)));
+        System.out.println("export " + TOKEN + "=" + token);
         return 0;
     }
 

@@ -6,6 +6,7 @@ import dev.tally.standins.oidc.LocalIdentityProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,8 +24,8 @@ import java.util.concurrent.Callable;
                 "  curl -H \"Authorization: Bearer $(./tally token --sub alice)\" $TALLY_API_URL/accounts/ID"})
 final class TokenCommand implements Callable<Integer> {
 
-    /** The export naming the identity provider's key folder, written by ./tally up. */
-    static final String KEYS = "TALLY_IDENTITY_KEYS";
+    /** The identity provider's key set file in its folder. */
+    private static final String SIGNING_KEYS = "signing-keys.jwks.json";
 
     @Option(names = "--sub", required = true, description = "The token's subject: who the caller is.")
     String subject;
@@ -39,16 +40,24 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var stack = StackEnvironment.running();
-        System.out.println(mint(stack, subject, Arrays.asList(scope.trim().split("\\s+")), duration(ttl)));
+        var scopes = Arrays.stream(scope.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("--scope needs at least one scope, such as " + ApiScopes.READ);
+        }
+        System.out.println(mint(stack, subject, scopes, duration(ttl)));
         return 0;
     }
 
     /** A token minted with the running stack's signing key, for its issuer and audience. */
     static String mint(Map<String, String> stack, String subject, List<String> scopes, Duration ttl) {
-        var keys = stack.get(KEYS);
+        var keys = stack.get(DevStack.IDENTITY_KEYS);
         var issuer = stack.get(DevStack.ISSUER);
         if (keys == null || issuer == null) {
             throw new IllegalStateException("the running stack predates tokens; restart it with ./tally up");
+        }
+        // The provider below would make a new key set where there is none: a token the gateway would refuse.
+        if (!Files.isRegularFile(Path.of(keys, SIGNING_KEYS))) {
+            throw new IllegalStateException("no signing keys in " + keys + "; is ./tally up running from this checkout?");
         }
         // The provider loads the stack's key set from its folder; its own port is not the issuer, so name the issuer.
         try (var provider = new LocalIdentityProvider(0, Path.of(keys), Clock.systemUTC())) {
@@ -60,6 +69,9 @@ final class TokenCommand implements Callable<Integer> {
 
     static Duration duration(String text) {
         var unit = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
+        if (text.length() < 2 || text.length() > 8) {
+            throw new IllegalArgumentException("--ttl must be a positive number followed by s, m, h or d, was " + text);
+        }
         try {
             long amount = Long.parseLong(text.substring(0, text.length() - 1));
             var duration = switch (unit) {

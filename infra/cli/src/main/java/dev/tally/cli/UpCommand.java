@@ -103,7 +103,6 @@ public final class UpCommand implements Callable<Integer> {
 
         var exports = new LinkedHashMap<String, String>(stack.exports());
         exports.put(EnvCommand.PID, Long.toString(ProcessHandle.current().pid()));
-        exports.put(TokenCommand.KEYS, data.resolve("identity").toString());
         EnvCommand.write(TallyCli.stackFile(), exports);
 
         var out = System.out;

@@ -67,6 +67,7 @@ class DevStackTest {
                 .issuer("https://elsewhere.example.com").mint());
         badTokens.put("wrong audience", () -> identity.token().subject("alice").audience("other").scopes(owner).mint());
         badTokens.put("no sub", () -> identity.token().withoutSubject().audience(DevStack.AUDIENCE).scopes(owner).mint());
+        long itemsBefore = eventItems();
         var routes = java.util.List.of("POST /accounts", "GET /accounts/" + id, "POST /accounts/" + id + "/credit",
                 "POST /accounts/" + id + "/withdraw", "GET /accounts/" + id + "/events", "GET /balances/" + id);
         badTokens.forEach((what, token) -> {
@@ -81,7 +82,13 @@ class DevStackTest {
         assertThat(readOnly.post("/accounts/" + id + "/credit", "{\"amount\": 5}").status()).isEqualTo(403);
         assertThat(readOnly.post("/accounts/" + id + "/withdraw", "{\"amount\": 5}").status()).isEqualTo(403);
         assertThat(readOnly.get("/accounts/" + id).status()).as("reading needs only ledger:read").isEqualTo(200);
-        assertThat(api.get("/accounts/" + id).body().get("version").asLong()).as("nothing was written").isEqualTo(1);
+        assertThat(api.get("/accounts/" + id).body().get("version").asLong()).isEqualTo(1);
+        assertThat(eventItems()).as("no event was written anywhere").isEqualTo(itemsBefore);
+    }
+
+    private static long eventItems() {
+        return stack.dynamo().scanPaginator(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).select("COUNT"))
+                .stream().mapToLong(page -> page.count()).sum();
     }
 
     @Test

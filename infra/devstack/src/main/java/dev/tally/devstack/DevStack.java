@@ -68,6 +68,8 @@ public final class DevStack implements AutoCloseable {
     public static final String API_URL = "TALLY_API_URL";
     /** The export naming the identity provider's issuer URL, which the gateway's JWT authorizer trusts. */
     public static final String ISSUER = "TALLY_ISSUER";
+    /** The export naming the identity provider's key folder (kept data only), for ./tally token to sign with. */
+    public static final String IDENTITY_KEYS = "TALLY_IDENTITY_KEYS";
     /** The export naming the audience the gateway's JWT authorizer accepts. */
     public static final String AUDIENCE_EXPORT = "TALLY_AUDIENCE";
     /** The audience tokens must carry, as {@code ./tally synth --jwt-audience} sets it for AWS. */
@@ -205,11 +207,13 @@ public final class DevStack implements AutoCloseable {
 
             progress.step("starting the identity provider (OIDC discovery and JWKS; signing keys "
                     + data.map(d -> "in " + d.resolve("identity")).orElse("in memory") + ")");
-            var identity = data.isPresent()
-                    ? new LocalIdentityProvider(settings.identityPort(), data.get().resolve("identity"), Clock.systemUTC())
+            var keyFolder = data.map(d -> d.resolve("identity"));
+            var identity = keyFolder.isPresent()
+                    ? new LocalIdentityProvider(settings.identityPort(), keyFolder.get(), Clock.systemUTC())
                     : new LocalIdentityProvider(settings.identityPort(), Clock.systemUTC());
             started.add(identity);
             environment.put(ISSUER, identity.issuer());
+            keyFolder.ifPresent(folder -> environment.put(IDENTITY_KEYS, folder.toString()));
             environment.put(AUDIENCE_EXPORT, AUDIENCE);
 
             var accounts = AccountsApiEnvironment.fromEnvironment(environment, dynamo);
