@@ -1,10 +1,10 @@
 package dev.tally.accountsapi;
 
-import dev.tally.resilience.Backoff;
 import dev.tally.domain.AccountDecider;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.Decision;
+import dev.tally.domain.Principal;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
@@ -13,7 +13,7 @@ import dev.tally.eventstore.IdempotencyRecord.Outcome;
 import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyStore;
 import dev.tally.eventstore.RecordedEvent;
-import dev.tally.domain.Principal;
+import dev.tally.resilience.Backoff;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

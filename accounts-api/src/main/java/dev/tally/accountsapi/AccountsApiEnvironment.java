@@ -1,8 +1,8 @@
 package dev.tally.accountsapi;
 
-import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.DynamoIdempotencyStore;
+import dev.tally.eventstore.EventStoreSettings;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

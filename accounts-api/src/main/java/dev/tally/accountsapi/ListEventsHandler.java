@@ -2,8 +2,8 @@ package dev.tally.accountsapi;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.tally.domain.EventType;
 import dev.tally.domain.AccountEvent;
+import dev.tally.domain.EventType;
 import dev.tally.http.ApiHandler;
 import dev.tally.http.ApiRequests;
 import dev.tally.http.ApiResponses;

@@ -1,9 +1,9 @@
 package dev.tally.accountsapi;
 
 import dev.tally.domain.Money;
+import dev.tally.domain.Principal;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
-import dev.tally.domain.Principal;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

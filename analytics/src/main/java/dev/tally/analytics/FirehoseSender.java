@@ -1,7 +1,7 @@
 package dev.tally.analytics;
 
-import dev.tally.resilience.BatchLimits;
 import dev.tally.resilience.Backoff;
+import dev.tally.resilience.BatchLimits;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.firehose.FirehoseClient;

@@ -1,6 +1,7 @@
 package dev.tally.analytics;
 
 import dev.tally.domain.EventType;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

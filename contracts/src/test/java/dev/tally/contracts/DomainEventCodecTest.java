@@ -1,6 +1,5 @@
 package dev.tally.contracts;
 
-import dev.tally.domain.EventType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -9,6 +8,7 @@ import dev.tally.contracts.DomainEvent.AccountCreated;
 import dev.tally.contracts.DomainEvent.BalanceCredited;
 import dev.tally.contracts.DomainEvent.BalanceWithdrawn;
 import dev.tally.contracts.UnreadableDomainEventException.Reason;
+import dev.tally.domain.EventType;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

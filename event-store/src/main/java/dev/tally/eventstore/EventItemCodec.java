@@ -1,9 +1,9 @@
 package dev.tally.eventstore;
 
-import dev.tally.domain.AccountEvent;
 import dev.tally.domain.AccountEvent.AccountCreated;
 import dev.tally.domain.AccountEvent.BalanceCredited;
 import dev.tally.domain.AccountEvent.BalanceWithdrawn;
+import dev.tally.domain.AccountEvent;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.EventType;

@@ -1,8 +1,8 @@
 package dev.tally.projections;
 
 import dev.tally.contracts.PublishedStream;
-import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.DynamoEventStore;
+import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.kcl.KclLeaseTable;
 import dev.tally.kcl.KclWorker;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;

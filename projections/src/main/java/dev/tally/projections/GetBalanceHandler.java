@@ -1,15 +1,15 @@
 package dev.tally.projections;
 
-import dev.tally.eventstore.EventStoreSettings;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.Money;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStore;
+import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.http.ApiHandler;
-import dev.tally.http.ApiScopes;
 import dev.tally.http.ApiRequests;
 import dev.tally.http.ApiResponses;
+import dev.tally.http.ApiScopes;
 import dev.tally.http.Problem;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,9 +1,9 @@
 package dev.tally.translator;
 
-import dev.tally.resilience.BatchLimits;
-import dev.tally.resilience.Backoff;
 import dev.tally.contracts.DomainEvent;
 import dev.tally.contracts.DomainEventCodec;
+import dev.tally.resilience.Backoff;
+import dev.tally.resilience.BatchLimits;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;

@@ -1,17 +1,17 @@
 package dev.tally.standins.athena;
 
-import dev.tally.standins.json.AwsJsonService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.standins.glue.GlueCatalog;
 import dev.tally.standins.json.AwsJsonService.Fault;
+import dev.tally.standins.json.AwsJsonService;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

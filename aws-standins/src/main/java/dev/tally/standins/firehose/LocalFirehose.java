@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.standins.glue.GlueCatalog;
-import dev.tally.standins.json.AwsJsonService;
 import dev.tally.standins.json.AwsJsonService.Fault;
+import dev.tally.standins.json.AwsJsonService;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;

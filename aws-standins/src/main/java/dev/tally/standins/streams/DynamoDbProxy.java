@@ -7,11 +7,6 @@ import com.sun.net.httpserver.Headers;
 import dev.tally.standins.json.AwsJsonService.Fault;
 import dev.tally.standins.json.AwsJsonService.Reply;
 
-import java.util.stream.IntStream;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +18,14 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
  * The DynamoDB side of the stand-in: every DynamoDB call goes on to dynalite with the caller's signature headers

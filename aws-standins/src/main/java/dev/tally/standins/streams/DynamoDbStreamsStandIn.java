@@ -1,8 +1,8 @@
 package dev.tally.standins.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.standins.json.AwsJsonService;
 import dev.tally.standins.json.AwsJsonService.Dialect;
+import dev.tally.standins.json.AwsJsonService;
 
 import java.net.URI;
 import java.nio.file.Path;

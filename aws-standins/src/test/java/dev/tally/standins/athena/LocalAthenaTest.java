@@ -2,8 +2,8 @@ package dev.tally.standins.athena;
 
 import dev.tally.standins.LocalClients;
 import dev.tally.standins.glue.GlueCatalog;
-import dev.tally.standins.glue.GlueTable;
 import dev.tally.standins.glue.GlueTable.Column;
+import dev.tally.standins.glue.GlueTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

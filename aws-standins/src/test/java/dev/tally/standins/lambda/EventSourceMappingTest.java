@@ -1,11 +1,11 @@
 package dev.tally.standins.lambda;
 
-import dev.tally.standins.LocalClients;
-import dev.tally.standins.streams.DynamoDbStreamsStandIn;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tally.emulators.Dynalite;
+import dev.tally.standins.LocalClients;
+import dev.tally.standins.streams.DynamoDbStreamsStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;

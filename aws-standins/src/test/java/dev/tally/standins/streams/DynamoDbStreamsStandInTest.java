@@ -1,7 +1,7 @@
 package dev.tally.standins.streams;
 
-import dev.tally.standins.LocalClients;
 import dev.tally.emulators.Dynalite;
+import dev.tally.standins.LocalClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;

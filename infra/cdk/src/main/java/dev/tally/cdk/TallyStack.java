@@ -1,20 +1,20 @@
 package dev.tally.cdk;
 
-import dev.tally.domain.SnapshotPolicy;
-import dev.tally.eventstore.EventStoreSettings;
-import dev.tally.contracts.PublishedStream;
+import dev.tally.accountsapi.AccountsApiRoute;
 import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.analytics.LakeDelivery;
+import dev.tally.contracts.PublishedStream;
+import dev.tally.domain.SnapshotPolicy;
+import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.kcl.KclLeaseTable;
 import dev.tally.projections.BalancesTable;
 import dev.tally.projections.GetBalanceHandler;
-import dev.tally.kcl.KclLeaseTable;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
-import dev.tally.accountsapi.AccountsApiRoute;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;

@@ -1,7 +1,7 @@
 package dev.tally.cdk;
 
-import dev.tally.translator.TranslatorMapping;
 import dev.tally.accountsapi.AccountsApiRoute;
+import dev.tally.translator.TranslatorMapping;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;

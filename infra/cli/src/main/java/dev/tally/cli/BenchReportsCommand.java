@@ -1,10 +1,10 @@
 package dev.tally.cli;
 
-import dev.tally.devstack.Progress;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.Report;
 import dev.tally.analytics.ReportEngine;
 import dev.tally.analytics.SyntheticLake;
+import dev.tally.devstack.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,13 +1,13 @@
 package dev.tally.cli;
 
-import dev.tally.cli.load.RenewingToken;
-import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.load.ApiClient;
 import dev.tally.cli.load.LoadGenerator;
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
 import dev.tally.projections.ProjectionCatalog;
+import dev.tally.projections.ProjectionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

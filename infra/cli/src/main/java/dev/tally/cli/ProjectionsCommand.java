@@ -1,9 +1,9 @@
 package dev.tally.cli;
 
-import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
 import dev.tally.eventstore.DynamoEventStore;
+import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.projections.BalanceProjector;
 import dev.tally.projections.BalancesRebuild;
 import dev.tally.projections.ProjectionCatalog;

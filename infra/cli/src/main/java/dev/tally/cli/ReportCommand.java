@@ -1,9 +1,5 @@
 package dev.tally.cli;
 
-import dev.tally.eventstore.EventStoreSettings;
-import dev.tally.devstack.DevLake;
-import dev.tally.devstack.DevStack;
-import dev.tally.devstack.Progress;
 import dev.tally.analytics.AthenaEngine;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.LakeCache;
@@ -14,6 +10,10 @@ import dev.tally.analytics.ReportEngine;
 import dev.tally.analytics.ReportOutput;
 import dev.tally.analytics.ReportResult;
 import dev.tally.analytics.ReportRunner;
+import dev.tally.devstack.DevLake;
+import dev.tally.devstack.DevStack;
+import dev.tally.devstack.Progress;
+import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.EventTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package dev.tally.cli;
 
-import dev.tally.devstack.DevLake;
-import dev.tally.devstack.DevStack;
 import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.analytics.LakeDelivery;
 import dev.tally.analytics.LakeTable;
+import dev.tally.devstack.DevLake;
+import dev.tally.devstack.DevStack;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.TranslatorMapping;

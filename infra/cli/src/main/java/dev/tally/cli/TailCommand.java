@@ -1,10 +1,10 @@
 package dev.tally.cli;
 
 import dev.tally.cli.load.DomainEventStream;
-import dev.tally.devstack.DevStack;
 import dev.tally.contracts.DomainEvent;
-import dev.tally.contracts.UnreadableDomainEventException;
 import dev.tally.contracts.PublishedStream;
+import dev.tally.contracts.UnreadableDomainEventException;
+import dev.tally.devstack.DevStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.kinesis.KinesisClient;

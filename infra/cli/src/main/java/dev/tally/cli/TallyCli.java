@@ -3,13 +3,13 @@ package dev.tally.cli;
 import dev.tally.cli.demo.DemoCommand;
 import dev.tally.emulators.Kinesalite;
 import dev.tally.emulators.TallyHome;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.List;

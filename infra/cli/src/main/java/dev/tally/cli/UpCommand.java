@@ -7,8 +7,6 @@ import dev.tally.domain.SnapshotPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the local stack in the foreground until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,

@@ -1,9 +1,9 @@
 package dev.tally.cli;
 
-import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.Claim;
 import dev.tally.cli.demo.WithdrawalRace;
 import dev.tally.cli.load.ApiClient;
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.util.Optional;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,10 +1,10 @@
 package dev.tally.cli;
 
-import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.Claim;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.load.ApiClient;
 import dev.tally.cli.load.LoadGenerator;
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.devstack.DevLake;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;

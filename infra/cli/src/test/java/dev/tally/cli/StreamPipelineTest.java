@@ -1,15 +1,15 @@
 package dev.tally.cli;
 
-import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.demo.Claim;
-import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.demo.PipelineInvariants.KinesisDelivery;
 import dev.tally.cli.demo.PipelineInvariants.SetAside;
-import dev.tally.cli.load.DomainEventStream;
+import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.load.ApiClient;
+import dev.tally.cli.load.DomainEventStream;
+import dev.tally.cli.load.RenewingToken;
+import dev.tally.contracts.PublishedStream;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
-import dev.tally.contracts.PublishedStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;

@@ -1,13 +1,13 @@
 package dev.tally.devstack;
 
-import dev.tally.standins.athena.LocalAthena;
-import dev.tally.standins.firehose.LocalFirehose;
 import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LakeDelivery;
 import dev.tally.analytics.LakeTable;
 import dev.tally.analytics.LakeWriterApp;
 import dev.tally.emulators.S3rver;
+import dev.tally.standins.athena.LocalAthena;
+import dev.tally.standins.firehose.LocalFirehose;
 import dev.tally.standins.glue.GlueCatalog;
 import dev.tally.standins.glue.GlueTable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -1,12 +1,12 @@
 package dev.tally.devstack;
 
-import dev.tally.standins.athena.LocalAthena;
 import dev.tally.analytics.AthenaEngine;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.Report;
 import dev.tally.analytics.ReportFailedException;
 import dev.tally.analytics.ReportRunner;
 import dev.tally.analytics.SyntheticLake;
+import dev.tally.standins.athena.LocalAthena;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;

@@ -1,6 +1,5 @@
 package dev.tally.devstack;
 
-import dev.tally.standins.firehose.LocalFirehose;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.FirehoseSender;
@@ -10,6 +9,7 @@ import dev.tally.analytics.LakeRow;
 import dev.tally.analytics.LakeTable;
 import dev.tally.contracts.DomainEvent;
 import dev.tally.emulators.S3rver;
+import dev.tally.standins.firehose.LocalFirehose;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;

@@ -1,10 +1,10 @@
 package dev.tally.cli.demo;
 
-import dev.tally.http.ApiScopes;
-import dev.tally.cli.load.RenewingToken;
 import dev.tally.cli.load.ApiClient;
+import dev.tally.cli.load.RenewingToken;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
+import dev.tally.http.ApiScopes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

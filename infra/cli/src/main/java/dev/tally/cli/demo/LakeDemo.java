@@ -1,14 +1,14 @@
 package dev.tally.cli.demo;
 
-import dev.tally.cli.TallyCli;
-import dev.tally.cli.UpCommand;
-import dev.tally.devstack.DevLake;
-import dev.tally.devstack.DevStack;
 import dev.tally.analytics.LakeDelivery;
 import dev.tally.analytics.Report;
 import dev.tally.analytics.ReportChart;
 import dev.tally.analytics.ReportOutput;
 import dev.tally.analytics.ReportResult;
+import dev.tally.cli.TallyCli;
+import dev.tally.cli.UpCommand;
+import dev.tally.devstack.DevLake;
+import dev.tally.devstack.DevStack;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
