@@ -20,6 +20,10 @@ public final class SettableClock extends Clock {
         now.updateAndGet(instant -> instant.plus(by));
     }
 
+    public void set(Instant instant) {
+        now.set(instant);
+    }
+
     @Override
     public Instant instant() {
         return now.get();

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.emulators.S3rver;
 import dev.tally.standins.LocalClients;
+import dev.tally.standins.SettableClock;
 import dev.tally.standins.glue.GlueCatalog;
-import dev.tally.standins.glue.GlueTable.Column;
 import dev.tally.standins.glue.GlueTable;
+import dev.tally.standins.glue.GlueTable.Column;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,11 +43,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -54,7 +52,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,7 +94,7 @@ class LocalFirehoseTest {
     private static final AtomicInteger buckets = new AtomicInteger();
 
     private final ObjectMapper json = new ObjectMapper();
-    private final TestClock clock = new TestClock(START);
+    private final SettableClock clock = new SettableClock(START);
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final GlueCatalog glue = new GlueCatalog();
     @TempDir
@@ -543,33 +540,5 @@ class LocalFirehoseTest {
             }
         }
         return rows;
-    }
-
-    /** A clock the test moves: the stand-in's buffer intervals pass when the test says. */
-    private static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        TestClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void set(Instant instant) {
-            now.set(instant);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test clock is UTC");
-        }
     }
 }
