@@ -27,8 +27,7 @@ public final class FirehoseSender {
 
     static final BatchLimits PUT_RECORD_BATCH_LIMITS = new BatchLimits(500, 4L * 1024 * 1024);
     static final int MAX_RECORD_BYTES = 1000 * 1024;
-    private static final int MAX_ATTEMPTS = 8;
-    private static final Backoff RETRIES = new Backoff(MAX_ATTEMPTS, Duration.ofMillis(100), Duration.ofSeconds(5));
+    private static final Backoff RETRIES = new Backoff(8, Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final FirehoseClient firehose;
     private final String deliveryStream;
@@ -43,7 +42,7 @@ public final class FirehoseSender {
     /**
      * Returns once Firehose has accepted every record.
      *
-     * @throws FirehoseDeliveryException when some are still rejected after {@value #MAX_ATTEMPTS} attempts (the
+     * @throws FirehoseDeliveryException when some are still rejected after 8 attempts ({@link #RETRIES}) (the
      *                                   caller must not checkpoint them) or a record is too big for Firehose
      */
     public void send(List<byte[]> records) {
@@ -61,7 +60,7 @@ public final class FirehoseSender {
     private void sendCall(List<byte[]> call) {
         var pending = call;
         String lastError = null;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= RETRIES.maxAttempts(); attempt++) {
             if (attempt > 1) {
                 pause(attempt - 1);
             }
@@ -90,7 +89,7 @@ public final class FirehoseSender {
             pending = rejected;
         }
         throw new FirehoseDeliveryException(pending.size() + " records not accepted by " + deliveryStream + " after "
-                + MAX_ATTEMPTS + " attempts; last error: " + lastError);
+                + RETRIES.maxAttempts() + " attempts; last error: " + lastError);
     }
 
     /** Consecutive slices within the per-call record and byte limits. */

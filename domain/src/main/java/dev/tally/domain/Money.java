@@ -18,7 +18,7 @@ public record Money(long minorUnits) implements Comparable<Money> {
     public static final Money MAX_PER_COMMAND = new Money(100_000_000_000L);
 
     private static final int SCALE = 2;
-    /** Longer inputs cannot be valid amounts: 13 digits, a point and two decimals at most. */
+    /** Longer inputs are refused before any regular expression runs; a valid amount has at most 13 characters. */
     private static final int MAX_INPUT_LENGTH = 40;
     /** {@code [0-9]} is ASCII only in Java's regular expressions (no UNICODE_CHARACTER_CLASS). */
     private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]*)(\\.[0-9]{1,2})?");
@@ -40,10 +40,11 @@ public record Money(long minorUnits) implements Comparable<Money> {
         if (text == null) {
             throw new InvalidAmountException("null", "amount is required");
         }
-        if (text.length() > MAX_INPUT_LENGTH && AMOUNT.matcher(text).matches()) {
+        boolean grammatical = AMOUNT.matcher(text).matches();
+        if (text.length() > MAX_INPUT_LENGTH && grammatical) {
             throw new InvalidAmountException(text, "amount must not exceed " + MAX_PER_COMMAND);
         }
-        if (text.length() > MAX_INPUT_LENGTH || !AMOUNT.matcher(text).matches()) {
+        if (text.length() > MAX_INPUT_LENGTH || !grammatical) {
             if (text.startsWith("-") && text.length() > 1 && AMOUNT.matcher(text.substring(1)).matches()) {
                 throw new InvalidAmountException(text, "amount must be positive");
             }

@@ -15,6 +15,8 @@ public final class ApiScopes {
     /** Support and auditors: reading any account and statement, never moving money. */
     public static final String ADMIN = "ledger:admin";
 
+    /** What an account holder's token carries: reading and moving money in their own accounts. */
+    public static final List<String> OWNER = List.of(READ, WRITE);
     /** The scopes that admit a token to a route that reads. */
     public static final List<String> READ_ROUTES = List.of(READ, ADMIN);
     /** The scopes that admit a token to a route that writes. */

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * {@code GET /balances/{id}}: the balance from the projection, in the same format as {@code GET /accounts/{id}},
  * plus how far behind the write side it is ({@code writeVersion}, {@code versionsBehind}). The write side's version
- * costs one extra read of one item; the balance itself is eventually consistent.
+ * costs one Query of at most the snapshot interval's items; the balance itself is eventually consistent.
  */
 public final class GetBalanceHandler extends ApiHandler {
 

@@ -77,11 +77,11 @@ final class IssuerKeys {
         // each request wait for its own fetch; and a failed refresh keeps serving the keys already known.
         boolean mayFetch = lastAttempt == null || !now.isBefore(lastAttempt.plus(REFETCH_AT_MOST_EVERY));
         boolean stale = fetched == null || !now.isBefore(fetched.at().plus(CACHE_FOR));
-        boolean fetchedNow = false;
+        boolean attempted = false;
         if (stale && mayFetch) {
+            attempted = true;
             try {
                 fetch(now);
-                fetchedNow = true;
             } catch (Unavailable e) {
                 // stale keys serve for one more cache period at most: a key the issuer withdrew must stop verifying
                 if (fetched == null || !now.isBefore(fetched.at().plus(CACHE_FOR.multipliedBy(2)))) {
@@ -94,7 +94,7 @@ final class IssuerKeys {
                     + REFETCH_AT_MOST_EVERY.toSeconds() + " s");
         }
         var key = fetched.byKeyId().get(kid);
-        if (key == null && mayFetch && !fetchedNow) {
+        if (key == null && mayFetch && !attempted) {
             fetch(now);
             key = fetched.byKeyId().get(kid);
         }

@@ -86,14 +86,7 @@ public final class JwtAuthorizer {
      * @param http      fetches the issuer's discovery document and JWKS
      */
     public JwtAuthorizer(String issuer, List<String> audiences, Clock clock, HttpClient http) {
-        this.issuer = Objects.requireNonNull(issuer, "issuer");
-        this.audiences = List.copyOf(audiences);
-        if (this.audiences.isEmpty()) {
-            throw new IllegalArgumentException("a JWT authorizer needs at least one audience, as API Gateway's does");
-        }
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.keys = new IssuerKeys(issuer, clock, Objects.requireNonNull(http, "http"));
-        this.ownHttp = null;
+        this(issuer, audiences, clock, http, null);
     }
 
     /** With the system clock and an HTTP client of its own, which {@link #close()} closes. */
@@ -102,22 +95,18 @@ public final class JwtAuthorizer {
     }
 
     private JwtAuthorizer(String issuer, List<String> audiences, HttpClient own) {
+        this(issuer, audiences, Clock.systemUTC(), own, own);
+    }
+
+    private JwtAuthorizer(String issuer, List<String> audiences, Clock clock, HttpClient http, HttpClient ownHttp) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.audiences = List.copyOf(audiences);
         if (this.audiences.isEmpty()) {
             throw new IllegalArgumentException("a JWT authorizer needs at least one audience, as API Gateway's does");
         }
-        this.clock = Clock.systemUTC();
-        this.keys = new IssuerKeys(issuer, clock, own);
-        this.ownHttp = own;
-    }
-
-    public String issuer() {
-        return issuer;
-    }
-
-    public List<String> audiences() {
-        return audiences;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.keys = new IssuerKeys(issuer, clock, Objects.requireNonNull(http, "http"));
+        this.ownHttp = ownHttp;
     }
 
     /**

@@ -84,10 +84,6 @@ public final class LocalIdentityProvider implements AutoCloseable {
         return issuer;
     }
 
-    public URI discoveryUri() {
-        return URI.create(issuer + DISCOVERY_PATH);
-    }
-
     public URI jwksUri() {
         return URI.create(issuer + JWKS_PATH);
     }

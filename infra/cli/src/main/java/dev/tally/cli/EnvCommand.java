@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.devstack.DevStack;
 import dev.tally.http.ApiScopes;
 import picocli.CommandLine.Command;
 
@@ -33,8 +34,7 @@ final class EnvCommand implements Callable<Integer> {
         }
         // a ready token for the README's curl examples (alice, reading and writing, for an hour), minted before any
         // line is printed, so that a failure leaves no half-applied eval
-        var token = TokenCommand.mint(values, "alice", java.util.List.of(ApiScopes.READ, ApiScopes.WRITE),
-                java.time.Duration.ofHours(1));
+        var token = TokenCommand.mint(values, "alice", ApiScopes.OWNER, DevStack.TOKEN_TTL);
         values.forEach((name, value) -> System.out.println("export " + name + "=" + quote(value)));
         System.out.println("export " + TOKEN + "=" + token);
         return 0;

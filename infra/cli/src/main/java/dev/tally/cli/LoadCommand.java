@@ -47,7 +47,7 @@ final class LoadCommand implements Callable<Integer> {
         var stack = StackEnvironment.running();
         var progress = new Progress(System.out);
         var api = new ApiClient(URI.create(stack.get(DevStack.API_URL)), new RenewingToken(
-                () -> TokenCommand.mint(stack, "load", RenewingToken.OWNER_SCOPES, Duration.ofHours(1)), Clock.systemUTC()));
+                () -> TokenCommand.mint(stack, "load", RenewingToken.OWNER_SCOPES, DevStack.TOKEN_TTL), Clock.systemUTC()));
         var load = new LoadGenerator(api);
         var result = load.run(accounts, commands, concurrency, seed, progress::step, answered -> { });
         progress.step(String.format("%d commands in %.1f s: %.0f/s; statuses %s", result.commands(),

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +83,7 @@ final class TokenCommand implements Callable<Integer> {
             if (duration != null && !duration.isNegative() && !duration.isZero()) {
                 return duration;
             }
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException e) {
             // reported below
         }
         throw new IllegalArgumentException("--ttl must be a positive number followed by s, m, h or d, was " + text);

@@ -55,7 +55,7 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Delete the kept data first and start empty.")
     boolean fresh;
 
-    @Option(names = "--snapshot-every", defaultValue = "10", description = "Snapshot interval in events (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--snapshot-every", defaultValue = "" + SnapshotPolicy.DEFAULT_EVERY, description = "Snapshot interval in events (default: ${DEFAULT-VALUE}).")
     int snapshotEvery;
 
     @Override

@@ -75,7 +75,7 @@ public final class DevStack implements AutoCloseable {
     /** The audience tokens must carry, as {@code ./tally synth --jwt-audience} sets it for AWS. */
     public static final String AUDIENCE = "tally";
     /** How long the tokens the dev stack mints for its own callers (demo, load, tests) last. */
-    private static final java.time.Duration TOKEN_TTL = java.time.Duration.ofHours(1);
+    public static final java.time.Duration TOKEN_TTL = java.time.Duration.ofHours(1);
     /**
      * Dummy credentials: dynalite and kinesalite check the signature's shape, not the secret; s3rver insists on
      * its own fixed pair, so every local client uses that.

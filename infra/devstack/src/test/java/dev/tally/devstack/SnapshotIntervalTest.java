@@ -39,7 +39,7 @@ class SnapshotIntervalTest {
     @BeforeAll
     static void start() throws Exception {
         stack = DevStack.start(DevStack.Settings.ephemeral().withSnapshotEvery(EVERY), Progress.silent());
-        token = stack.token("snapshot-test", java.util.List.of(ApiScopes.READ, ApiScopes.WRITE));
+        token = stack.token("snapshot-test", ApiScopes.OWNER);
         account = post("/accounts", "{}").get("accountId").asText();
         for (int i = 2; i <= EVENTS; i++) {
             assertThat(post("/accounts/" + account + "/credit", "{\"amount\":\"1.00\"}").get("version").asLong()).isEqualTo(i);

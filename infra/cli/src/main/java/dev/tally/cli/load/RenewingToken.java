@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 public final class RenewingToken implements Supplier<String> {
 
     /** The scopes an account holder's token carries. */
-    public static final List<String> OWNER_SCOPES = List.of(ApiScopes.READ, ApiScopes.WRITE);
-    /** Tokens are minted for an hour; renewing at half time leaves room for slow requests. */
-    private static final Duration RENEW_AFTER = Duration.ofMinutes(30);
+    public static final List<String> OWNER_SCOPES = ApiScopes.OWNER;
+    /** Renewing at half a token's lifetime leaves room for slow requests. */
+    private static final Duration RENEW_AFTER = DevStack.TOKEN_TTL.dividedBy(2);
 
     private final Supplier<String> mint;
     private final Clock clock;
