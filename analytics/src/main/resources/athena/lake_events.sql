@@ -9,7 +9,10 @@ CREATE EXTERNAL TABLE IF NOT EXISTS lake_events (
   type          string,
   amount        bigint,
   balance_after bigint,
-  occurred_at   timestamp
+  occurred_at   timestamp,
+  actor_issuer  string,
+  actor_subject string,
+  request_id    string
 )
 PARTITIONED BY (event_date string)
 STORED AS PARQUET

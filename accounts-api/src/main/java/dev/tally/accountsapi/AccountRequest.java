@@ -3,6 +3,7 @@ package dev.tally.accountsapi;
 import dev.tally.domain.AccountCommand;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.Money;
+import dev.tally.domain.Principal;
 
 import java.time.Instant;
 
@@ -15,17 +16,19 @@ public sealed interface AccountRequest {
     /** What the command does, as it appears in the idempotency fingerprint. */
     String describe();
 
-    AccountCommand toCommand(AccountId accountId, Instant receivedAt);
+    AccountCommand toCommand(AccountId accountId, Principal actor, Instant receivedAt);
 
-    record Create(String owner) implements AccountRequest {
+    /** @param displayName the optional name, already checked against {@code DisplayName}, or null */
+    record Create(String displayName) implements AccountRequest {
         @Override
         public String describe() {
-            return "create|" + (owner == null ? "" : owner.strip());
+            // null and a name differ; no name can be "\u0000", which is a control character
+            return "create|" + (displayName == null ? "\u0000" : displayName);
         }
 
         @Override
-        public AccountCommand toCommand(AccountId accountId, Instant receivedAt) {
-            return new AccountCommand.CreateAccount(accountId, owner, receivedAt);
+        public AccountCommand toCommand(AccountId accountId, Principal actor, Instant receivedAt) {
+            return new AccountCommand.CreateAccount(accountId, actor, displayName, receivedAt);
         }
     }
 
@@ -36,8 +39,8 @@ public sealed interface AccountRequest {
         }
 
         @Override
-        public AccountCommand toCommand(AccountId id, Instant receivedAt) {
-            return new AccountCommand.Credit(id, amount, receivedAt);
+        public AccountCommand toCommand(AccountId id, Principal actor, Instant receivedAt) {
+            return new AccountCommand.Credit(id, actor, amount, receivedAt);
         }
     }
 
@@ -48,8 +51,8 @@ public sealed interface AccountRequest {
         }
 
         @Override
-        public AccountCommand toCommand(AccountId id, Instant receivedAt) {
-            return new AccountCommand.Withdraw(id, amount, receivedAt);
+        public AccountCommand toCommand(AccountId id, Principal actor, Instant receivedAt) {
+            return new AccountCommand.Withdraw(id, actor, amount, receivedAt);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.accountsapi;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.Money;
+import dev.tally.domain.Principal;
 import dev.tally.domain.Rejection;
 import dev.tally.http.ApiResponses;
 import dev.tally.http.Problem;
@@ -21,6 +22,14 @@ final class AccountResponses {
         body.put("accountId", accountId.toString());
         body.put("balance", balance.toString());
         body.put("version", version);
+        return body;
+    }
+
+    /** A principal as the API shows it: {@code {"issuer": ..., "subject": ...}}. */
+    static Map<String, Object> principal(Principal principal) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("issuer", principal.issuer());
+        body.put("subject", principal.subject());
         return body;
     }
 

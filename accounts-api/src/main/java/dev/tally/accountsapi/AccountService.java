@@ -5,13 +5,16 @@ import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.Decision;
 import dev.tally.domain.Principal;
+import dev.tally.domain.Rejection;
 import dev.tally.eventstore.AppendResult;
+import dev.tally.eventstore.EventMetadata;
 import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.IdempotencyKeys;
 import dev.tally.eventstore.IdempotencyRecord.Outcome;
 import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyStore;
+import dev.tally.eventstore.OwnedAccounts;
 import dev.tally.eventstore.RecordedEvent;
 import dev.tally.resilience.Backoff;
 
@@ -72,16 +75,24 @@ public final class AccountService {
         return events.load(accountId);
     }
 
-    /** A page of the account's history, or empty if the account does not exist. */
-    public Optional<EventPage> statement(AccountId accountId, long afterVersion, int limit) {
-        var page = events.readEvents(accountId, afterVersion, limit);
-        if (page.events().isEmpty() && (afterVersion == 0 || !events.load(accountId).exists())) {
-            return Optional.empty();
-        }
-        return Optional.of(page);
+    /** A page of an existing account's history; the caller has checked that it may read the account. */
+    public EventPage statement(AccountId accountId, long afterVersion, int limit) {
+        return events.readEvents(accountId, afterVersion, limit);
     }
 
-    public CommandResult execute(Principal principal, AccountRequest request, Optional<String> idempotencyKey) {
+    /** A page of the accounts {@code owner} opened, in account id order (eventually consistent). */
+    public OwnedAccounts accountsOf(Principal owner, Optional<AccountId> after, int limit) {
+        return events.accountsOwnedBy(owner, after, limit);
+    }
+
+    /**
+     * Runs a command for {@code actor}. A money movement on an account the actor does not own, or that does not
+     * exist, is refused as {@code ACCOUNT_NOT_FOUND} before anything is written, its idempotency claim included.
+     *
+     * @param requestId the API request's id, recorded on the event
+     */
+    public CommandResult execute(Principal actor, String requestId, AccountRequest request,
+                                 Optional<String> idempotencyKey) {
         var receivedAt = clock.instant();
         AccountId accountId = switch (request) {
             case AccountRequest.Create create -> new AccountId(ids.get());
@@ -90,16 +101,23 @@ public final class AccountService {
         };
         var current = request instanceof AccountRequest.Create ? AccountDecider.initialState(accountId)
                 : events.load(accountId);
-        if (idempotencyKey.isEmpty()) {
-            return run(request, current, receivedAt, Optional.empty(), current.version());
+        if (!(request instanceof AccountRequest.Create) && !current.isOwnedBy(actor)) {
+            // The decider refuses it too; refusing here first writes no claim for someone else's account.
+            return new CommandResult.Refused(accountId, new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND,
+                    "account " + accountId + " does not exist"));
         }
-        var scopedKey = IdempotencyKeys.scoped(principal.subject(), idempotencyKey.get());
-        var fingerprint = fingerprint(principal, request);
+        if (idempotencyKey.isEmpty()) {
+            return run(request, actor, current, receivedAt, EventMetadata.of(actor, requestId, Optional.empty()),
+                    current.version());
+        }
+        var scopedKey = IdempotencyKeys.scoped(actor, idempotencyKey.get());
+        var metadata = EventMetadata.of(actor, requestId, Optional.of(scopedKey));
+        var fingerprint = fingerprint(actor, request);
         var claim = new IdempotencyRecord(scopedKey, fingerprint, accountId, current.version(), receivedAt,
                 receivedAt.plus(IDEMPOTENCY_WINDOW), Optional.empty());
         var existing = idempotency.claim(claim, receivedAt);
         if (existing.isEmpty()) {
-            return run(request, current, receivedAt, Optional.of(scopedKey), current.version());
+            return run(request, actor, current, receivedAt, metadata, current.version());
         }
         var earlier = existing.get();
         if (!earlier.fingerprint().equals(fingerprint)) {
@@ -121,17 +139,18 @@ public final class AccountService {
         }
         // The first request died before recording its outcome: finish its work, or find it done, under its
         // claim's account and starting version.
-        return run(request, state, earlier.createdAt(), Optional.of(scopedKey), earlier.fromVersion());
+        return run(request, actor, state, earlier.createdAt(), metadata, earlier.fromVersion());
     }
 
     private static CommandResult applied(AccountId accountId, RecordedEvent found) {
         return new CommandResult.Applied(accountId, found.balanceAfter(), found.version(), true);
     }
 
-    private CommandResult run(AccountRequest request, AccountState loaded, Instant receivedAt,
-                              Optional<String> key, long fromVersion) {
+    private CommandResult run(AccountRequest request, Principal actor, AccountState loaded, Instant receivedAt,
+                              EventMetadata metadata, long fromVersion) {
         var state = loaded;
         var accountId = loaded.accountId();
+        var key = metadata.idempotencyKey();
         for (int attempt = 1; ; attempt++) {
             if (key.isPresent()) {
                 var already = findApplied(accountId, key.get(), fromVersion, state.version());
@@ -141,13 +160,13 @@ public final class AccountService {
                     return applied(accountId, found);
                 }
             }
-            switch (AccountDecider.decide(request.toCommand(accountId, receivedAt), state)) {
+            switch (AccountDecider.decide(request.toCommand(accountId, actor, receivedAt), state)) {
                 case Decision.Rejected rejected -> {
                     key.ifPresent(k -> idempotency.complete(k, new Outcome.Refused(rejected.rejection())));
                     return new CommandResult.Refused(accountId, rejected.rejection());
                 }
                 case Decision.Accepted accepted -> {
-                    switch (events.append(state, accepted.events(), key)) {
+                    switch (events.append(state, accepted.events(), metadata)) {
                         case AppendResult.Appended appended -> {
                             var after = appended.state();
                             key.ifPresent(k -> idempotency.complete(k, new Outcome.Applied(after.version(), after.balance())));
@@ -196,7 +215,7 @@ public final class AccountService {
     private static String fingerprint(Principal principal, AccountRequest request) {
         try {
             var digest = MessageDigest.getInstance("SHA-256")
-                    .digest((principal.subject() + "|" + request.describe()).getBytes(StandardCharsets.UTF_8));
+                    .digest((principal.key() + "|" + request.describe()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

@@ -15,6 +15,7 @@ import java.util.function.Function;
 public enum AccountsApiRoute {
 
     CREATE_ACCOUNT("POST", "/accounts", CreateAccountHandler.class, CreateAccountHandler::new),
+    LIST_ACCOUNTS("GET", "/accounts", ListAccountsHandler.class, ListAccountsHandler::new),
     GET_ACCOUNT("GET", "/accounts/{id}", GetAccountHandler.class, GetAccountHandler::new),
     CREDIT("POST", "/accounts/{id}/credit", CreditHandler.class, CreditHandler::new),
     WITHDRAW("POST", "/accounts/{id}/withdraw", WithdrawHandler.class, WithdrawHandler::new),

@@ -4,8 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.http.ApiHandler;
 import dev.tally.http.ApiRequests;
+import dev.tally.http.Caller;
 
-/** {@code POST /accounts} with an optional {@code {"owner": "..."}}: 201 with the new account. */
+/**
+ * {@code POST /accounts} with an optional {@code {"displayName": "..."}}: 201 with the new account, owned by the
+ * caller.
+ */
 public final class CreateAccountHandler extends ApiHandler {
 
     private final AccountService accounts;
@@ -15,13 +19,14 @@ public final class CreateAccountHandler extends ApiHandler {
     }
 
     public CreateAccountHandler(AccountService accounts) {
+        super(AccountsApiRoute.CREATE_ACCOUNT.authorizationScopes());
         this.accounts = accounts;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
-        var owner = ApiRequests.optionalJsonBody(request).allowOnly("owner").optionalString("owner", 200);
-        var result = accounts.execute(ApiRequests.principal(request), new AccountRequest.Create(owner),
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request, Caller caller) {
+        var displayName = ApiRequests.optionalJsonBody(request).allowOnly("displayName").displayName();
+        var result = accounts.execute(caller.principal(), caller.requestId(), new AccountRequest.Create(displayName),
                 ApiRequests.idempotencyKey(request));
         return AccountResponses.of(result, 201, request.getRawPath(), null);
     }

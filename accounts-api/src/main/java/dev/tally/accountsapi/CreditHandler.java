@@ -11,7 +11,7 @@ public final class CreditHandler extends MoneyMovementHandler {
     }
 
     public CreditHandler(AccountService accounts) {
-        super(accounts);
+        super(AccountsApiRoute.CREDIT, accounts);
     }
 
     @Override

@@ -7,14 +7,15 @@ import dev.tally.domain.EventType;
 import dev.tally.http.ApiHandler;
 import dev.tally.http.ApiRequests;
 import dev.tally.http.ApiResponses;
+import dev.tally.http.Caller;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /accounts/{id}/events?after=&limit=}: one page of the account's statement, oldest first, with the
- * cursor of the next page.
+ * {@code GET /accounts/{id}/events?after=&limit=}: one page of the account's statement, oldest first, with who caused
+ * each event and the cursor of the next page; 404 to anyone who may not read the account.
  */
 public final class ListEventsHandler extends ApiHandler {
 
@@ -28,19 +29,22 @@ public final class ListEventsHandler extends ApiHandler {
     }
 
     public ListEventsHandler(AccountService accounts) {
+        super(AccountsApiRoute.LIST_EVENTS.authorizationScopes());
         this.accounts = accounts;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request, Caller caller) {
         var id = ApiRequests.accountId(request);
         long after = ApiRequests.queryNumber(request, "after", 0, Long.MAX_VALUE - 1, 0);
         int limit = (int) ApiRequests.queryNumber(request, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
-        var page = accounts.statement(id, after, limit);
-        if (page.isEmpty()) {
+        // The owner comes from the snapshot the load reads anyway: one Query of at most the snapshot interval's items
+        var state = accounts.get(id);
+        if (!state.exists() || !caller.mayRead(state.owner())) {
             return ApiResponses.problem(AccountResponses.notFound(id), request.getRawPath(), Map.of());
         }
-        List<Map<String, Object>> entries = page.get().events().stream().map(recorded -> {
+        var page = accounts.statement(id, after, limit);
+        List<Map<String, Object>> entries = page.events().stream().map(recorded -> {
             var entry = new LinkedHashMap<String, Object>();
             entry.put("version", recorded.version());
             entry.put("type", EventType.of(recorded.event()).typeName());
@@ -51,12 +55,14 @@ public final class ListEventsHandler extends ApiHandler {
             });
             entry.put("balanceAfter", recorded.balanceAfter().toString());
             entry.put("occurredAt", recorded.event().occurredAt().toString());
+            entry.put("actor", recorded.metadata().actor().map(AccountResponses::principal).orElse(null));
+            entry.put("requestId", recorded.metadata().requestId().orElse(null));
             return (Map<String, Object>) entry;
         }).toList();
         var body = new LinkedHashMap<String, Object>();
         body.put("accountId", id.toString());
         body.put("events", entries);
-        var next = page.get().nextAfter();
+        var next = page.nextAfter();
         body.put("nextAfter", next.isPresent() ? next.getAsLong() : null);
         body.put("next", next.isPresent() ? "/accounts/" + id + "/events?after=" + next.getAsLong() + "&limit=" + limit : null);
         return ApiResponses.json(200, body, Map.of());

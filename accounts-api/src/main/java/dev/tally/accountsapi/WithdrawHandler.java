@@ -11,7 +11,7 @@ public final class WithdrawHandler extends MoneyMovementHandler {
     }
 
     public WithdrawHandler(AccountService accounts) {
-        super(accounts);
+        super(AccountsApiRoute.WITHDRAW, accounts);
     }
 
     @Override

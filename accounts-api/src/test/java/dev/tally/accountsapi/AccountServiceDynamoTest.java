@@ -11,11 +11,13 @@ import dev.tally.domain.SnapshotPolicy;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.DynamoIdempotencyStore;
+import dev.tally.eventstore.EventMetadata;
 import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyStore;
 import dev.tally.eventstore.LocalDynamo;
+import dev.tally.eventstore.OwnedAccounts;
 import dev.tally.eventstore.RecordedEvent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -43,6 +45,9 @@ class AccountServiceDynamoTest {
     @RegisterExtension
     static final LocalDynamo DYNAMO = new LocalDynamo();
 
+    private static final Principal ALICE = new Principal("https://id.example.com/", "alice");
+    private static final Principal BOB = new Principal("https://id.example.com/", "bob");
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
     private EventStore events;
     private IdempotencyStore idempotency;
@@ -60,8 +65,8 @@ class AccountServiceDynamoTest {
     }
 
     private AccountId open(String balance) {
-        var created = (CommandResult.Applied) service.execute(Principal.ANONYMOUS, new AccountRequest.Create("t"), Optional.empty());
-        service.execute(Principal.ANONYMOUS, new AccountRequest.Credit(created.accountId(), Money.parseAmount(balance)), Optional.empty());
+        var created = (CommandResult.Applied) service.execute(ALICE, "req-1", new AccountRequest.Create("Test"), Optional.empty());
+        service.execute(ALICE, "req-1", new AccountRequest.Credit(created.accountId(), Money.parseAmount(balance)), Optional.empty());
         return created.accountId();
     }
 
@@ -78,7 +83,7 @@ class AccountServiceDynamoTest {
             for (int i = 0; i < 64; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return service.execute(Principal.ANONYMOUS, new AccountRequest.Withdraw(id, Money.parseAmount("1.00")),
+                    return service.execute(ALICE, "req-1", new AccountRequest.Withdraw(id, Money.parseAmount("1.00")),
                             Optional.empty());
                 }));
             }
@@ -103,11 +108,11 @@ class AccountServiceDynamoTest {
         var crashing = serviceOver(events, new CrashOnComplete(idempotency));
         var request = new AccountRequest.Withdraw(id, Money.parseAmount("4.00"));
 
-        assertThatThrownBy(() -> crashing.execute(Principal.ANONYMOUS, request, Optional.of("k1")))
+        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("k1")))
                 .isInstanceOf(Crash.class);
         clock.advance(AccountService.IN_FLIGHT);
-        var retried = service.execute(Principal.ANONYMOUS, request, Optional.of("k1"));
-        var again = service.execute(Principal.ANONYMOUS, request, Optional.of("k1"));
+        var retried = service.execute(ALICE, "req-1", request, Optional.of("k1"));
+        var again = service.execute(ALICE, "req-1", request, Optional.of("k1"));
 
         assertThat(retried).isEqualTo(new CommandResult.Applied(id, Money.parseAmount("6.00"), 3, true));
         assertThat(again).isEqualTo(retried);
@@ -120,11 +125,11 @@ class AccountServiceDynamoTest {
         var crashing = serviceOver(new CrashOnAppend(events), idempotency);
         var request = new AccountRequest.Credit(id, Money.parseAmount("5.00"));
 
-        assertThatThrownBy(() -> crashing.execute(Principal.ANONYMOUS, request, Optional.of("k2")))
+        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("k2")))
                 .isInstanceOf(Crash.class);
         assertThat(history(id)).hasSize(2);
         clock.advance(AccountService.IN_FLIGHT);
-        var retried = service.execute(Principal.ANONYMOUS, request, Optional.of("k2"));
+        var retried = service.execute(ALICE, "req-1", request, Optional.of("k2"));
 
         assertThat(retried).isEqualTo(new CommandResult.Applied(id, Money.parseAmount("15.00"), 3, false));
         assertThat(history(id)).hasSize(3);
@@ -135,10 +140,10 @@ class AccountServiceDynamoTest {
         var id = open("10.00");
         var crashing = serviceOver(new CrashOnAppend(events), idempotency);
         var request = new AccountRequest.Credit(id, Money.parseAmount("5.00"));
-        assertThatThrownBy(() -> crashing.execute(Principal.ANONYMOUS, request, Optional.of("k3")))
+        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("k3")))
                 .isInstanceOf(Crash.class);
 
-        var tooSoon = service.execute(Principal.ANONYMOUS, request, Optional.of("k3"));
+        var tooSoon = service.execute(ALICE, "req-1", request, Optional.of("k3"));
 
         assertThat(tooSoon).isInstanceOf(CommandResult.InProgress.class);
         assertThat(history(id)).hasSize(2);
@@ -148,12 +153,12 @@ class AccountServiceDynamoTest {
     void a_crashed_account_creation_is_finished_under_the_id_it_first_chose() {
         var crashing = serviceOver(new CrashOnAppend(events), idempotency);
         var request = new AccountRequest.Create("Ada");
-        assertThatThrownBy(() -> crashing.execute(Principal.ANONYMOUS, request, Optional.of("open-1")))
+        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("open-1")))
                 .isInstanceOf(Crash.class);
         clock.advance(AccountService.IN_FLIGHT);
 
-        var first = (CommandResult.Applied) service.execute(Principal.ANONYMOUS, request, Optional.of("open-1"));
-        var second = service.execute(Principal.ANONYMOUS, request, Optional.of("open-1"));
+        var first = (CommandResult.Applied) service.execute(ALICE, "req-1", request, Optional.of("open-1"));
+        var second = service.execute(ALICE, "req-1", request, Optional.of("open-1"));
 
         assertThat(second).isEqualTo(new CommandResult.Applied(first.accountId(), Money.ZERO, 1, true));
         assertThat(history(first.accountId())).hasSize(1);
@@ -165,7 +170,7 @@ class AccountServiceDynamoTest {
         // The first attempt crashed, so every duplicate below is allowed to take the work over at once.
         var request = new AccountRequest.Withdraw(id, Money.parseAmount("1.00"));
         assertThatThrownBy(() -> serviceOver(new CrashOnAppend(events), idempotency)
-                .execute(Principal.ANONYMOUS, request, Optional.of("dup"))).isInstanceOf(Crash.class);
+                .execute(ALICE, "req-1", request, Optional.of("dup"))).isInstanceOf(Crash.class);
         clock.advance(AccountService.IN_FLIGHT);
         var start = new CountDownLatch(1);
         var results = new ArrayList<Future<CommandResult>>();
@@ -173,7 +178,7 @@ class AccountServiceDynamoTest {
             for (int i = 0; i < 16; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return service.execute(Principal.ANONYMOUS, request, Optional.of("dup"));
+                    return service.execute(ALICE, "req-1", request, Optional.of("dup"));
                 }));
             }
             start.countDown();
@@ -213,7 +218,7 @@ class AccountServiceDynamoTest {
         }
 
         @Override
-        public AppendResult append(AccountState current, List<AccountEvent> events, Optional<String> key) {
+        public AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata) {
             throw new Crash("before writing the event");
         }
 
@@ -221,11 +226,68 @@ class AccountServiceDynamoTest {
         public EventPage readEvents(AccountId accountId, long afterVersion, int limit) {
             return delegate.readEvents(accountId, afterVersion, limit);
         }
+
+        @Override
+        public OwnedAccounts accountsOwnedBy(Principal owner, Optional<AccountId> after, int limit) {
+            return delegate.accountsOwnedBy(owner, after, limit);
+        }
     }
 
     @Test
     void the_initial_state_is_what_an_unknown_account_loads_as() {
         var id = new AccountId(UUID.randomUUID());
         assertThat(service.get(id)).isEqualTo(AccountDecider.initialState(id));
+    }
+
+    @Test
+    void every_event_records_who_caused_it_and_in_which_request() {
+        var id = open("10.00");
+        service.execute(ALICE, "req-withdraw", new AccountRequest.Withdraw(id, Money.parseAmount("2.50")), Optional.of("w1"));
+
+        assertThat(history(id)).extracting(RecordedEvent::metadata).containsExactly(
+                EventMetadata.of(ALICE, "req-1", Optional.empty()),
+                EventMetadata.of(ALICE, "req-1", Optional.empty()),
+                EventMetadata.of(ALICE, "req-withdraw", Optional.of(dev.tally.eventstore.IdempotencyKeys.scoped(ALICE, "w1"))));
+        assertThat(history(id).getFirst().event()).isEqualTo(
+                new AccountEvent.AccountCreated(id, ALICE, "Test", Instant.parse("2026-11-26T10:00:00Z")));
+    }
+
+    @Test
+    void someone_elses_money_movement_is_refused_as_an_unknown_account_and_writes_nothing_not_even_a_claim() {
+        var id = open("10.00");
+        var claims = new java.util.concurrent.atomic.AtomicInteger();
+        var counting = serviceOver(events, new IdempotencyStore() {
+            @Override
+            public Optional<IdempotencyRecord> claim(IdempotencyRecord fresh, Instant now) {
+                claims.incrementAndGet();
+                return idempotency.claim(fresh, now);
+            }
+
+            @Override
+            public void complete(String key, IdempotencyRecord.Outcome outcome) {
+                idempotency.complete(key, outcome);
+            }
+        });
+
+        var result = counting.execute(BOB, "req-bob", new AccountRequest.Withdraw(id, Money.parseAmount("1.00")), Optional.of("b1"));
+
+        assertThat(result).isEqualTo(new CommandResult.Refused(id,
+                new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND, "account " + id + " does not exist")));
+        assertThat(claims).hasValue(0);
+        assertThat(history(id)).hasSize(2);
+    }
+
+    @Test
+    void the_same_idempotency_key_from_two_issuers_is_two_commands() {
+        var id = open("10.00");
+        var sameSubjectElsewhere = new Principal("https://other.example.com/", ALICE.subject());
+        var theirs = ((CommandResult.Applied) service.execute(sameSubjectElsewhere, "req-2", new AccountRequest.Create(null),
+                Optional.of("same"))).accountId();
+
+        var mine = service.execute(ALICE, "req-3", new AccountRequest.Credit(id, Money.parseAmount("1.00")), Optional.of("same"));
+
+        assertThat(mine).isInstanceOfSatisfying(CommandResult.Applied.class, a -> assertThat(a.replayed()).isFalse());
+        assertThat(service.accountsOf(sameSubjectElsewhere, Optional.empty(), 10).accounts())
+                .extracting(OwnedAccounts.Account::accountId).containsExactly(theirs);
     }
 }

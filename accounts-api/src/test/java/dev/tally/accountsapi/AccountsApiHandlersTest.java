@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
+import dev.tally.domain.Principal;
+import dev.tally.eventstore.EventMetadata;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
@@ -40,7 +42,10 @@ class AccountsApiHandlersTest {
     private final List<String> logged = new CopyOnWriteArrayList<>();
     private final LocalLambdaContext context = LocalLambdaContext.of("test", "test-request", Duration.ofSeconds(30), logged::add);
 
-    /** The AWS-shaped withdraw event, re-aimed at another route, path, body and headers. */
+    static final String ISSUER = "https://issuer.example.com/";
+    static final Principal ALICE = new Principal(ISSUER, "alice");
+
+    /** The AWS-shaped withdraw event, re-aimed at another route, path, body and headers; the caller is Alice. */
     static APIGatewayV2HTTPEvent request(String method, String path, String body, Map<String, String> extraHeaders) {
         var event = EventLoader.loadApiGatewayHttpEvent("events/withdraw.json");
         event.setRawPath(path);
@@ -59,11 +64,23 @@ class AccountsApiHandlersTest {
         // what API Gateway's JWT authorizer adds once it has verified the caller's token
         var authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
         var jwt = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
-        jwt.setClaims(Map.of("sub", "alice", "iss", "https://issuer.example.com/", "aud", "tally"));
+        jwt.setClaims(Map.of("sub", "alice", "iss", ISSUER, "aud", "tally"));
         jwt.setScopes(List.of("ledger:read", "ledger:write"));
         authorizer.setJwt(jwt);
         event.getRequestContext().setAuthorizer(authorizer);
         return event;
+    }
+
+    /** {@code event}, as a token of {@code subject} at {@code issuer} with {@code scopes} would reach the handler. */
+    static APIGatewayV2HTTPEvent as(APIGatewayV2HTTPEvent event, String issuer, String subject, String... scopes) {
+        var jwt = event.getRequestContext().getAuthorizer().getJwt();
+        jwt.setClaims(Map.of("sub", subject, "iss", issuer, "aud", "tally", "scope", String.join(" ", scopes)));
+        jwt.setScopes(List.of(scopes));
+        return event;
+    }
+
+    private static APIGatewayV2HTTPEvent get(String path) {
+        return request("GET", path, null, Map.of());
     }
 
     private APIGatewayV2HTTPResponse create() {
@@ -104,14 +121,16 @@ class AccountsApiHandlersTest {
         var event = EventLoader.loadApiGatewayHttpEvent("events/withdraw.json");
         var id = AccountId.parse(event.getPathParameters().get("id"));
         events.append(dev.tally.domain.AccountDecider.initialState(id), java.util.List.of(
-                new dev.tally.domain.AccountEvent.AccountCreated(id, null, Instant.EPOCH),
+                new dev.tally.domain.AccountEvent.AccountCreated(id, ALICE, null, Instant.EPOCH),
                 new dev.tally.domain.AccountEvent.BalanceCredited(id, dev.tally.domain.Money.parseAmount("100"), Instant.EPOCH)),
-                java.util.Optional.empty());
+                EventMetadata.of(ALICE, "req-0", java.util.Optional.empty()));
 
         var response = new WithdrawHandler(service).handleRequest(event, context);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(response.getBody()).isEqualTo("{\"accountId\":\"" + id + "\",\"balance\":\"69.50\",\"version\":3}");
+        assertThat(events.readEvents(id, 2, 1).events().getFirst().metadata())
+                .isEqualTo(EventMetadata.of(ALICE, "JKJaXmPLvHcESHA=", java.util.Optional.empty()));
     }
 
     @ParameterizedTest(name = "body {0}")
@@ -254,10 +273,162 @@ class AccountsApiHandlersTest {
     @Test
     void opening_an_account_refuses_unknown_fields_too() throws Exception {
         var response = new CreateAccountHandler(service).handleRequest(
-                request("POST", "/accounts", "{\"owner\":\"Ada\",\"balance\":1000000}", Map.of()), context);
+                request("POST", "/accounts", "{\"displayName\":\"Ada\",\"balance\":1000000}", Map.of()), context);
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(json(response).get("field").asText()).isEqualTo("balance");
+    }
+
+    @Test
+    void the_owner_is_the_caller_never_a_field_of_the_body() throws Exception {
+        var response = new CreateAccountHandler(service).handleRequest(
+                request("POST", "/accounts", "{\"owner\":\"mallory\"}", Map.of()), context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("owner");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', ignoreLeadingAndTrailingWhitespace = false, value = {
+            "{\"displayName\":\"\"}||displayName must be 1 to 100 characters, was 0",
+            "{\"displayName\":\"Ada\\u0007\"}|`Ada\u0007`|displayName must not contain control characters, found U+0007",
+            "{\"displayName\":\" Ada\"}| Ada|displayName must not start or end with whitespace",
+            "{\"displayName\":42}|42|displayName must be a string, was 42"})
+    void a_display_name_outside_the_rule_is_a_400_naming_the_value(String body, String value, String detail) throws Exception {
+        var response = new CreateAccountHandler(service).handleRequest(request("POST", "/accounts", body, Map.of()), context);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        var problem = json(response);
+        assertThat(problem.get("field").asText()).isEqualTo("displayName");
+        assertThat(problem.get("value").asText()).isEqualTo(value == null ? "" : value.replace("\\u0007", "\u0007"));
+        assertThat(problem.get("detail").asText()).startsWith(detail);
+    }
+
+    @Test
+    void bobs_token_on_alices_account_is_a_404_on_every_route_with_the_body_of_an_unknown_account() throws Exception {
+        var id = newAccount();
+        credit(id, "{\"amount\":\"10.00\"}", Map.of());
+        var unknown = UUID.randomUUID().toString();
+
+        for (var path : List.of("/accounts/%s", "/accounts/%s/events")) {
+            var handler = path.endsWith("events") ? new ListEventsHandler(service) : new GetAccountHandler(service);
+            var bobs = handler.handleRequest(as(get(path.formatted(id)), ISSUER, "bob", "ledger:read"), context);
+            var missing = handler.handleRequest(as(get(path.formatted(unknown)), ISSUER, "bob", "ledger:read"), context);
+            assertThat(bobs.getStatusCode()).as(path).isEqualTo(404);
+            assertThat(json(bobs).toString().replace(id, "ID")).isEqualTo(json(missing).toString().replace(unknown, "ID"));
+        }
+        for (var route : List.of("credit", "withdraw")) {
+            var event = as(request("POST", "/accounts/" + id + "/" + route, "{\"amount\":1}", Map.of("Idempotency-Key", "b1")),
+                    ISSUER, "bob", "ledger:read", "ledger:write");
+            var handler = route.equals("credit") ? new CreditHandler(service) : new WithdrawHandler(service);
+            var refused = handler.handleRequest(event, context);
+            assertThat(refused.getStatusCode()).as(route).isEqualTo(404);
+            assertThat(json(refused).get("detail").asText()).isEqualTo("account " + id + " does not exist");
+        }
+        // the same subject at another issuer is someone else
+        var elsewhere = new GetAccountHandler(service).handleRequest(
+                as(get("/accounts/" + id), "https://other.example.com/", "alice", "ledger:read"), context);
+        assertThat(elsewhere.getStatusCode()).isEqualTo(404);
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(2);
+    }
+
+    @Test
+    void a_read_only_token_is_a_403_problem_on_credit_and_withdraw_and_nothing_is_written() throws Exception {
+        var id = newAccount();
+
+        for (var handler : List.of(new CreditHandler(service), new WithdrawHandler(service))) {
+            var response = handler.handleRequest(as(request("POST", "/accounts/" + id + "/credit", "{\"amount\":1}", Map.of()),
+                    ISSUER, "alice", "ledger:read"), context);
+            assertThat(response.getStatusCode()).isEqualTo(403);
+            assertThat(json(response).get("detail").asText())
+                    .isEqualTo("this route needs one of the scopes ledger:write; the token has ledger:read");
+        }
+        var noRead = new GetAccountHandler(service).handleRequest(as(get("/accounts/" + id), ISSUER, "alice", "ledger:write"), context);
+        assertThat(noRead.getStatusCode()).isEqualTo(403);
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(1);
+    }
+
+    @Test
+    void an_admin_reads_any_account_and_statement_but_never_moves_its_money() throws Exception {
+        var id = newAccount();
+        credit(id, "{\"amount\":\"10.00\"}", Map.of());
+
+        var account = new GetAccountHandler(service).handleRequest(as(get("/accounts/" + id), ISSUER, "auditor", "ledger:admin"), context);
+        var statement = new ListEventsHandler(service).handleRequest(
+                as(get("/accounts/" + id + "/events"), ISSUER, "auditor", "ledger:admin"), context);
+        var withdrawal = new WithdrawHandler(service).handleRequest(as(request("POST", "/accounts/" + id + "/withdraw",
+                "{\"amount\":1}", Map.of()), ISSUER, "auditor", "ledger:admin", "ledger:write"), context);
+        var adminOnly = new WithdrawHandler(service).handleRequest(as(request("POST", "/accounts/" + id + "/withdraw",
+                "{\"amount\":1}", Map.of()), ISSUER, "auditor", "ledger:admin"), context);
+
+        assertThat(account.getStatusCode()).isEqualTo(200);
+        assertThat(json(account).get("balance").asText()).isEqualTo("10.00");
+        assertThat(json(statement).get("events")).hasSize(2);
+        assertThat(withdrawal.getStatusCode()).isEqualTo(404);
+        assertThat(adminOnly.getStatusCode()).isEqualTo(403);
+        assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(2);
+    }
+
+    @Test
+    void an_account_opened_before_owners_were_recorded_is_readable_only_with_the_admin_scope() throws Exception {
+        var id = new AccountId(UUID.randomUUID());
+        events.append(dev.tally.domain.AccountDecider.initialState(id),
+                List.of(new dev.tally.domain.AccountEvent.AccountCreated(id, null, "Ada", Instant.EPOCH)),
+                new EventMetadata(java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+
+        var asAlice = new GetAccountHandler(service).handleRequest(get("/accounts/" + id), context);
+        var asAdmin = new GetAccountHandler(service).handleRequest(as(get("/accounts/" + id), ISSUER, "auditor", "ledger:admin"), context);
+        var statement = json(new ListEventsHandler(service).handleRequest(
+                as(get("/accounts/" + id + "/events"), ISSUER, "auditor", "ledger:admin"), context));
+        var credit = credit(id.toString(), "{\"amount\":1}", Map.of());
+
+        assertThat(asAlice.getStatusCode()).isEqualTo(404);
+        assertThat(asAdmin.getStatusCode()).isEqualTo(200);
+        assertThat(statement.get("events").get(0).get("actor").isNull()).isTrue();
+        assertThat(credit.getStatusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void the_statement_shows_who_did_what_and_in_which_request() throws Exception {
+        var id = newAccount();
+        credit(id, "{\"amount\":1}", Map.of());
+
+        var statement = json(new ListEventsHandler(service).handleRequest(get("/accounts/" + id + "/events"), context));
+
+        assertThat(statement.get("events")).hasSize(2).allSatisfy(entry -> {
+            assertThat(entry.get("actor").toString()).isEqualTo("{\"issuer\":\"" + ISSUER + "\",\"subject\":\"alice\"}");
+            assertThat(entry.get("requestId").asText()).isEqualTo("JKJaXmPLvHcESHA=");
+        });
+    }
+
+    @Test
+    void listing_accounts_shows_exactly_the_callers_own_page_by_page() throws Exception {
+        var mine = new java.util.TreeSet<String>();
+        for (int i = 0; i < 3; i++) {
+            mine.add(json(new CreateAccountHandler(service).handleRequest(
+                    request("POST", "/accounts", "{\"displayName\":\"Pot " + i + "\"}", Map.of()), context)).get("accountId").asText());
+        }
+        new CreateAccountHandler(service).handleRequest(as(request("POST", "/accounts", null, Map.of()), ISSUER, "bob",
+                "ledger:write"), context);
+        var handler = new ListAccountsHandler(service);
+
+        var first = get("/accounts");
+        first.setQueryStringParameters(Map.of("limit", "2"));
+        var page1 = json(handler.handleRequest(first, context));
+        var second = get("/accounts");
+        second.setQueryStringParameters(Map.of("limit", "2", "after", page1.get("nextAfter").asText()));
+        var page2 = json(handler.handleRequest(second, context));
+        var badCursor = get("/accounts");
+        badCursor.setQueryStringParameters(Map.of("after", "x"));
+
+        var listed = new java.util.ArrayList<String>();
+        page1.get("accounts").forEach(a -> listed.add(a.get("accountId").asText()));
+        page2.get("accounts").forEach(a -> listed.add(a.get("accountId").asText()));
+        assertThat(listed).containsExactlyElementsOf(mine);
+        assertThat(page1.get("accounts").get(0).get("displayName").asText()).startsWith("Pot ");
+        assertThat(page1.get("next").asText()).isEqualTo("/accounts?after=" + page1.get("nextAfter").asText() + "&limit=2");
+        assertThat(page2.get("next").isNull()).isTrue();
+        assertThat(handler.handleRequest(badCursor, context).getStatusCode()).isEqualTo(400);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -454,8 +625,13 @@ class AccountsApiHandlersTest {
 
             @Override
             public dev.tally.eventstore.AppendResult append(AccountState current, java.util.List<dev.tally.domain.AccountEvent> e,
-                                                          java.util.Optional<String> k) {
-                return broken.append(current, e, k);
+                                                          EventMetadata m) {
+                return broken.append(current, e, m);
+            }
+
+            @Override
+            public dev.tally.eventstore.OwnedAccounts accountsOwnedBy(Principal owner, java.util.Optional<AccountId> after, int limit) {
+                return broken.accountsOwnedBy(owner, after, limit);
             }
 
             @Override

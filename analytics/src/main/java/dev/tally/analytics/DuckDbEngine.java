@@ -47,19 +47,34 @@ public final class DuckDbEngine implements ReportEngine {
     }
 
     /** A query over the table's Parquet objects, or an empty relation of the right shape while there are none. */
-    private String source(String prefix, List<LakeTable.Column> columns, boolean partitioned) {
+    private String source(String prefix, List<LakeTable.Column> columns, boolean partitioned) throws SQLException {
         var folder = lake.resolve(prefix);
         if (!hasParquet(folder)) {
             var typed = columns.stream().map(c -> "CAST(NULL AS " + duckType(c.type()) + ") AS " + c.name())
                     .collect(Collectors.joining(", "));
             return "SELECT " + typed + (partitioned ? ", CAST(NULL AS VARCHAR) AS " + LakeTable.EVENT_DATE : "") + " WHERE false";
         }
-        var names = columns.stream().map(LakeTable.Column::name).collect(Collectors.joining(", "));
-        if (partitioned) {
-            return "SELECT " + names + ", " + LakeTable.EVENT_DATE + " FROM read_parquet(" + literal(folder + "/*/*.parquet")
-                    + ", hive_partitioning = true, hive_types = {'" + LakeTable.EVENT_DATE + "': VARCHAR}, union_by_name = true)";
+        var from = partitioned
+                ? "read_parquet(" + literal(folder + "/*/*.parquet") + ", hive_partitioning = true, hive_types = {'"
+                        + LakeTable.EVENT_DATE + "': VARCHAR}, union_by_name = true)"
+                : "read_parquet(" + literal(folder + "/*.parquet") + ", union_by_name = true)";
+        // A column added to the table after some objects were written is null in those (union_by_name), and in all
+        // of them if none has it yet, as Athena reads Parquet by column name.
+        var present = columnNames(from);
+        var names = columns.stream().map(c -> present.contains(c.name()) ? c.name()
+                : "CAST(NULL AS " + duckType(c.type()) + ") AS " + c.name()).collect(Collectors.joining(", "));
+        return "SELECT " + names + (partitioned ? ", " + LakeTable.EVENT_DATE : "") + " FROM " + from;
+    }
+
+    private java.util.Set<String> columnNames(String from) throws SQLException {
+        var names = new java.util.HashSet<String>();
+        try (var statement = connection.createStatement();
+             var described = statement.executeQuery("DESCRIBE SELECT * FROM " + from)) {
+            while (described.next()) {
+                names.add(described.getString("column_name"));
+            }
         }
-        return "SELECT " + names + " FROM read_parquet(" + literal(folder + "/*.parquet") + ", union_by_name = true)";
+        return names;
     }
 
     private static boolean hasParquet(Path folder) {

@@ -15,9 +15,13 @@ import java.time.format.DateTimeFormatter;
  * {@code AccountCreated}, which moves no money. Timestamps are written naive UTC as
  * {@code yyyy-MM-dd HH:mm:ss.SSS}, the form Firehose's OpenX JSON deserializer and Athena's Parquet reader accept
  * for a {@code timestamp} column (ISO-8601 with {@code T} and {@code Z} is not portable).
+ *
+ * @param actorIssuer  who caused the event (the token's issuer), or null for events stored before actors were recorded
+ * @param actorSubject who caused the event (the token's subject), or null likewise
+ * @param requestId    the API request that caused the event, or null likewise
  */
 public record LakeRow(String eventId, String accountId, long version, String type, long amount, long balanceAfter,
-                      Instant occurredAt) {
+                      Instant occurredAt, String actorIssuer, String actorSubject, String requestId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
@@ -29,8 +33,10 @@ public record LakeRow(String eventId, String accountId, long version, String typ
             case DomainEvent.BalanceCredited credited -> credited.amountMinor();
             case DomainEvent.BalanceWithdrawn withdrawn -> withdrawn.amountMinor();
         };
+        var actor = event.actor();
         return new LakeRow(event.eventId(), event.accountId(), event.version(), event.type(), amount,
-                event.balanceAfterMinor(), event.occurredAt());
+                event.balanceAfterMinor(), event.occurredAt(), actor == null ? null : actor.issuer(),
+                actor == null ? null : actor.subject(), event.requestId());
     }
 
     public LocalDate eventDate() {
@@ -47,6 +53,9 @@ public record LakeRow(String eventId, String accountId, long version, String typ
                 .put(LakeTable.AMOUNT, amount)
                 .put(LakeTable.BALANCE_AFTER, balanceAfter)
                 .put(LakeTable.OCCURRED_AT, TIMESTAMP.format(occurredAt))
+                .put(LakeTable.ACTOR_ISSUER, actorIssuer)
+                .put(LakeTable.ACTOR_SUBJECT, actorSubject)
+                .put(LakeTable.REQUEST_ID, requestId)
                 .put(LakeTable.EVENT_DATE, eventDate().toString());
         return (node.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     }

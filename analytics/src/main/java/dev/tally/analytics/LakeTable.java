@@ -25,6 +25,14 @@ public final class LakeTable {
     public static final String AMOUNT = "amount";
     public static final String BALANCE_AFTER = "balance_after";
     public static final String OCCURRED_AT = "occurred_at";
+    /**
+     * Who caused the event and the API request it came from; null in rows of events stored before they were recorded.
+     * Added after the first rows were written: older Parquet objects lack these columns, and both engines read them
+     * as null (Athena by column name, DuckDB with {@code union_by_name}).
+     */
+    public static final String ACTOR_ISSUER = "actor_issuer";
+    public static final String ACTOR_SUBJECT = "actor_subject";
+    public static final String REQUEST_ID = "request_id";
     /** The partition column: the UTC date the event happened ({@code yyyy-MM-dd}), not the date it arrived. */
     public static final String EVENT_DATE = "event_date";
 
@@ -36,7 +44,10 @@ public final class LakeTable {
             new Column(TYPE, "string"),
             new Column(AMOUNT, "bigint"),
             new Column(BALANCE_AFTER, "bigint"),
-            new Column(OCCURRED_AT, "timestamp"));
+            new Column(OCCURRED_AT, "timestamp"),
+            new Column(ACTOR_ISSUER, "string"),
+            new Column(ACTOR_SUBJECT, "string"),
+            new Column(REQUEST_ID, "string"));
 
     public static final List<Column> LEDGER_COLUMNS = List.of(
             new Column(ACCOUNT_ID, "string"),

@@ -18,21 +18,24 @@ class LakeRowTest {
     @Test
     void a_withdrawal_becomes_one_json_line_with_exact_amounts_and_naive_utc_time() {
         var event = new DomainEvent.BalanceWithdrawn(DomainEvent.eventIdFor(ACCOUNT, 7), ACCOUNT, 7,
-                Instant.parse("2026-03-01T23:59:59.999Z"), 9_223_372_036_854_775_807L, 0, "key-1");
+                Instant.parse("2026-03-01T23:59:59.999Z"), 9_223_372_036_854_775_807L, 0,
+                new DomainEvent.Identity("https://id.example.com/", "alice"), "req-1", "key-1");
         var line = new String(LakeRow.of(event).toJsonLine(), StandardCharsets.UTF_8);
         assertThat(line).isEqualTo("{\"event_id\":\"" + DomainEvent.eventIdFor(ACCOUNT, 7) + "\",\"account_id\":\"" + ACCOUNT
                 + "\",\"version\":7,\"type\":\"BalanceWithdrawn\",\"amount\":9223372036854775807,\"balance_after\":0,"
-                + "\"occurred_at\":\"2026-03-01 23:59:59.999\",\"event_date\":\"2026-03-01\"}\n");
+                + "\"occurred_at\":\"2026-03-01 23:59:59.999\",\"actor_issuer\":\"https://id.example.com/\","
+                + "\"actor_subject\":\"alice\",\"request_id\":\"req-1\",\"event_date\":\"2026-03-01\"}\n");
     }
 
     @Test
     void an_opening_moves_no_money_and_the_event_date_is_the_utc_date() {
         var event = new DomainEvent.AccountCreated(DomainEvent.eventIdFor(ACCOUNT, 1), ACCOUNT, 1,
-                Instant.parse("2026-03-02T00:00:00Z"), "Alice", null);
+                Instant.parse("2026-03-02T00:00:00Z"), null, "Alice", null, null, null);
         var row = LakeRow.of(event);
         assertThat(row.amount()).isZero();
         assertThat(row.balanceAfter()).isZero();
         assertThat(row.eventDate()).hasToString("2026-03-02");
-        assertThat(new String(row.toJsonLine(), StandardCharsets.UTF_8)).contains("\"occurred_at\":\"2026-03-02 00:00:00.000\"");
+        assertThat(new String(row.toJsonLine(), StandardCharsets.UTF_8)).contains("\"occurred_at\":\"2026-03-02 00:00:00.000\"",
+                "\"actor_issuer\":null,\"actor_subject\":null,\"request_id\":null");
     }
 }

@@ -30,6 +30,26 @@ class LakeTableTest {
     }
 
     @Test
+    void objects_written_before_the_actor_columns_existed_read_them_as_null(@org.junit.jupiter.api.io.TempDir java.nio.file.Path lake) {
+        var account = "0a000000-0000-4000-8000-000000000009";
+        TestLake.write(lake, List.of(TestLake.opened(account, "2026-03-01T10:00:00Z")));
+        var engine = new DuckDbEngine(lake);
+        var before = new ReportResult.Collector();
+        engine.query("SELECT version, actor_subject, request_id FROM lake_events", List.of(), before);
+        engine.close();
+        var credit = TestLake.credit(account, 2, 100, 100, "2026-03-01T11:00:00Z");
+        TestLake.writeCurrent(lake, List.of(new LakeRow(credit.eventId(), account, 2, credit.type(), 100, 100,
+                credit.occurredAt(), "https://id.example.com/", "alice", "req-2")));
+        var mixed = new ReportResult.Collector();
+        try (var reopened = new DuckDbEngine(lake)) {
+            reopened.query("SELECT version, actor_subject, request_id FROM lake_events ORDER BY version", List.of(), mixed);
+        }
+
+        assertThat(before.result().rows()).containsExactly(java.util.Arrays.asList(1L, null, null));
+        assertThat(mixed.result().rows()).containsExactly(java.util.Arrays.asList(1L, null, null), List.of(2L, "alice", "req-2"));
+    }
+
+    @Test
     void the_ledger_accounts_ddl_matches_the_export() {
         var ddl = Report.resource("athena/ledger_accounts.sql");
         assertThat(columns(ddl)).containsExactlyElementsOf(LakeTable.LEDGER_COLUMNS);

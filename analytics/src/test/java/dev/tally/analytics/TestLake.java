@@ -17,23 +17,35 @@ final class TestLake {
     }
 
     static LakeRow credit(String account, long version, long amount, long balanceAfter, String at) {
-        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at));
+        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at), null, null, null);
     }
 
     static LakeRow withdrawal(String account, long version, long amount, long balanceAfter, String at) {
-        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at));
+        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at), null, null, null);
     }
 
     static LakeRow opened(String account, String at) {
-        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at));
+        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at), null, null, null);
     }
 
     static String eventId(String account, long version) {
         return dev.tally.contracts.DomainEvent.eventIdFor(account, version);
     }
 
-    /** Writes {@code rows} as one Parquet object per event date, in a new file each call (like Firehose). */
+    /**
+     * Writes {@code rows} as one Parquet object per event date, in a new file each call (like Firehose), in the
+     * lake's first form: without the actor and request id columns, which were added later.
+     */
     static void write(Path lake, List<LakeRow> rows) {
+        write(lake, rows, "");
+    }
+
+    /** Writes {@code rows} as {@link #write} does, with every column the lake has today. */
+    static void writeCurrent(Path lake, List<LakeRow> rows) {
+        write(lake, rows, "actor_issuer: 'VARCHAR', actor_subject: 'VARCHAR', request_id: 'VARCHAR', ");
+    }
+
+    private static void write(Path lake, List<LakeRow> rows, String addedColumns) {
         try {
             var json = Files.createTempFile("rows", ".json");
             var lines = new ArrayList<String>();
@@ -45,7 +57,7 @@ final class TestLake {
                 statement.execute("COPY (SELECT * FROM read_json(" + DuckDbEngine.literal(json.toString())
                         + ", format = 'newline_delimited', columns = {event_id: 'VARCHAR', account_id: 'VARCHAR', "
                         + "version: 'BIGINT', type: 'VARCHAR', amount: 'BIGINT', balance_after: 'BIGINT', "
-                        + "occurred_at: 'TIMESTAMP', event_date: 'VARCHAR'}, timestampformat = '%Y-%m-%d %H:%M:%S.%g')) TO "
+                        + "occurred_at: 'TIMESTAMP', " + addedColumns + "event_date: 'VARCHAR'}, timestampformat = '%Y-%m-%d %H:%M:%S.%g')) TO "
                         + DuckDbEngine.literal(target.toString())
                         + " (FORMAT parquet, PARTITION_BY (event_date), APPEND true, FILENAME_PATTERN 'part_{uuid}')");
             } finally {

@@ -18,11 +18,27 @@ import java.util.UUID;
  * write side can change how it stores rows without breaking subscribers.
  *
  * <p>Amounts are exact: minor units ({@code amountMinor}) and the same value as a decimal string ({@code amount}).
+ *
+ * <p>Schema versions, all of them read by {@link DomainEventCodec}:
+ * <ul>
+ *   <li><b>1</b>: AccountCreated's {@code owner} is the display name given at creation.</li>
+ *   <li><b>2</b> (written): AccountCreated's {@code owner} is who opened the account ({@code {issuer, subject}}) and
+ *   {@code displayName} the name; every event carries its {@code actor} ({@code {issuer, subject}}) and the API
+ *   {@code requestId}. Read from version 1, these are null.</li>
+ * </ul>
  */
 public sealed interface DomainEvent {
 
     /** The schema version this code writes, for every type. */
-    int SCHEMA_VERSION = 1;
+    int SCHEMA_VERSION = 2;
+
+    /** An identity as the token that carried it named it: issuer and subject. */
+    record Identity(String issuer, String subject) {
+        public Identity {
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(subject, "subject");
+        }
+    }
 
     /** Deterministic from account and version, so a re-published event is recognisable as the same one. */
     String eventId();
@@ -47,6 +63,12 @@ public sealed interface DomainEvent {
     /** The idempotency key of the command that caused the event, or null. */
     String idempotencyKey();
 
+    /** Who caused the event; null for events stored before actors were recorded. */
+    Identity actor();
+
+    /** The id of the API request that caused the event; null for events stored before request ids were recorded. */
+    String requestId();
+
     default int schemaVersion() {
         return SCHEMA_VERSION;
     }
@@ -64,8 +86,13 @@ public sealed interface DomainEvent {
         return BigDecimal.valueOf(minorUnits, 2).toPlainString();
     }
 
-    record AccountCreated(String eventId, String accountId, long version, Instant occurredAt, String owner,
-                          String idempotencyKey) implements DomainEvent {
+    /**
+     * @param owner       who opened the account; null for accounts opened before owners were recorded
+     * @param displayName the name given at creation, or null
+     */
+    record AccountCreated(String eventId, String accountId, long version, Instant occurredAt, Identity owner,
+                          String displayName, Identity actor, String requestId, String idempotencyKey)
+            implements DomainEvent {
         public AccountCreated {
             Objects.requireNonNull(eventId, "eventId");
             Objects.requireNonNull(accountId, "accountId");
@@ -84,7 +111,8 @@ public sealed interface DomainEvent {
     }
 
     record BalanceCredited(String eventId, String accountId, long version, Instant occurredAt, long amountMinor,
-                           long balanceAfterMinor, String idempotencyKey) implements DomainEvent {
+                           long balanceAfterMinor, Identity actor, String requestId, String idempotencyKey)
+            implements DomainEvent {
         public BalanceCredited {
             Objects.requireNonNull(eventId, "eventId");
             Objects.requireNonNull(accountId, "accountId");
@@ -102,7 +130,8 @@ public sealed interface DomainEvent {
     }
 
     record BalanceWithdrawn(String eventId, String accountId, long version, Instant occurredAt, long amountMinor,
-                            long balanceAfterMinor, String idempotencyKey) implements DomainEvent {
+                            long balanceAfterMinor, Identity actor, String requestId, String idempotencyKey)
+            implements DomainEvent {
         public BalanceWithdrawn {
             Objects.requireNonNull(eventId, "eventId");
             Objects.requireNonNull(accountId, "accountId");

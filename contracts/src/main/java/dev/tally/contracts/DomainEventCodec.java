@@ -44,13 +44,26 @@ public final class DomainEventCodec {
                 .put("version", event.version())
                 .put("occurredAt", event.occurredAt().toString());
         switch (event) {
-            case AccountCreated created -> node.put("owner", created.owner());
+            case AccountCreated created -> {
+                putIdentity(node, "owner", created.owner());
+                node.put("displayName", created.displayName());
+            }
             case BalanceCredited credited -> node.put("amount", credited.amount()).put("amountMinor", credited.amountMinor());
             case BalanceWithdrawn withdrawn -> node.put("amount", withdrawn.amount()).put("amountMinor", withdrawn.amountMinor());
         }
         node.put("balanceAfter", event.balanceAfter()).put("balanceAfterMinor", event.balanceAfterMinor());
+        putIdentity(node, "actor", event.actor());
+        node.put("requestId", event.requestId());
         node.put("idempotencyKey", event.idempotencyKey());
         return node;
+    }
+
+    private static void putIdentity(ObjectNode node, String field, DomainEvent.Identity identity) {
+        if (identity == null) {
+            node.putNull(field);
+        } else {
+            node.putObject(field).put("issuer", identity.issuer()).put("subject", identity.subject());
+        }
     }
 
     /** @throws UnreadableDomainEventException naming what could not be read */
@@ -76,15 +89,50 @@ public final class DomainEventCodec {
         var accountId = text(node, "accountId");
         long version = number(node, "version");
         var occurredAt = instant(node, "occurredAt");
-        var key = node.path("idempotencyKey").isTextual() ? node.get("idempotencyKey").textValue() : null;
+        if (schemaVersion < 1) {
+            throw new UnreadableDomainEventException(Reason.MALFORMED, type + " has schema version " + schemaVersion
+                    + "; versions start at 1", null);
+        }
+        var key = optionalText(node, "idempotencyKey");
+        // Version 1 has no actor and no request id, and its AccountCreated "owner" is the display name.
+        boolean v1 = schemaVersion == 1;
+        var actor = v1 ? null : optionalIdentity(node, "actor");
+        var requestId = v1 ? null : optionalText(node, "requestId");
         return switch (kind) {
-            case ACCOUNT_CREATED -> new AccountCreated(eventId, accountId, version, occurredAt,
-                    node.path("owner").isTextual() ? node.get("owner").textValue() : null, key);
+            case ACCOUNT_CREATED -> v1
+                    ? new AccountCreated(eventId, accountId, version, occurredAt, null, optionalText(node, "owner"),
+                    null, null, key)
+                    : new AccountCreated(eventId, accountId, version, occurredAt, optionalIdentity(node, "owner"),
+                    optionalText(node, "displayName"), actor, requestId, key);
             case BALANCE_CREDITED -> new BalanceCredited(eventId, accountId, version, occurredAt,
-                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), key);
+                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), actor, requestId, key);
             case BALANCE_WITHDRAWN -> new BalanceWithdrawn(eventId, accountId, version, occurredAt,
-                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), key);
+                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), actor, requestId, key);
         };
+    }
+
+    /** A string or null; anything else is malformed. */
+    private static String optionalText(JsonNode node, String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new UnreadableDomainEventException(Reason.MALFORMED, "field " + field + " must be a string or null, was " + value, null);
+        }
+        return value.textValue();
+    }
+
+    /** An {@code {issuer, subject}} object or null; anything else is malformed. */
+    private static DomainEvent.Identity optionalIdentity(JsonNode node, String field) {
+        var value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new UnreadableDomainEventException(Reason.MALFORMED, "field " + field + " must be an object with issuer and subject, was " + value, null);
+        }
+        return new DomainEvent.Identity(text(value, "issuer"), text(value, "subject"));
     }
 
     private static String text(JsonNode node, String field) {

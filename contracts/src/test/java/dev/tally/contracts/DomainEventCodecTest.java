@@ -32,13 +32,62 @@ class DomainEventCodecTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, JsonSchema> SCHEMAS = Map.of(
-            EventType.ACCOUNT_CREATED.typeName(), schema("AccountCreated"),
-            EventType.BALANCE_CREDITED.typeName(), schema("BalanceCredited"),
-            EventType.BALANCE_WITHDRAWN.typeName(), schema("BalanceWithdrawn"));
+            EventType.ACCOUNT_CREATED.typeName(), schema("AccountCreated", DomainEvent.SCHEMA_VERSION),
+            EventType.BALANCE_CREDITED.typeName(), schema("BalanceCredited", DomainEvent.SCHEMA_VERSION),
+            EventType.BALANCE_WITHDRAWN.typeName(), schema("BalanceWithdrawn", DomainEvent.SCHEMA_VERSION));
+    private static final DomainEvent.Identity ALICE = new DomainEvent.Identity("https://id.example.com/", "alice");
 
-    private static JsonSchema schema(String type) {
+    private static JsonSchema schema(String type, int version) {
         var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        return factory.getSchema(DomainEventCodecTest.class.getResourceAsStream("/schemas/" + type + ".v1.json"));
+        return factory.getSchema(DomainEventCodecTest.class.getResourceAsStream("/schemas/" + type + ".v" + version + ".json"));
+    }
+
+    /** Events as version 1 of the contract published them, before owners, actors and request ids. */
+    private static final String V1_CREATED = "{\"eventId\":\"0bccb2e0-e659-3e12-b552-823a8843224a\",\"type\":\"AccountCreated\","
+            + "\"schemaVersion\":1,\"accountId\":\"41a68280-b21d-4b95-b530-7ac2421056b0\",\"version\":1,"
+            + "\"occurredAt\":\"2026-11-26T15:06:38.111136418Z\",\"owner\":\"Ada\",\"balanceAfter\":\"0.00\","
+            + "\"balanceAfterMinor\":0,\"idempotencyKey\":null}";
+    private static final String V1_CREDITED = "{\"eventId\":\"0bccb2e0-e659-3e12-b552-823a8843224b\",\"type\":\"BalanceCredited\","
+            + "\"schemaVersion\":1,\"accountId\":\"41a68280-b21d-4b95-b530-7ac2421056b0\",\"version\":2,"
+            + "\"occurredAt\":\"2026-11-26T15:06:39Z\",\"amount\":\"100.00\",\"amountMinor\":10000,"
+            + "\"balanceAfter\":\"100.00\",\"balanceAfterMinor\":10000,\"idempotencyKey\":\"k1\"}";
+
+    @Test
+    void version_1_events_still_validate_against_their_schema_and_read_with_the_display_name_moved() throws Exception {
+        assertThat(schema("AccountCreated", 1).validate(JSON.readTree(V1_CREATED))).isEmpty();
+        assertThat(schema("BalanceCredited", 1).validate(JSON.readTree(V1_CREDITED))).isEmpty();
+
+        assertThat(DomainEventCodec.fromJson(V1_CREATED.getBytes(StandardCharsets.UTF_8))).isEqualTo(new AccountCreated(
+                "0bccb2e0-e659-3e12-b552-823a8843224a", "41a68280-b21d-4b95-b530-7ac2421056b0", 1,
+                Instant.parse("2026-11-26T15:06:38.111136418Z"), null, "Ada", null, null, null));
+        assertThat(DomainEventCodec.fromJson(V1_CREDITED.getBytes(StandardCharsets.UTF_8))).isEqualTo(new BalanceCredited(
+                "0bccb2e0-e659-3e12-b552-823a8843224b", "41a68280-b21d-4b95-b530-7ac2421056b0", 2,
+                Instant.parse("2026-11-26T15:06:39Z"), 10_000, 10_000, null, null, "k1"));
+    }
+
+    @Test
+    void a_version_2_account_created_names_its_owner_actor_and_request() {
+        var event = new AccountCreated(DomainEvent.eventIdFor("3f2b8c1e-0000-4000-8000-000000000001", 1),
+                "3f2b8c1e-0000-4000-8000-000000000001", 1, Instant.parse("2026-11-26T10:00:00Z"), ALICE, "Savings",
+                ALICE, "req-1", null);
+
+        var tree = DomainEventCodec.toTree(event);
+
+        assertThat(tree.get("schemaVersion").intValue()).isEqualTo(2);
+        assertThat(tree.get("owner").toString()).isEqualTo("{\"issuer\":\"https://id.example.com/\",\"subject\":\"alice\"}");
+        assertThat(tree.get("displayName").textValue()).isEqualTo("Savings");
+        assertThat(tree.get("actor")).isEqualTo(tree.get("owner"));
+        assertThat(tree.get("requestId").textValue()).isEqualTo("req-1");
+        assertThat(SCHEMAS.get("AccountCreated").validate(tree)).isEmpty();
+    }
+
+    @Test
+    void a_version_2_event_with_an_owner_that_is_not_an_identity_is_malformed() {
+        var json = V1_CREATED.replace("\"schemaVersion\":1", "\"schemaVersion\":2").getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> DomainEventCodec.fromJson(json))
+                .isInstanceOfSatisfying(UnreadableDomainEventException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+                .hasMessageContaining("field owner must be an object with issuer and subject, was \"Ada\"");
     }
 
     @Property(tries = 300)
@@ -54,13 +103,15 @@ class DomainEventCodecTest {
     @Test
     void the_wire_form_has_stable_names_and_exact_decimals() {
         var event = new BalanceCredited(DomainEvent.eventIdFor("3f2b8c1e-0000-4000-8000-000000000001", 2),
-                "3f2b8c1e-0000-4000-8000-000000000001", 2, Instant.parse("2026-11-26T10:00:00Z"), 10_050, 10_050, "k-1");
+                "3f2b8c1e-0000-4000-8000-000000000001", 2, Instant.parse("2026-11-26T10:00:00Z"), 10_050, 10_050, ALICE, "req-9", "k-1");
 
         assertThat(new String(DomainEventCodec.toJson(event), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"eventId\":\"" + event.eventId() + "\",\"type\":\"BalanceCredited\",\"schemaVersion\":1,"
+                "{\"eventId\":\"" + event.eventId() + "\",\"type\":\"BalanceCredited\",\"schemaVersion\":2,"
                         + "\"accountId\":\"3f2b8c1e-0000-4000-8000-000000000001\",\"version\":2,"
                         + "\"occurredAt\":\"2026-11-26T10:00:00Z\",\"amount\":\"100.50\",\"amountMinor\":10050,"
-                        + "\"balanceAfter\":\"100.50\",\"balanceAfterMinor\":10050,\"idempotencyKey\":\"k-1\"}");
+                        + "\"balanceAfter\":\"100.50\",\"balanceAfterMinor\":10050,"
+                        + "\"actor\":{\"issuer\":\"https://id.example.com/\",\"subject\":\"alice\"},\"requestId\":\"req-9\","
+                        + "\"idempotencyKey\":\"k-1\"}");
     }
 
     @Test
@@ -76,7 +127,7 @@ class DomainEventCodecTest {
                 + "\"idempotencyKey\":null,\"addedLater\":{\"x\":1}}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(DomainEventCodec.fromJson(json))
-                .isEqualTo(new AccountCreated("e", "a", 1, Instant.parse("2026-11-26T10:00:00Z"), "Ada", null));
+                .isEqualTo(new AccountCreated("e", "a", 1, Instant.parse("2026-11-26T10:00:00Z"), null, "Ada", null, null, null));
     }
 
     @Test
@@ -90,12 +141,12 @@ class DomainEventCodecTest {
 
     @Test
     void a_newer_schema_version_is_reported_as_such() {
-        var json = "{\"type\":\"BalanceCredited\",\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+        var json = "{\"type\":\"BalanceCredited\",\"schemaVersion\":3}".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> DomainEventCodec.fromJson(json))
                 .isInstanceOfSatisfying(UnreadableDomainEventException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.NEWER_SCHEMA_VERSION))
-                .hasMessageContaining("BalanceCredited has schema version 2");
+                .hasMessageContaining("BalanceCredited has schema version 3");
     }
 
     @Test
@@ -114,12 +165,18 @@ class DomainEventCodecTest {
         Arbitrary<Long> amounts = Arbitraries.longs().between(1, 100_000_000_000L);
         Arbitrary<Long> balances = Arbitraries.longs().between(0, Long.MAX_VALUE);
         Arbitrary<String> keys = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(40).injectNull(0.5);
-        Arbitrary<DomainEvent> created = Combinators.combine(accounts, times, Arbitraries.strings().ofMaxLength(30).injectNull(0.3), keys)
-                .as((a, t, owner, k) -> new AccountCreated(DomainEvent.eventIdFor(a, 1), a, 1, t, owner, k));
-        Arbitrary<DomainEvent> credited = Combinators.combine(accounts, versions, times, amounts, balances, keys)
-                .as((a, v, t, amount, balance, k) -> new BalanceCredited(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, k));
-        Arbitrary<DomainEvent> withdrawn = Combinators.combine(accounts, versions, times, amounts, balances, keys)
-                .as((a, v, t, amount, balance, k) -> new BalanceWithdrawn(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, k));
+        Arbitrary<DomainEvent.Identity> identities = Combinators.combine(
+                        Arbitraries.of("https://id.example.com/", "https://cognito-idp.eu-west-1.amazonaws.com/pool"),
+                        Arbitraries.strings().ofMinLength(1).ofMaxLength(20))
+                .as(DomainEvent.Identity::new).injectNull(0.2);
+        Arbitrary<String> requestIds = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(30).injectNull(0.2);
+        Arbitrary<DomainEvent> created = Combinators.combine(accounts, times, identities,
+                        Arbitraries.strings().ofMaxLength(30).injectNull(0.3), identities, requestIds, keys)
+                .as((a, t, owner, name, actor, r, k) -> new AccountCreated(DomainEvent.eventIdFor(a, 1), a, 1, t, owner, name, actor, r, k));
+        Arbitrary<DomainEvent> credited = Combinators.combine(accounts, versions, times, amounts, balances, identities, requestIds, keys)
+                .as((a, v, t, amount, balance, actor, r, k) -> new BalanceCredited(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, actor, r, k));
+        Arbitrary<DomainEvent> withdrawn = Combinators.combine(accounts, versions, times, amounts, balances, identities, requestIds, keys)
+                .as((a, v, t, amount, balance, actor, r, k) -> new BalanceWithdrawn(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, actor, r, k));
         return Arbitraries.oneOf(created, credited, withdrawn);
     }
 }

@@ -13,25 +13,37 @@ public sealed interface AccountCommand {
 
     Instant receivedAt();
 
-    /** Open a new account. The owner is an optional display name; blank means none. */
-    record CreateAccount(AccountId accountId, String owner, Instant receivedAt) implements AccountCommand {
+    /** Who asks: the owner of a new account, and for money movements someone who must be the owner. */
+    Principal actor();
+
+    /**
+     * Open a new account owned by {@code actor}.
+     *
+     * @param displayName optional, null for none; it must follow {@link DisplayName}
+     */
+    record CreateAccount(AccountId accountId, Principal actor, String displayName, Instant receivedAt)
+            implements AccountCommand {
         public CreateAccount {
             Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(actor, "actor");
+            DisplayName.require(displayName);
             Objects.requireNonNull(receivedAt, "receivedAt");
         }
     }
 
-    record Credit(AccountId accountId, Money amount, Instant receivedAt) implements AccountCommand {
+    record Credit(AccountId accountId, Principal actor, Money amount, Instant receivedAt) implements AccountCommand {
         public Credit {
             Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(actor, "actor");
             requirePositive(amount);
             Objects.requireNonNull(receivedAt, "receivedAt");
         }
     }
 
-    record Withdraw(AccountId accountId, Money amount, Instant receivedAt) implements AccountCommand {
+    record Withdraw(AccountId accountId, Principal actor, Money amount, Instant receivedAt) implements AccountCommand {
         public Withdraw {
             Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(actor, "actor");
             requirePositive(amount);
             Objects.requireNonNull(receivedAt, "receivedAt");
         }

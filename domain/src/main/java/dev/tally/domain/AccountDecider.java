@@ -23,7 +23,7 @@ public final class AccountDecider {
     }
 
     public static AccountState initialState(AccountId accountId) {
-        return new AccountState(accountId, 0, null, Money.ZERO, null);
+        return new AccountState(accountId, 0, null, null, Money.ZERO, null);
     }
 
     public static Decision decide(AccountCommand command, AccountState state) {
@@ -34,9 +34,10 @@ public final class AccountDecider {
         return switch (command) {
             case CreateAccount create -> state.exists()
                     ? refuse(Reason.ACCOUNT_ALREADY_EXISTS, "account " + state.accountId() + " already exists")
-                    : accept(new AccountCreated(create.accountId(), create.owner(), create.receivedAt()));
+                    : accept(new AccountCreated(create.accountId(), create.actor(), create.displayName(),
+                    create.receivedAt()));
             case Credit credit -> {
-                if (!state.exists()) {
+                if (!state.isOwnedBy(credit.actor())) {
                     yield notFound(state);
                 }
                 if (state.balance().minorUnits() > Long.MAX_VALUE - credit.amount().minorUnits()) {
@@ -46,7 +47,7 @@ public final class AccountDecider {
                 yield accept(new BalanceCredited(credit.accountId(), credit.amount(), credit.receivedAt()));
             }
             case Withdraw withdraw -> {
-                if (!state.exists()) {
+                if (!state.isOwnedBy(withdraw.actor())) {
                     yield notFound(state);
                 }
                 if (state.balance().isLessThan(withdraw.amount())) {
@@ -68,14 +69,12 @@ public final class AccountDecider {
     public static AccountState evolve(AccountState state, AccountEvent event) {
         long next = state.version() + 1;
         return switch (event) {
-            case AccountCreated created ->
-                    new AccountState(state.accountId(), next, created.owner(), Money.ZERO, created.occurredAt());
-            case BalanceCredited credited ->
-                    new AccountState(state.accountId(), next, state.owner(), state.balance().plus(credited.amount()),
-                            state.openedAt());
-            case BalanceWithdrawn withdrawn ->
-                    new AccountState(state.accountId(), next, state.owner(), state.balance().minus(withdrawn.amount()),
-                            state.openedAt());
+            case AccountCreated created -> new AccountState(state.accountId(), next, created.owner(),
+                    created.displayName(), Money.ZERO, created.occurredAt());
+            case BalanceCredited credited -> new AccountState(state.accountId(), next, state.owner(),
+                    state.displayName(), state.balance().plus(credited.amount()), state.openedAt());
+            case BalanceWithdrawn withdrawn -> new AccountState(state.accountId(), next, state.owner(),
+                    state.displayName(), state.balance().minus(withdrawn.amount()), state.openedAt());
         };
     }
 
@@ -95,6 +94,10 @@ public final class AccountDecider {
         return new Decision.Rejected(new Rejection(reason, message));
     }
 
+    /**
+     * Money moves only in the actor's own account. Anyone else is told the account does not exist, in the same
+     * words as for an account that does not, so that a refusal never reveals whether someone else's account exists.
+     */
     private static Decision notFound(AccountState state) {
         return refuse(Reason.ACCOUNT_NOT_FOUND, "account " + state.accountId() + " does not exist");
     }

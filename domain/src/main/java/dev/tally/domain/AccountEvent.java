@@ -17,11 +17,18 @@ public sealed interface AccountEvent {
 
     Instant occurredAt();
 
-    record AccountCreated(AccountId accountId, String owner, Instant occurredAt) implements AccountEvent {
+    /**
+     * An account was opened.
+     *
+     * @param owner       who opened it and alone may use it; null only for accounts opened before owners were
+     *                    recorded (stored schema version 1), which only an administrator can read
+     * @param displayName the optional name given at creation, or null
+     */
+    record AccountCreated(AccountId accountId, Principal owner, String displayName, Instant occurredAt)
+            implements AccountEvent {
         public AccountCreated {
             Objects.requireNonNull(accountId, "accountId");
             Objects.requireNonNull(occurredAt, "occurredAt");
-            owner = owner == null || owner.isBlank() ? null : owner.strip();
         }
     }
 

@@ -6,10 +6,13 @@ import java.util.Objects;
 /**
  * An account as of one version of its history. Version 0 is an account that does not exist yet.
  *
- * @param owner    display name given at creation, or null
- * @param openedAt when the account was created, or null while it does not exist
+ * @param owner       who opened the account, or null while it does not exist, or for an account opened before owners
+ *                    were recorded
+ * @param displayName the name given at creation, or null
+ * @param openedAt    when the account was created, or null while it does not exist
  */
-public record AccountState(AccountId accountId, long version, String owner, Money balance, Instant openedAt) {
+public record AccountState(AccountId accountId, long version, Principal owner, String displayName, Money balance,
+                           Instant openedAt) {
 
     public AccountState {
         Objects.requireNonNull(accountId, "accountId");
@@ -21,5 +24,10 @@ public record AccountState(AccountId accountId, long version, String owner, Mone
 
     public boolean exists() {
         return openedAt != null;
+    }
+
+    /** True if the account exists and {@code principal} opened it; an account without a recorded owner has none. */
+    public boolean isOwnedBy(Principal principal) {
+        return exists() && owner != null && owner.equals(principal);
     }
 }

@@ -24,6 +24,8 @@ class AccountProperties {
 
     private static final AccountId ID = new AccountId(UUID.fromString("00000000-0000-4000-8000-000000000002"));
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Principal OWNER = new Principal("https://id.example.com/", "owner");
+    private static final Principal OTHER = new Principal("https://other.example.com/", "owner");
 
     /** Runs the commands through decide and evolve, as the command service does, and keeps the accepted events. */
     private static List<AccountEvent> history(List<AccountCommand> commands) {
@@ -79,14 +81,31 @@ class AccountProperties {
         assertThat(state.version()).isEqualTo(events.size());
     }
 
+    @Property
+    void only_the_owner_ever_moves_money(@ForAll("commands") List<AccountCommand> commands) {
+        var state = AccountDecider.initialState(ID);
+        for (var command : commands) {
+            var decision = AccountDecider.decide(command, state);
+            if (!(command instanceof CreateAccount) && decision instanceof Decision.Accepted accepted) {
+                assertThat(command.actor()).isEqualTo(OWNER);
+                state = AccountDecider.fold(state, accepted.events());
+            } else if (decision instanceof Decision.Accepted accepted) {
+                state = AccountDecider.fold(state, accepted.events());
+            }
+        }
+    }
+
     @Provide
     Arbitrary<List<AccountCommand>> commands() {
         Arbitrary<Money> amounts = Arbitraries.longs().between(1, Money.MAX_PER_COMMAND.minorUnits()).map(Money::ofMinor)
                 .edgeCases(c -> c.add(Money.ofMinor(1)));
         Arbitrary<Instant> times = Arbitraries.longs().between(0, 86_400_000L).map(T0::plusMillis);
-        Arbitrary<AccountCommand> create = times.map(t -> new CreateAccount(ID, "owner", t));
-        Arbitrary<AccountCommand> credit = Combinators.combine(amounts, times).as((a, t) -> new Credit(ID, a, t));
-        Arbitrary<AccountCommand> withdraw = Combinators.combine(amounts, times).as((a, t) -> new Withdraw(ID, a, t));
+        Arbitrary<AccountCommand> create = times.map(t -> new CreateAccount(ID, OWNER, "owner", t));
+        // Mostly the owner; sometimes the same subject at another issuer, who is someone else.
+        Arbitrary<Principal> actors = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(9, Arbitraries.just(OWNER)), net.jqwik.api.Tuple.of(1, Arbitraries.just(OTHER)));
+        Arbitrary<AccountCommand> credit = Combinators.combine(actors, amounts, times).as((p, a, t) -> new Credit(ID, p, a, t));
+        Arbitrary<AccountCommand> withdraw = Combinators.combine(actors, amounts, times).as((p, a, t) -> new Withdraw(ID, p, a, t));
         Arbitrary<AccountCommand> any = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(1, create), net.jqwik.api.Tuple.of(5, credit), net.jqwik.api.Tuple.of(5, withdraw));
         // Most histories start with a creation, so that credits and withdrawals have something to act on.

@@ -32,7 +32,7 @@ class EventTypeTest {
     void each_event_of_the_write_model_has_its_type() {
         var id = AccountId.parse("0a000000-0000-4000-8000-000000000001");
         var at = Instant.parse("2026-11-26T10:00:00Z");
-        assertThat(EventType.of(new AccountEvent.AccountCreated(id, "Ada", at))).isEqualTo(EventType.ACCOUNT_CREATED);
+        assertThat(EventType.of(new AccountEvent.AccountCreated(id, new Principal("https://id.example.com/", "ada"), "Ada", at))).isEqualTo(EventType.ACCOUNT_CREATED);
         assertThat(EventType.of(new AccountEvent.BalanceCredited(id, Money.ofMinor(1), at))).isEqualTo(EventType.BALANCE_CREDITED);
         assertThat(EventType.of(new AccountEvent.BalanceWithdrawn(id, Money.ofMinor(1), at))).isEqualTo(EventType.BALANCE_WITHDRAWN);
     }

@@ -4,13 +4,16 @@ import dev.tally.domain.AccountDecider;
 import dev.tally.domain.AccountEvent;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
+import dev.tally.domain.Principal;
 import dev.tally.domain.SnapshotPolicy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,11 +86,11 @@ public final class DynamoEventStore implements EventStore {
     }
 
     @Override
-    public AppendResult append(AccountState current, List<AccountEvent> events, Optional<String> idempotencyKey) {
+    public AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata) {
         var state = current;
         for (var event : events) {
             var next = AccountDecider.evolve(state, event);
-            var item = EventItemCodec.encode(event, next, snapshots.isSnapshotVersion(next.version()), idempotencyKey);
+            var item = EventItemCodec.encode(event, next, snapshots.isSnapshotVersion(next.version()), metadata);
             try {
                 dynamo.putItem(b -> b.tableName(tableName).item(item)
                         .conditionExpression("attribute_not_exists(#version)")
@@ -129,6 +132,38 @@ public final class DynamoEventStore implements EventStore {
         }
         var next = items.size() > limit ? OptionalLong.of(events.getLast().version()) : OptionalLong.empty();
         return new EventPage(events, next);
+    }
+
+    @Override
+    public OwnedAccounts accountsOwnedBy(Principal owner, Optional<AccountId> after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        // One more than the page, as in readEvents: the last page then has no cursor. A GSI query cannot be
+        // strongly consistent.
+        var query = QueryRequest.builder().tableName(tableName).indexName(EventTable.OWNER_INDEX)
+                .scanIndexForward(true)
+                .limit(limit + 1);
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":owner", AttributeValue.fromS(owner.key()));
+        if (after.isPresent()) {
+            values.put(":after", AttributeValue.fromS(after.get().toString()));
+            query.keyConditionExpression("#owner = :owner AND #id > :after")
+                    .expressionAttributeNames(Map.of("#owner", EventTable.OWNER_KEY, "#id", ID));
+        } else {
+            query.keyConditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", EventTable.OWNER_KEY));
+        }
+        var items = dynamo.query(query.expressionAttributeValues(values).build()).items();
+        var accounts = new ArrayList<OwnedAccounts.Account>();
+        for (int i = 0; i < Math.min(limit, items.size()); i++) {
+            var item = items.get(i);
+            var name = item.get(EventTable.DISPLAY_NAME);
+            accounts.add(new OwnedAccounts.Account(AccountId.parse(item.get(ID).s()), name == null ? null : name.s(),
+                    Instant.parse(item.get(EventTable.OCCURRED_AT).s())));
+        }
+        var next = items.size() > limit ? Optional.of(accounts.getLast().accountId()) : Optional.<AccountId>empty();
+        return new OwnedAccounts(accounts, next);
     }
 
     private QueryRequest newestFirst(AccountId accountId, int limit) {

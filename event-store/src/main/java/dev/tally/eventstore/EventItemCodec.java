@@ -8,6 +8,7 @@ import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.EventType;
 import dev.tally.domain.Money;
+import dev.tally.domain.Principal;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
@@ -16,14 +17,21 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.tally.eventstore.EventTable.ACTOR_ISSUER;
+import static dev.tally.eventstore.EventTable.ACTOR_SUBJECT;
 import static dev.tally.eventstore.EventTable.AMOUNT_MINOR;
 import static dev.tally.eventstore.EventTable.BALANCE_AFTER_MINOR;
+import static dev.tally.eventstore.EventTable.DISPLAY_NAME;
 import static dev.tally.eventstore.EventTable.EVENT_KIND;
 import static dev.tally.eventstore.EventTable.ID;
 import static dev.tally.eventstore.EventTable.IDEMPOTENCY_KEY;
 import static dev.tally.eventstore.EventTable.KIND;
 import static dev.tally.eventstore.EventTable.OCCURRED_AT;
-import static dev.tally.eventstore.EventTable.OWNER;
+import static dev.tally.eventstore.EventTable.OWNER_ISSUER;
+import static dev.tally.eventstore.EventTable.OWNER_KEY;
+import static dev.tally.eventstore.EventTable.OWNER_SUBJECT;
+import static dev.tally.eventstore.EventTable.OWNER_V1;
+import static dev.tally.eventstore.EventTable.REQUEST_ID;
 import static dev.tally.eventstore.EventTable.SCHEMA_VERSION;
 import static dev.tally.eventstore.EventTable.SNAPSHOT;
 import static dev.tally.eventstore.EventTable.TYPE;
@@ -32,13 +40,23 @@ import static dev.tally.eventstore.EventTable.VERSION;
 /**
  * Turns events into DynamoDB items and back. The type names and attribute names written here are the storage
  * format: see the warning on {@link AccountEvent}.
+ *
+ * <p>Schema versions, all of them read:
+ * <ul>
+ *   <li><b>1</b>: AccountCreated's {@code Owner} is the display name; no actor, no request id.</li>
+ *   <li><b>2</b> (written): AccountCreated records its owner ({@code OwnerIssuer}, {@code OwnerSubject}, and
+ *   {@code OwnerKey} for the owners' index) and its {@code DisplayName}; every event records its actor
+ *   ({@code ActorIssuer}, {@code ActorSubject}) and {@code RequestId}.</li>
+ * </ul>
+ * Snapshots follow the same numbering: version 1 keeps the display name in {@code Owner}, version 2 has
+ * {@code DisplayName}, {@code OwnerIssuer} and {@code OwnerSubject}.
  */
 public final class EventItemCodec {
 
-    /** Schema version of the event attributes; bump it (and keep reading the old one) on any change. */
-    public static final int EVENT_SCHEMA_VERSION = 1;
-    /** Schema version of the snapshot map. A snapshot of another version is ignored and the state replayed. */
-    public static final int SNAPSHOT_SCHEMA_VERSION = 1;
+    /** Schema version of the event attributes written; bump it (and keep reading the old ones) on any change. */
+    public static final int EVENT_SCHEMA_VERSION = 2;
+    /** Schema version of the snapshot map written. A snapshot of a version not read here is ignored and the state replayed. */
+    public static final int SNAPSHOT_SCHEMA_VERSION = 2;
 
     private static final String SNAPSHOT_BALANCE_MINOR = "BalanceMinor";
     private static final String SNAPSHOT_OPENED_AT = "OpenedAt";
@@ -51,7 +69,7 @@ public final class EventItemCodec {
      * when {@code withSnapshot} is set.
      */
     public static Map<String, AttributeValue> encode(AccountEvent event, AccountState after, boolean withSnapshot,
-                                                     Optional<String> idempotencyKey) {
+                                                     EventMetadata metadata) {
         var item = new HashMap<String, AttributeValue>();
         item.put(ID, s(after.accountId().toString()));
         item.put(VERSION, n(after.version()));
@@ -63,13 +81,19 @@ public final class EventItemCodec {
         switch (event) {
             case AccountCreated created -> {
                 if (created.owner() != null) {
-                    item.put(OWNER, s(created.owner()));
+                    putPrincipal(item, OWNER_ISSUER, OWNER_SUBJECT, created.owner());
+                    item.put(OWNER_KEY, s(created.owner().key()));
+                }
+                if (created.displayName() != null) {
+                    item.put(DISPLAY_NAME, s(created.displayName()));
                 }
             }
             case BalanceCredited credited -> item.put(AMOUNT_MINOR, n(credited.amount().minorUnits()));
             case BalanceWithdrawn withdrawn -> item.put(AMOUNT_MINOR, n(withdrawn.amount().minorUnits()));
         }
-        idempotencyKey.ifPresent(key -> item.put(IDEMPOTENCY_KEY, s(key)));
+        metadata.actor().ifPresent(actor -> putPrincipal(item, ACTOR_ISSUER, ACTOR_SUBJECT, actor));
+        metadata.requestId().ifPresent(id -> item.put(REQUEST_ID, s(id)));
+        metadata.idempotencyKey().ifPresent(key -> item.put(IDEMPOTENCY_KEY, s(key)));
         if (withSnapshot) {
             item.put(SNAPSHOT, AttributeValue.fromM(encodeSnapshot(after)));
         }
@@ -88,20 +112,25 @@ public final class EventItemCodec {
         long version = number(item, VERSION);
         var type = string(item, TYPE);
         long schema = number(item, SCHEMA_VERSION);
-        if (schema != EVENT_SCHEMA_VERSION) {
+        if (schema < 1 || schema > EVENT_SCHEMA_VERSION) {
             throw new UnreadableEventException("event " + accountId + "/" + version + " of type " + type
-                    + " has schema version " + schema + "; this code reads version " + EVENT_SCHEMA_VERSION);
+                    + " has schema version " + schema + "; this code reads versions 1 to " + EVENT_SCHEMA_VERSION);
         }
         var kind = EventType.named(type).orElseThrow(() -> new UnreadableEventException("event " + accountId + "/" + version
                 + " has unknown type " + type + "; this code reads " + EventType.known()));
         var occurredAt = instant(item, OCCURRED_AT);
         AccountEvent event = switch (kind) {
-            case ACCOUNT_CREATED -> new AccountCreated(accountId, optionalString(item, OWNER), occurredAt);
+            case ACCOUNT_CREATED -> schema == 1
+                    ? new AccountCreated(accountId, null, optionalString(item, OWNER_V1), occurredAt)
+                    : new AccountCreated(accountId, principal(item, OWNER_ISSUER, OWNER_SUBJECT).orElse(null),
+                    optionalString(item, DISPLAY_NAME), occurredAt);
             case BALANCE_CREDITED -> new BalanceCredited(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
             case BALANCE_WITHDRAWN -> new BalanceWithdrawn(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
         };
-        return new RecordedEvent(version, event, Money.ofMinor(number(item, BALANCE_AFTER_MINOR)),
+        var metadata = new EventMetadata(principal(item, ACTOR_ISSUER, ACTOR_SUBJECT),
+                Optional.ofNullable(optionalString(item, REQUEST_ID)),
                 Optional.ofNullable(optionalString(item, IDEMPOTENCY_KEY)));
+        return new RecordedEvent(version, event, Money.ofMinor(number(item, BALANCE_AFTER_MINOR)), metadata);
     }
 
     /** The state stored on the item, or empty if it has no snapshot or one of a schema version this code does not know. */
@@ -112,13 +141,19 @@ public final class EventItemCodec {
         }
         var map = snapshot.m();
         var schema = map.get(SCHEMA_VERSION);
-        if (schema == null || schema.n() == null || !String.valueOf(SNAPSHOT_SCHEMA_VERSION).equals(schema.n())) {
+        var known = schema == null || schema.n() == null ? null : switch (schema.n()) {
+            case "1" -> 1;
+            case "2" -> 2;
+            default -> null;
+        };
+        if (known == null) {
             return Optional.empty();
         }
         return Optional.of(new AccountState(
                 AccountId.parse(string(item, ID)),
                 number(item, VERSION),
-                optionalString(map, OWNER),
+                known == 1 ? null : principal(map, OWNER_ISSUER, OWNER_SUBJECT).orElse(null),
+                optionalString(map, known == 1 ? OWNER_V1 : DISPLAY_NAME),
                 Money.ofMinor(number(map, SNAPSHOT_BALANCE_MINOR)),
                 instant(map, SNAPSHOT_OPENED_AT)));
     }
@@ -129,9 +164,32 @@ public final class EventItemCodec {
         map.put(SNAPSHOT_BALANCE_MINOR, n(state.balance().minorUnits()));
         map.put(SNAPSHOT_OPENED_AT, s(state.openedAt().toString()));
         if (state.owner() != null) {
-            map.put(OWNER, s(state.owner()));
+            putPrincipal(map, OWNER_ISSUER, OWNER_SUBJECT, state.owner());
+        }
+        if (state.displayName() != null) {
+            map.put(DISPLAY_NAME, s(state.displayName()));
         }
         return map;
+    }
+
+    private static void putPrincipal(Map<String, AttributeValue> item, String issuer, String subject, Principal principal) {
+        item.put(issuer, s(principal.issuer()));
+        item.put(subject, s(principal.subject()));
+    }
+
+    /** The principal stored in the two attributes, empty if neither is there. */
+    private static Optional<Principal> principal(Map<String, AttributeValue> item, String issuer, String subject) {
+        var iss = optionalString(item, issuer);
+        var sub = optionalString(item, subject);
+        if (iss == null && sub == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Principal(iss, sub));
+        } catch (NullPointerException | IllegalArgumentException e) {
+            throw new UnreadableEventException("item " + describe(item) + " has a broken principal in " + issuer
+                    + "/" + subject + ": " + e.getMessage());
+        }
     }
 
     private static AttributeValue s(String value) {

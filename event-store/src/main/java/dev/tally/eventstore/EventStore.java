@@ -3,6 +3,7 @@ package dev.tally.eventstore;
 import dev.tally.domain.AccountEvent;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
+import dev.tally.domain.Principal;
 
 import java.util.List;
 import java.util.Optional;
@@ -31,16 +32,23 @@ public interface EventStore {
      * <p>Each event is one conditional put. The decider emits one event per command, so a command's effect is
      * written atomically; a caller appending several events must accept that a crash can leave a prefix.
      *
-     * @param idempotencyKey the key of the command that caused these events, stored on each event item so that a
-     *                       retried command can find what it already wrote; empty if the client sent none
+     * @param metadata who caused these events and in which request, stored on each event item; its idempotency key
+     *                 lets a retried command find what it already wrote
      * @return {@link AppendResult.Appended} with the new state, or {@link AppendResult.Conflict} when another writer
      * got there first; a conflict is expected under concurrency, and the caller should reload and decide again
      */
-    AppendResult append(AccountState current, List<AccountEvent> events, Optional<String> idempotencyKey);
+    AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata);
 
     /**
      * One page of the account's history: up to {@code limit} events with versions above {@code afterVersion},
      * oldest first.
      */
     EventPage readEvents(AccountId accountId, long afterVersion, int limit);
+
+    /**
+     * One page of the accounts {@code owner} opened, in account id order: up to {@code limit} with ids above
+     * {@code after} (or from the first, if empty). It reads an index of the owners, never the whole table, and is
+     * eventually consistent: an account opened a moment ago may be missing.
+     */
+    OwnedAccounts accountsOwnedBy(Principal owner, Optional<AccountId> after, int limit);
 }

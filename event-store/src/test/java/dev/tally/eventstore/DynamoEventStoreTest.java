@@ -58,7 +58,7 @@ class DynamoEventStoreTest extends EventStoreConformance {
         appendOneByOne(id, history(id, 2 * SNAPSHOT_EVERY + 1));
 
         for (long version = 1; version <= 2 * SNAPSHOT_EVERY + 1; version++) {
-            var item = item(new AccountState(id, version, null, dev.tally.domain.Money.ZERO, null));
+            var item = item(new AccountState(id, version, null, null, dev.tally.domain.Money.ZERO, null));
             var expected = AccountDecider.fold(AccountDecider.initialState(id), history(id, (int) version));
             if (version % SNAPSHOT_EVERY == 0) {
                 assertThat(EventItemCodec.decodeSnapshot(item)).as("version %d", version).contains(expected);
@@ -74,7 +74,7 @@ class DynamoEventStoreTest extends EventStoreConformance {
         var events = history(id, 2 * SNAPSHOT_EVERY + 2);
         appendOneByOne(id, events);
         // Corrupt the newest snapshot's balance and mark it as a schema this code does not know.
-        var snapshotVersion = new AccountState(id, 2L * SNAPSHOT_EVERY, null, dev.tally.domain.Money.ZERO, null);
+        var snapshotVersion = new AccountState(id, 2L * SNAPSHOT_EVERY, null, null, dev.tally.domain.Money.ZERO, null);
         var item = new java.util.HashMap<>(item(snapshotVersion));
         item.put(EventTable.SNAPSHOT, AttributeValue.fromM(Map.of(
                 EventTable.SCHEMA_VERSION, AttributeValue.fromN("99"),
@@ -106,6 +106,56 @@ class DynamoEventStoreTest extends EventStoreConformance {
         }
     }
 
+    @Test
+    void items_stored_in_schema_version_1_still_load_and_read() {
+        // An account as the code before owners wrote it: Owner was the display name, no actor, no request id, and
+        // a version 1 snapshot at version 4.
+        var id = newAccount();
+        for (long version = 1; version <= 5; version++) {
+            var item = new java.util.HashMap<String, AttributeValue>();
+            item.put("Id", AttributeValue.fromS(id.toString()));
+            item.put("Version", AttributeValue.fromN(Long.toString(version)));
+            item.put("Kind", AttributeValue.fromS("Event"));
+            item.put("SchemaVersion", AttributeValue.fromN("1"));
+            item.put("OccurredAt", AttributeValue.fromS(T0.plusSeconds(version).toString()));
+            item.put("Type", AttributeValue.fromS(version == 1 ? "AccountCreated" : "BalanceCredited"));
+            item.put("BalanceAfterMinor", AttributeValue.fromN(Long.toString(100 * (version - 1))));
+            if (version == 1) {
+                item.put("Owner", AttributeValue.fromS("Ada"));
+            } else {
+                item.put("AmountMinor", AttributeValue.fromN("100"));
+            }
+            if (version == 4) {
+                item.put("Snapshot", AttributeValue.fromM(Map.of("SchemaVersion", AttributeValue.fromN("1"),
+                        "BalanceMinor", AttributeValue.fromN("300"), "OpenedAt", AttributeValue.fromS(T0.plusSeconds(1).toString()),
+                        "Owner", AttributeValue.fromS("Ada"))));
+            }
+            DYNAMO.shared().putItem(b -> b.tableName(table).item(item));
+        }
+
+        var state = store.load(id);
+
+        assertThat(state).isEqualTo(new AccountState(id, 5, null, "Ada", dev.tally.domain.Money.ofMinor(400), T0.plusSeconds(1)));
+        assertThat(state.isOwnedBy(OWNER)).isFalse();
+        var first = store.readEvents(id, 0, 1).events().getFirst();
+        assertThat(first.event()).isEqualTo(new AccountEvent.AccountCreated(id, null, "Ada", T0.plusSeconds(1)));
+        assertThat(first.metadata()).isEqualTo(new EventMetadata(Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void an_item_of_a_newer_schema_version_is_refused_by_name() {
+        var id = newAccount();
+        DYNAMO.shared().putItem(b -> b.tableName(table).item(Map.of(
+                "Id", AttributeValue.fromS(id.toString()), "Version", AttributeValue.fromN("1"),
+                "Kind", AttributeValue.fromS("Event"), "SchemaVersion", AttributeValue.fromN("3"),
+                "Type", AttributeValue.fromS("AccountCreated"), "OccurredAt", AttributeValue.fromS(T0.toString()),
+                "BalanceAfterMinor", AttributeValue.fromN("0"))));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.readEvents(id, 0, 1))
+                .isInstanceOf(UnreadableEventException.class)
+                .hasMessageContaining("schema version 3; this code reads versions 1 to 2");
+    }
+
     /** Writes a history straight to the table with BatchWriteItem (25 items a call), snapshots included. */
     private AccountState seed(int length) throws Exception {
         var id = newAccount();
@@ -114,7 +164,7 @@ class DynamoEventStoreTest extends EventStoreConformance {
         var state = AccountDecider.initialState(id);
         for (AccountEvent event : history(id, length)) {
             state = AccountDecider.evolve(state, event);
-            items.add(EventItemCodec.encode(event, state, policy.isSnapshotVersion(state.version()), Optional.empty()));
+            items.add(EventItemCodec.encode(event, state, policy.isSnapshotVersion(state.version()), BY_OWNER));
         }
         try (var pool = Executors.newFixedThreadPool(8)) {
             var batches = new ArrayList<java.util.concurrent.Future<?>>();

@@ -8,6 +8,7 @@ import dev.tally.domain.AccountEvent.BalanceWithdrawn;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.Money;
+import dev.tally.domain.Principal;
 import dev.tally.domain.SnapshotPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -36,6 +37,8 @@ public abstract class EventStoreConformance {
 
     protected static final int SNAPSHOT_EVERY = 4;
     protected static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
+    protected static final Principal OWNER = new Principal("https://id.example.com/", "owner");
+    protected static final EventMetadata BY_OWNER = EventMetadata.of(OWNER, "req-1", Optional.empty());
 
     protected EventStore store;
 
@@ -53,7 +56,7 @@ public abstract class EventStoreConformance {
     /** A valid history of {@code length} events: a creation, then credits of 1.00, 2.00, ... and every third a withdrawal of 0.50. */
     protected static List<AccountEvent> history(AccountId id, int length) {
         var events = new ArrayList<AccountEvent>();
-        events.add(new AccountCreated(id, "owner", T0));
+        events.add(new AccountCreated(id, OWNER, "Savings", T0));
         for (int i = 1; i < length; i++) {
             var at = T0.plusSeconds(i);
             events.add(i % 3 == 0 ? new BalanceWithdrawn(id, Money.ofMinor(50), at)
@@ -66,7 +69,7 @@ public abstract class EventStoreConformance {
     protected AccountState appendOneByOne(AccountId id, List<AccountEvent> events) {
         var state = store.load(id);
         for (var event : events) {
-            var result = store.append(state, List.of(event), Optional.empty());
+            var result = store.append(state, List.of(event), BY_OWNER);
             assertThat(result).isInstanceOf(AppendResult.Appended.class);
             state = ((AppendResult.Appended) result).state();
         }
@@ -87,17 +90,18 @@ public abstract class EventStoreConformance {
         var id = newAccount();
         var events = history(id, 3);
 
-        var appended = store.append(AccountDecider.initialState(id), events, Optional.of("key-1"));
+        var metadata = EventMetadata.of(new Principal("https://id.example.com/", "alice"), "req-7", Optional.of("key-1"));
+        var appended = store.append(AccountDecider.initialState(id), events, metadata);
 
         var expected = AccountDecider.fold(AccountDecider.initialState(id), events);
         assertThat(appended).isEqualTo(new AppendResult.Appended(expected));
         assertThat(store.load(id)).isEqualTo(expected);
         assertThat(store.readEvents(id, 0, 10).events())
-                .extracting(RecordedEvent::version, RecordedEvent::event, RecordedEvent::idempotencyKey)
+                .extracting(RecordedEvent::version, RecordedEvent::event, RecordedEvent::metadata)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(1L, events.get(0), Optional.of("key-1")),
-                        org.assertj.core.groups.Tuple.tuple(2L, events.get(1), Optional.of("key-1")),
-                        org.assertj.core.groups.Tuple.tuple(3L, events.get(2), Optional.of("key-1")));
+                        org.assertj.core.groups.Tuple.tuple(1L, events.get(0), metadata),
+                        org.assertj.core.groups.Tuple.tuple(2L, events.get(1), metadata),
+                        org.assertj.core.groups.Tuple.tuple(3L, events.get(2), metadata));
     }
 
     @ParameterizedTest(name = "history of {0} events")
@@ -132,7 +136,7 @@ public abstract class EventStoreConformance {
         var stale = AccountDecider.initialState(id);
         appendOneByOne(id, history(id, 3));
 
-        var result = store.append(stale, List.of(new AccountCreated(id, null, T0)), Optional.empty());
+        var result = store.append(stale, List.of(new AccountCreated(id, OWNER, null, T0)), BY_OWNER);
 
         assertThat(result).isEqualTo(new AppendResult.Conflict(id, 0, 3));
         assertThat(store.load(id).version()).isEqualTo(3);
@@ -150,7 +154,7 @@ public abstract class EventStoreConformance {
                 var amount = Money.ofMinor(i + 1);
                 results.add(pool.submit(() -> {
                     start.await();
-                    return store.append(base, List.of(new BalanceCredited(id, amount, T0)), Optional.empty());
+                    return store.append(base, List.of(new BalanceCredited(id, amount, T0)), BY_OWNER);
                 }));
             }
             start.countDown();
@@ -199,5 +203,43 @@ public abstract class EventStoreConformance {
         assertThat(page.events()).hasSize(10);
         assertThat(page.nextAfter()).isEmpty();
         assertThat(store.readEvents(id, 10, 10).events()).isEmpty();
+    }
+
+    @Test
+    void an_owner_lists_exactly_the_accounts_they_opened_page_by_page() {
+        var alice = new Principal("https://id.example.com/", "alice-" + UUID.randomUUID());
+        var sameSubjectElsewhere = new Principal("https://other.example.com/", alice.subject());
+        var opened = new ArrayList<AccountId>();
+        for (int i = 0; i < 5; i++) {
+            var id = newAccount();
+            store.append(AccountDecider.initialState(id), List.of(new AccountCreated(id, alice, "acct " + i, T0.plusSeconds(i))),
+                    EventMetadata.of(alice, "req-" + i, Optional.empty()));
+            opened.add(id);
+        }
+        var other = newAccount();
+        store.append(AccountDecider.initialState(other), List.of(new AccountCreated(other, sameSubjectElsewhere, null, T0)),
+                EventMetadata.of(sameSubjectElsewhere, "req-x", Optional.empty()));
+        appendOneByOne(opened.getFirst(), List.of(new BalanceCredited(opened.getFirst(), Money.ofMinor(100), T0)));
+
+        var listed = new ArrayList<OwnedAccounts.Account>();
+        var cursors = new ArrayList<AccountId>();
+        Optional<AccountId> after = Optional.empty();
+        do {
+            var page = store.accountsOwnedBy(alice, after, 2);
+            listed.addAll(page.accounts());
+            after = page.next();
+            after.ifPresent(cursors::add);
+        } while (after.isPresent());
+
+        var sorted = opened.stream().sorted(java.util.Comparator.comparing(AccountId::toString)).toList();
+        assertThat(listed).extracting(OwnedAccounts.Account::accountId).containsExactlyElementsOf(sorted);
+        assertThat(cursors).hasSize(2);
+        assertThat(listed).allSatisfy(a -> assertThat(a.displayName()).startsWith("acct "));
+        assertThat(listed.stream().filter(a -> a.accountId().equals(opened.getFirst())).findFirst().orElseThrow())
+                .isEqualTo(new OwnedAccounts.Account(opened.getFirst(), "acct 0", T0));
+        assertThat(store.accountsOwnedBy(sameSubjectElsewhere, Optional.empty(), 10).accounts())
+                .extracting(OwnedAccounts.Account::accountId).containsExactly(other);
+        assertThat(store.accountsOwnedBy(new Principal("https://id.example.com/", "nobody"), Optional.empty(), 10).accounts())
+                .isEmpty();
     }
 }

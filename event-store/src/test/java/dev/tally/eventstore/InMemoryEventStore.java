@@ -2,10 +2,13 @@ package dev.tally.eventstore;
 
 import dev.tally.domain.AccountDecider;
 import dev.tally.domain.AccountEvent;
+import dev.tally.domain.AccountEvent.AccountCreated;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
+import dev.tally.domain.Principal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,7 +29,7 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public AppendResult append(AccountState current, List<AccountEvent> events, Optional<String> idempotencyKey) {
+    public AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata) {
         var stream = streams.computeIfAbsent(current.accountId(), id -> new ArrayList<>());
         synchronized (stream) {
             if (stream.size() != current.version()) {
@@ -35,7 +38,7 @@ public final class InMemoryEventStore implements EventStore {
             var state = current;
             for (var event : events) {
                 state = AccountDecider.evolve(state, event);
-                stream.add(new RecordedEvent(state.version(), event, state.balance(), idempotencyKey));
+                stream.add(new RecordedEvent(state.version(), event, state.balance(), metadata));
             }
             return new AppendResult.Appended(state);
         }
@@ -51,6 +54,24 @@ public final class InMemoryEventStore implements EventStore {
         int to = (int) Math.min((long) from + limit, all.size());
         var page = all.subList(from, to);
         return new EventPage(page, to < all.size() ? OptionalLong.of(to) : OptionalLong.empty());
+    }
+
+    @Override
+    public OwnedAccounts accountsOwnedBy(Principal owner, Optional<AccountId> after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        var owned = streams.keySet().stream()
+                .map(this::snapshotOf)
+                .filter(stream -> !stream.isEmpty()
+                        && stream.getFirst().event() instanceof AccountCreated created && owner.equals(created.owner()))
+                .map(stream -> (AccountCreated) stream.getFirst().event())
+                .filter(created -> after.isEmpty() || created.accountId().toString().compareTo(after.get().toString()) > 0)
+                .sorted(Comparator.comparing(created -> created.accountId().toString()))
+                .map(created -> new OwnedAccounts.Account(created.accountId(), created.displayName(), created.occurredAt()))
+                .toList();
+        var page = owned.subList(0, Math.min(limit, owned.size()));
+        return new OwnedAccounts(page, owned.size() > limit ? Optional.of(page.getLast().accountId()) : Optional.empty());
     }
 
     private List<RecordedEvent> snapshotOf(AccountId accountId) {

@@ -8,10 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reading API Gateway HTTP API (payload 2.0) requests. Every client mistake becomes a {@link ProblemException}
@@ -63,24 +66,54 @@ public final class ApiRequests {
     }
 
     /**
-     * The caller: the verified token's {@code sub}, which API Gateway's JWT authorizer passes in
-     * {@code requestContext.authorizer.jwt.claims}. A request without a verified token (a route deployed without the
-     * authorizer) or a token without {@code sub} is refused with a 401: the API fails closed, and callers without a
-     * subject never share one identity.
+     * The caller: the verified token's {@code iss} and {@code sub}, and its scopes, which API Gateway's JWT authorizer
+     * passes in {@code requestContext.authorizer.jwt}. A request without a verified token (a route deployed without the
+     * authorizer) or a token without {@code iss} or {@code sub} is refused with a 401: the API fails closed, and
+     * callers without a subject never share one identity.
+     *
+     * @param fallbackRequestId the id to record when the event has no {@code requestContext.requestId} (Lambda's own)
      */
-    public static Principal principal(APIGatewayV2HTTPEvent request) {
+    public static Caller caller(APIGatewayV2HTTPEvent request, String fallbackRequestId) {
         var context = request.getRequestContext();
         var jwt = context == null || context.getAuthorizer() == null ? null : context.getAuthorizer().getJwt();
         if (jwt == null) {
-            throw new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated",
-                    "the request carries no verified token", "Authorization", null));
+            throw unauthenticated("the request carries no verified token", "Authorization");
         }
-        var subject = jwt.getClaims() == null ? null : jwt.getClaims().get("sub");
+        var claims = jwt.getClaims() == null ? Map.<String, String>of() : jwt.getClaims();
+        var subject = claims.get("sub");
         if (subject == null || subject.isBlank()) {
-            throw new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated",
-                    "the token has no sub claim, so it names no caller", "sub", null));
+            throw unauthenticated("the token has no sub claim, so it names no caller", "sub");
         }
-        return new Principal(subject);
+        var issuer = claims.get("iss");
+        Principal principal;
+        try {
+            principal = new Principal(issuer == null ? "" : issuer, subject);
+        } catch (IllegalArgumentException e) {
+            throw unauthenticated("the token's iss claim is not an issuer: " + e.getMessage(), "iss");
+        }
+        var requestId = context.getRequestId() == null || context.getRequestId().isBlank()
+                ? fallbackRequestId : context.getRequestId();
+        return new Caller(principal, scopes(jwt), requestId);
+    }
+
+    /**
+     * The token's scopes: {@code jwt.scopes} as API Gateway passes them, or, where it passes none, the {@code scope}
+     * (space-separated) or {@code scp} claim, which API Gateway flattens to text ({@code "[a b]"} for an array).
+     */
+    private static Set<String> scopes(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt) {
+        if (jwt.getScopes() != null && !jwt.getScopes().isEmpty()) {
+            return Set.copyOf(jwt.getScopes());
+        }
+        var claims = jwt.getClaims() == null ? Map.<String, String>of() : jwt.getClaims();
+        var text = claims.getOrDefault("scope", claims.getOrDefault("scp", ""));
+        if (text.startsWith("[") && text.endsWith("]")) {
+            text = text.substring(1, text.length() - 1);
+        }
+        return Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static ProblemException unauthenticated(String detail, String field) {
+        return new ProblemException(new Problem(401, "unauthenticated", "Unauthenticated", detail, field, null));
     }
 
     /** The JSON object in the body, which must be there. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.domain.DisplayName;
 import dev.tally.domain.InvalidAmountException;
 import dev.tally.domain.Money;
 
@@ -136,18 +137,26 @@ public final class JsonBody {
         }
     }
 
-    /** A string field of at most {@code maxLength} characters, or null when absent or null. */
-    public String optionalString(String field, int maxLength) {
-        var node = fields.get(field);
+    /**
+     * The optional {@code displayName} field: absent or null for none, else a string that {@link DisplayName} allows,
+     * exactly as sent (never trimmed or cut).
+     */
+    public String displayName() {
+        var node = fields.get("displayName");
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isTextual() || node.textValue().length() > maxLength) {
-            throw new ProblemException(Problem.badRequest("invalid-" + field, "Invalid " + field,
-                    field + " must be a string of at most " + maxLength + " characters, was " + abbreviate(node.toString()),
-                    field, abbreviate(node.toString())));
+        var value = abbreviate(node.isTextual() ? node.textValue() : node.toString());
+        if (!node.isTextual()) {
+            throw new ProblemException(Problem.badRequest("invalid-display-name", "Invalid display name",
+                    "displayName must be a string, was " + value, "displayName", value));
         }
-        return node.textValue();
+        try {
+            return DisplayName.require(node.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.badRequest("invalid-display-name", "Invalid display name",
+                    e.getMessage() + ", was \"" + value + "\"", "displayName", value));
+        }
     }
 
     private static ProblemException malformed(String detail, String body) {

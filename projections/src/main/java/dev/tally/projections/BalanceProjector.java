@@ -1,6 +1,7 @@
 package dev.tally.projections;
 
 import dev.tally.domain.AccountId;
+import dev.tally.domain.Principal;
 import dev.tally.eventstore.EventStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -63,7 +64,8 @@ public final class BalanceProjector {
         this.clock = clock;
     }
 
-    private record Stored(long version, long balance) {
+    /** @param owner null until the creation is applied, and for accounts opened before owners were recorded */
+    private record Stored(long version, long balance, Principal owner) {
     }
 
     /**
@@ -124,9 +126,10 @@ public final class BalanceProjector {
         var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of(ACCOUNT_ID, AttributeValue.fromS(accountId)))).item();
         if (item == null || item.isEmpty()) {
-            return new Stored(0, 0);
+            return new Stored(0, 0, null);
         }
-        return new Stored(Long.parseLong(item.get(VERSION).n()), Long.parseLong(item.get(BALANCE_MINOR).n()));
+        return new Stored(Long.parseLong(item.get(VERSION).n()), Long.parseLong(item.get(BALANCE_MINOR).n()),
+                BalancesTable.owner(item));
     }
 
     /** The conditional write of {@code change} on top of {@code stored}; false if the item moved meanwhile. */
@@ -144,7 +147,10 @@ public final class BalanceProjector {
         item.put(LAST_EVENT_ID, AttributeValue.fromS(change.eventId()));
         item.put(UPDATED_AT, AttributeValue.fromS(change.occurredAt().toString()));
         item.put(PROJECTED_AT, AttributeValue.fromS(clock.instant().toString()));
-        var after = new Stored(change.version(), balance);
+        // The owner comes with the creation (version 1); every later write carries it over.
+        var owner = change.version() == 1 ? change.owner() : stored.owner();
+        BalancesTable.putOwner(item, owner);
+        var after = new Stored(change.version(), balance, owner);
         try {
             if (stored.version() == 0) {
                 dynamo.putItem(b -> b.tableName(table).item(item)

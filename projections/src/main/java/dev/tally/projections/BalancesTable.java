@@ -1,6 +1,7 @@
 package dev.tally.projections;
 
 import dev.tally.domain.AccountId;
+import dev.tally.domain.Principal;
 import dev.tally.eventstore.DynamoTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -31,10 +32,20 @@ public final class BalancesTable {
     public static final String UPDATED_AT = "UpdatedAt";
     /** When the projection applied it. */
     public static final String PROJECTED_AT = "ProjectedAt";
+    /**
+     * Who opened the account, from its AccountCreated event: kept on the row so that {@code GET /balances/{id}}
+     * answers only the owner without reading the write side. Absent for accounts opened before owners were recorded.
+     */
+    public static final String OWNER_ISSUER = "OwnerIssuer";
+    public static final String OWNER_SUBJECT = "OwnerSubject";
 
-    /** One account's row of the read model: its balance as of {@code version}, and when that was. */
+    /**
+     * One account's row of the read model: its balance as of {@code version}, and when that was.
+     *
+     * @param owner who opened the account, or null for an account opened before owners were recorded
+     */
     public record Row(String accountId, long balanceMinor, long version, String lastEventId, String updatedAt,
-                      String projectedAt) {
+                      String projectedAt, Principal owner) {
     }
 
     private BalancesTable() {
@@ -49,7 +60,21 @@ public final class BalancesTable {
         }
         return Optional.of(new Row(item.get(ACCOUNT_ID).s(), Long.parseLong(item.get(BALANCE_MINOR).n()),
                 Long.parseLong(item.get(VERSION).n()), item.get(LAST_EVENT_ID).s(), item.get(UPDATED_AT).s(),
-                item.get(PROJECTED_AT).s()));
+                item.get(PROJECTED_AT).s(), owner(item)));
+    }
+
+    /** The owner recorded on a row's item, or null. */
+    static Principal owner(Map<String, AttributeValue> item) {
+        var issuer = item.get(OWNER_ISSUER);
+        var subject = item.get(OWNER_SUBJECT);
+        return issuer == null || subject == null ? null : new Principal(issuer.s(), subject.s());
+    }
+
+    static void putOwner(Map<String, AttributeValue> item, Principal owner) {
+        if (owner != null) {
+            item.put(OWNER_ISSUER, AttributeValue.fromS(owner.issuer()));
+            item.put(OWNER_SUBJECT, AttributeValue.fromS(owner.subject()));
+        }
     }
 
     public static void create(DynamoDbClient dynamo, String tableName) {

@@ -2,6 +2,7 @@ package dev.tally.projections;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.domain.AccountId;
 import dev.tally.domain.Money;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStore;
@@ -10,6 +11,7 @@ import dev.tally.http.ApiHandler;
 import dev.tally.http.ApiRequests;
 import dev.tally.http.ApiResponses;
 import dev.tally.http.ApiScopes;
+import dev.tally.http.Caller;
 import dev.tally.http.Problem;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -23,6 +25,10 @@ import java.util.Map;
  * {@code GET /balances/{id}}: the balance from the projection, in the same format as {@code GET /accounts/{id}},
  * plus how far behind the write side it is ({@code writeVersion}, {@code versionsBehind}). The write side's version
  * costs one Query of at most the snapshot interval's items; the balance itself is eventually consistent.
+ *
+ * <p>Who may read it is decided from the owner the projection stored on the row, so a caller who may not read the
+ * account gets the 404 of an unknown account without the write side being read. Until the account is projected, the
+ * write side's state decides, and only a caller who may read it learns that it exists.
  */
 public final class GetBalanceHandler extends ApiHandler {
 
@@ -43,6 +49,7 @@ public final class GetBalanceHandler extends ApiHandler {
     }
 
     public GetBalanceHandler(DynamoDbClient dynamo, Map<String, String> env) {
+        super(ROUTE_SCOPES);
         this.dynamo = dynamo;
         this.catalog = new ProjectionCatalog(dynamo, env.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
                 ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
@@ -51,16 +58,20 @@ public final class GetBalanceHandler extends ApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request) {
+    protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request, Caller caller) {
         var id = ApiRequests.accountId(request);
         var table = catalog.targets(ProjectionEnvironment.BALANCES).active();
         var row = BalancesTable.get(dynamo, table, id);
-        long writeVersion = events.load(id).version();
+        if (row.isPresent() && !caller.mayRead(row.get().owner())) {
+            return notFound(request, id, "account " + id + " does not exist");
+        }
+        var written = events.load(id);
+        long writeVersion = written.version();
         if (row.isEmpty()) {
-            var detail = writeVersion == 0 ? "account " + id + " does not exist"
-                    : "account " + id + " is not projected yet (the write side is at version " + writeVersion + ")";
-            return ApiResponses.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
-                    id.toString()), request.getRawPath(), Map.of());
+            var detail = written.exists() && caller.mayRead(written.owner())
+                    ? "account " + id + " is not projected yet (the write side is at version " + writeVersion + ")"
+                    : "account " + id + " does not exist";
+            return notFound(request, id, detail);
         }
         var balance = row.get();
         var body = new LinkedHashMap<String, Object>();
@@ -73,5 +84,10 @@ public final class GetBalanceHandler extends ApiHandler {
         body.put("writeVersion", writeVersion);
         body.put("versionsBehind", Math.max(0, writeVersion - balance.version()));
         return ApiResponses.json(200, body, Map.of());
+    }
+
+    private static APIGatewayV2HTTPResponse notFound(APIGatewayV2HTTPEvent request, AccountId id, String detail) {
+        return ApiResponses.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
+                id.toString()), request.getRawPath(), Map.of());
     }
 }

@@ -7,10 +7,12 @@ import dev.tally.domain.AccountEvent;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.Money;
+import dev.tally.domain.Principal;
 import dev.tally.domain.SnapshotPolicy;
 import dev.tally.emulators.Dynalite;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.DynamoEventStore;
+import dev.tally.eventstore.EventMetadata;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.LocalDynamo;
 import dev.tally.eventstore.RecordedEvent;
@@ -45,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BalanceRecordProcessorTest {
 
+    private static final Principal OWNER = new Principal("https://id.example.com/", "owner");
     private static Dynalite dynalite;
     private static DynamoDbClient dynamo;
     private static DynamoEventStore events;
@@ -80,13 +83,13 @@ class BalanceRecordProcessorTest {
         for (int i = 0; i < length; i++) {
             AccountEvent event;
             if (i == 0) {
-                event = new AccountEvent.AccountCreated(id, null, at);
+                event = new AccountEvent.AccountCreated(id, OWNER, null, at);
             } else if (state.balance().minorUnits() > 0 && random.nextInt(3) == 0) {
                 event = new AccountEvent.BalanceWithdrawn(id, Money.ofMinor(1 + random.nextLong(state.balance().minorUnits())), at);
             } else {
                 event = new AccountEvent.BalanceCredited(id, Money.ofMinor(1 + random.nextInt(100_000)), at);
             }
-            var result = events.append(state, List.of(event), Optional.empty());
+            var result = events.append(state, List.of(event), EventMetadata.of(OWNER, "req-" + i, Optional.empty()));
             state = ((AppendResult.Appended) result).state();
         }
         return events.readEvents(id, 0, 1000).events();
@@ -96,13 +99,14 @@ class BalanceRecordProcessorTest {
     private static KinesisClientRecord record(RecordedEvent recorded, int sequence) {
         var accountId = recorded.event().accountId().toString();
         var id = DomainEvent.eventIdFor(accountId, recorded.version());
+        var owner = new DomainEvent.Identity(OWNER.issuer(), OWNER.subject());
         DomainEvent event = switch (recorded.event()) {
             case AccountEvent.AccountCreated c -> new DomainEvent.AccountCreated(id, accountId, recorded.version(),
-                    c.occurredAt(), c.owner(), null);
+                    c.occurredAt(), owner, null, owner, null, null);
             case AccountEvent.BalanceCredited c -> new DomainEvent.BalanceCredited(id, accountId, recorded.version(),
-                    c.occurredAt(), c.amount().minorUnits(), recorded.balanceAfter().minorUnits(), null);
+                    c.occurredAt(), c.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null);
             case AccountEvent.BalanceWithdrawn w -> new DomainEvent.BalanceWithdrawn(id, accountId, recorded.version(),
-                    w.occurredAt(), w.amount().minorUnits(), recorded.balanceAfter().minorUnits(), null);
+                    w.occurredAt(), w.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null);
         };
         return KinesisClientRecord.builder().partitionKey(accountId).sequenceNumber(Integer.toString(sequence))
                 .data(ByteBuffer.wrap(DomainEventCodec.toJson(event))).build();
@@ -143,6 +147,8 @@ class BalanceRecordProcessorTest {
             var item = projected(last);
             assertThat(Long.parseLong(item.get(BalancesTable.VERSION).n())).isEqualTo(last.version());
             assertThat(Long.parseLong(item.get(BalancesTable.BALANCE_MINOR).n())).isEqualTo(last.balanceAfter().minorUnits());
+            // the owner reaches the row whether the creation arrived on the stream or was repaired from the table
+            assertThat(BalancesTable.owner(item)).isEqualTo(OWNER);
             assertThat(item.get(BalancesTable.LAST_EVENT_ID).s())
                     .isEqualTo(DomainEvent.eventIdFor(last.event().accountId().toString(), last.version()));
         }

@@ -52,12 +52,13 @@ class BalancesRebuildTest {
             var id = new AccountId(UUID.randomUUID());
             var state = AccountDecider.initialState(id);
             var history = new ArrayList<AccountEvent>();
-            history.add(new AccountEvent.AccountCreated(id, null, Instant.EPOCH));
+            history.add(new AccountEvent.AccountCreated(id, new dev.tally.domain.Principal("https://id.example.com/", "o" + a), null, Instant.EPOCH));
             for (int i = 1; i <= a; i++) {
                 history.add(new AccountEvent.BalanceCredited(id, Money.ofMinor(100L * i), Instant.EPOCH));
             }
             for (var event : history) {
-                state = ((AppendResult.Appended) events.append(state, List.of(event), Optional.empty())).state();
+                state = ((AppendResult.Appended) events.append(state, List.of(event),
+                        new dev.tally.eventstore.EventMetadata(Optional.empty(), Optional.empty(), Optional.empty()))).state();
             }
             expected.put(id.toString(), state.balance().minorUnits());
         }

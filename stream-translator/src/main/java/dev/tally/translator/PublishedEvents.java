@@ -2,6 +2,7 @@ package dev.tally.translator;
 
 import dev.tally.contracts.DomainEvent;
 import dev.tally.domain.AccountEvent;
+import dev.tally.domain.Principal;
 import dev.tally.eventstore.IdempotencyKeys;
 import dev.tally.eventstore.RecordedEvent;
 
@@ -17,13 +18,20 @@ final class PublishedEvents {
         var key = recorded.idempotencyKey().map(IdempotencyKeys::clientKey).orElse(null);
         var at = recorded.event().occurredAt();
         long balance = recorded.balanceAfter().minorUnits();
+        var actor = recorded.metadata().actor().map(PublishedEvents::identity).orElse(null);
+        var requestId = recorded.metadata().requestId().orElse(null);
         return switch (recorded.event()) {
-            case AccountEvent.AccountCreated created ->
-                    new DomainEvent.AccountCreated(eventId, accountId, recorded.version(), at, created.owner(), key);
+            case AccountEvent.AccountCreated created -> new DomainEvent.AccountCreated(eventId, accountId,
+                    recorded.version(), at, created.owner() == null ? null : identity(created.owner()),
+                    created.displayName(), actor, requestId, key);
             case AccountEvent.BalanceCredited credited -> new DomainEvent.BalanceCredited(eventId, accountId,
-                    recorded.version(), at, credited.amount().minorUnits(), balance, key);
+                    recorded.version(), at, credited.amount().minorUnits(), balance, actor, requestId, key);
             case AccountEvent.BalanceWithdrawn withdrawn -> new DomainEvent.BalanceWithdrawn(eventId, accountId,
-                    recorded.version(), at, withdrawn.amount().minorUnits(), balance, key);
+                    recorded.version(), at, withdrawn.amount().minorUnits(), balance, actor, requestId, key);
         };
+    }
+
+    private static DomainEvent.Identity identity(Principal principal) {
+        return new DomainEvent.Identity(principal.issuer(), principal.subject());
     }
 }

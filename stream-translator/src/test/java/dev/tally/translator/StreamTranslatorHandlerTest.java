@@ -25,6 +25,7 @@ class StreamTranslatorHandlerTest {
     private static final String A = "3f2b8c1e-0000-4000-8000-00000000000a";
     private static final String B = "3f2b8c1e-0000-4000-8000-00000000000b";
     private static final String C = "3f2b8c1e-0000-4000-8000-00000000000c";
+    private static final String D = "3f2b8c1e-0000-4000-8000-00000000000d";
     private static final java.math.BigInteger BASE = new java.math.BigInteger("44215845000000000174504390");
 
     /** The sequence number of the n-th record in the test batches. */
@@ -68,12 +69,27 @@ class StreamTranslatorHandlerTest {
 
         var created = (DomainEvent.AccountCreated) publisher.published.get(0);
         var withdrawn = (DomainEvent.BalanceWithdrawn) publisher.published.get(2);
-        assertThat(created.owner()).isEqualTo("Ada");
+        // The fixture's items are schema version 1: the display name was in Owner, and no owner was recorded.
+        assertThat(created.owner()).isNull();
+        assertThat(created.displayName()).isEqualTo("Ada");
+        assertThat(created.actor()).isNull();
         assertThat(created.idempotencyKey()).isEqualTo("open-a");
         assertThat(created.eventId()).isEqualTo(DomainEvent.eventIdFor(A, 1));
         assertThat(withdrawn.amount()).isEqualTo("30.50");
         assertThat(withdrawn.balanceAfter()).isEqualTo("69.50");
         assertThat(withdrawn.occurredAt()).hasToString("2026-11-26T09:00:03Z");
+    }
+
+    @Test
+    void schema_version_2_items_are_published_with_their_owner_actor_and_request_id() {
+        handler.handleRequest(EventLoader.loadDynamoDbEvent("events/stream-batch-v2.json"), context);
+
+        var alice = new DomainEvent.Identity("https://id.example.com/", "alice");
+        assertThat(publisher.published).containsExactly(
+                new DomainEvent.AccountCreated(DomainEvent.eventIdFor(D, 1), D, 1, java.time.Instant.parse("2026-12-05T09:00:00Z"),
+                        alice, "Savings", alice, "req-open", null),
+                new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(D, 2), D, 2, java.time.Instant.parse("2026-12-05T09:00:01Z"),
+                        2500, 2500, alice, "req-credit", "pay-1"));
     }
 
     @Test

@@ -49,7 +49,7 @@ final class TableViews {
             try (var statement = connection.createStatement()) {
                 statement.execute("SET TimeZone = 'UTC'");
                 for (var table : tables) {
-                    statement.execute("CREATE VIEW " + table.name() + " AS " + source(table, mirror.resolve(table.prefix())));
+                    statement.execute("CREATE VIEW " + table.name() + " AS " + source(connection, table, mirror.resolve(table.prefix())));
                 }
             }
             try (var statement = connection.createStatement(); var results = statement.executeQuery(sql)) {
@@ -72,22 +72,40 @@ final class TableViews {
     }
 
     /** The table's objects, or an empty relation of its shape while there are none (Athena answers no rows). */
-    private static String source(GlueTable table, Path folder) {
+    private static String source(Connection connection, GlueTable table, Path folder) throws SQLException {
         var all = Stream.concat(table.columns().stream(), table.partitionKeys().stream()).toList();
         if (!hasParquet(folder)) {
             return "SELECT " + all.stream().map(c -> "CAST(NULL AS " + GlueTypes.duckDbType(c.type()) + ") AS " + c.name())
                     .collect(Collectors.joining(", ")) + " WHERE false";
         }
-        var names = all.stream().map(GlueTable.Column::name).collect(Collectors.joining(", "));
+        String from;
         if (table.partitionKeys().isEmpty()) {
-            return "SELECT " + names + " FROM read_parquet(" + GlueTypes.literal(folder + "/*.parquet") + ", union_by_name = true)";
+            from = "read_parquet(" + GlueTypes.literal(folder + "/*.parquet") + ", union_by_name = true)";
+        } else {
+            var depth = "/*".repeat(table.partitionKeys().size());
+            var types = table.partitionKeys().stream()
+                    .map(k -> "'" + k.name() + "': " + GlueTypes.duckDbType(k.type()))
+                    .collect(Collectors.joining(", "));
+            from = "read_parquet(" + GlueTypes.literal(folder + depth + "/*.parquet")
+                    + ", hive_partitioning = true, hive_types = {" + types + "}, union_by_name = true)";
         }
-        var depth = "/*".repeat(table.partitionKeys().size());
-        var types = table.partitionKeys().stream()
-                .map(k -> "'" + k.name() + "': " + GlueTypes.duckDbType(k.type()))
-                .collect(Collectors.joining(", "));
-        return "SELECT " + names + " FROM read_parquet(" + GlueTypes.literal(folder + depth + "/*.parquet")
-                + ", hive_partitioning = true, hive_types = {" + types + "}, union_by_name = true)";
+        // Athena reads Parquet columns by name: a table column that an object lacks (added to the table after the
+        // object was written) reads as null, even when no object has it yet.
+        var present = columnNames(connection, from);
+        var names = all.stream().map(c -> present.contains(c.name()) ? c.name()
+                : "CAST(NULL AS " + GlueTypes.duckDbType(c.type()) + ") AS " + c.name()).collect(Collectors.joining(", "));
+        return "SELECT " + names + " FROM " + from;
+    }
+
+    private static java.util.Set<String> columnNames(Connection connection, String from) throws SQLException {
+        var names = new java.util.HashSet<String>();
+        try (var statement = connection.createStatement();
+             var described = statement.executeQuery("DESCRIBE SELECT * FROM " + from)) {
+            while (described.next()) {
+                names.add(described.getString("column_name"));
+            }
+        }
+        return names;
     }
 
     private static boolean hasParquet(Path folder) {

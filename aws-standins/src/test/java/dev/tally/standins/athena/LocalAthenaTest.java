@@ -79,6 +79,9 @@ class LocalAthenaTest {
                 List.of(new Column("sale_day", "string"))));
         glue.put(new GlueTable(DATABASE, "stores", "s3://lake/stores/", List.of(new Column("store", "string"),
                 new Column("opened", "date"), new Column("open", "boolean"), new Column("staff", "int")), List.of()));
+        // The stores' objects after a column was added to the table: none of them has it yet.
+        glue.put(new GlueTable(DATABASE, "stores_now", "s3://lake/stores/", List.of(new Column("store", "string"),
+                new Column("region", "string"), new Column("staff", "int")), List.of()));
         glue.put(new GlueTable(DATABASE, "returns", "s3://lake/returns/", List.of(new Column("item", "string"),
                 new Column("units", "bigint")), List.of(new Column("return_day", "string"))));
         standIn = new LocalAthena(0, glue, mirror, LocalAthenaTest::refresh, Clock.systemUTC());
@@ -202,6 +205,16 @@ class LocalAthenaTest {
                 .containsExactly(List.of("item", "units", "return_day"));
         assertThat(result.resultSet().resultSetMetadata().columnInfo()).extracting(ColumnInfo::type)
                 .containsExactly("varchar", "bigint", "varchar");
+    }
+
+    /** Athena reads Parquet by column name: https://docs.aws.amazon.com/athena/latest/ug/handling-schema-updates-chapter.html */
+    @Test
+    void a_table_column_that_the_objects_lack_reads_as_null() {
+        var result = athena.getQueryResults(b -> b.queryExecutionId(succeeded(
+                "SELECT store, region, staff FROM stores_now ORDER BY store")));
+        assertThat(result.resultSet().rows()).extracting(LocalAthenaTest::values).containsExactly(
+                List.of("store", "region", "staff"), java.util.Arrays.asList("north", null, "12"),
+                java.util.Arrays.asList("south", null, "3"));
     }
 
     // ---------------------------------------------------------------- parameters

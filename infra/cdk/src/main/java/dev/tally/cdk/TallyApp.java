@@ -7,8 +7,10 @@ import java.nio.file.Path;
 
 /**
  * The CDK app. Context (cdk.json or {@code -c key=value}): {@code jwtIssuer} and {@code jwtAudience} for the HTTP
- * API's authorizer (required), {@code kinesisShards} for a provisioned stream (default: on-demand). The Lambda jars
- * must be built first: {@code ./tally synth} does both.
+ * API's authorizer (required), {@code kinesisShards} for a provisioned stream (default: on-demand),
+ * {@code throttleRate} and {@code throttleBurst} for the API stage (default: {@link TallyStack.Throttle#DEFAULT}),
+ * {@code alarmEmail} for an e-mail subscription to the alarms' topic (default: none). The Lambda jars must be built
+ * first: {@code ./tally synth} does both.
  */
 public final class TallyApp {
 
@@ -24,9 +26,16 @@ public final class TallyApp {
                     + "e.g. -c jwtIssuer=https://issuer.example.com/ -c jwtAudience=tally");
         }
         var shards = app.getNode().tryGetContext("kinesisShards");
+        var rate = app.getNode().tryGetContext("throttleRate");
+        var burst = app.getNode().tryGetContext("throttleBurst");
+        var throttle = new TallyStack.Throttle(
+                rate == null ? TallyStack.Throttle.DEFAULT.ratePerSecond() : Double.parseDouble(rate.toString()),
+                burst == null ? TallyStack.Throttle.DEFAULT.burst() : Integer.parseInt(burst.toString()));
+        var email = app.getNode().tryGetContext("alarmEmail");
         // ./tally synth runs this from the checkout's root, where the modules' target folders hold the jars
         new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of("").toAbsolutePath(),
-                issuer, audience, shards == null ? null : Integer.valueOf(shards.toString())));
+                issuer, audience, shards == null ? null : Integer.valueOf(shards.toString()), throttle,
+                email == null ? null : email.toString()));
         app.synth();
     }
 }

@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -57,6 +58,8 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
@@ -79,8 +82,27 @@ public final class TallyStack extends Stack {
      * @param jwtIssuer    the JWT authorizer's issuer URL
      * @param jwtAudience  the audience the tokens must carry
      * @param kinesisShards a shard count for a provisioned stream, or null for on-demand
+     * @param throttle     the API stage's default route throttling
+     * @param alarmEmail   an address the alarms' topic mails, or null for none (subscribe other endpoints later)
      */
-    public record Settings(Path artifacts, String jwtIssuer, String jwtAudience, Integer kinesisShards) {
+    public record Settings(Path artifacts, String jwtIssuer, String jwtAudience, Integer kinesisShards,
+                           Throttle throttle, String alarmEmail) {
+    }
+
+    /**
+     * API Gateway's stage throttling: a steady rate and a burst (token bucket), per stage across all callers. Beyond
+     * it, callers get a 429 before any Lambda runs, which bounds what a runaway client can cost.
+     */
+    public record Throttle(double ratePerSecond, int burst) {
+        /** Room for the measured write rate many times over, well below the account's default 10,000/s. */
+        public static final Throttle DEFAULT = new Throttle(100, 200);
+
+        public Throttle {
+            if (ratePerSecond <= 0 || burst < 1) {
+                throw new IllegalArgumentException("throttling needs a positive rate and burst, was " + ratePerSecond
+                        + "/s and " + burst);
+            }
+        }
     }
 
     /**
@@ -114,6 +136,11 @@ public final class TallyStack extends Stack {
                 .encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        // GET /accounts: only AccountCreated items carry the owner key, so the index holds one entry per account
+        events.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(EventTable.OWNER_INDEX)
+                .partitionKey(Attribute.builder().name(EventTable.OWNER_KEY).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(EventTable.ID).type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.INCLUDE).nonKeyAttributes(EventTable.OWNER_INDEX_ATTRIBUTES).build());
         var idempotency = Table.Builder.create(this, "Idempotency")
                 .partitionKey(Attribute.builder().name(IdempotencyTable.KEY).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -141,6 +168,25 @@ public final class TallyStack extends Stack {
         var workers = new Workers(this, "Workers", settings.artifacts());
         projectionWorker(workers);
         lakeWriter(workers, lake);
+        notifyOnEveryAlarm(settings.alarmEmail());
+    }
+
+    /**
+     * One topic for every alarm, here and in the constructs below, found by walking the tree last so that an alarm
+     * added later cannot be forgotten. Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed
+     * key, and alarm notifications carry no account data.
+     */
+    private void notifyOnEveryAlarm(String email) {
+        var topic = Topic.Builder.create(this, "Alarms").displayName("Tally alarms").enforceSsl(true).build();
+        if (email != null && !email.isBlank()) {
+            topic.addSubscription(new EmailSubscription(email));
+        }
+        var action = new SnsAction(topic);
+        for (var construct : getNode().findAll()) {
+            if (construct instanceof Alarm alarm) {
+                alarm.addAlarmAction(action);
+            }
+        }
     }
 
     /** The balances projection: reads the stream, repairs gaps from the events table, writes the read model. */
@@ -250,6 +296,10 @@ public final class TallyStack extends Stack {
                 .jwtAudience(List.of(settings.jwtAudience())).build();
         var api = HttpApi.Builder.create(this, "Api").defaultAuthorizer(authorizer).build();
         var stage = (CfnStage) api.getDefaultStage().getNode().getDefaultChild();
+        stage.setDefaultRouteSettings(CfnStage.RouteSettingsProperty.builder()
+                .throttlingRateLimit(settings.throttle().ratePerSecond())
+                .throttlingBurstLimit(settings.throttle().burst())
+                .build());
         stage.setAccessLogSettings(CfnStage.AccessLogSettingsProperty.builder()
                 .destinationArn(accessLogs.getLogGroupArn())
                 .format("{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
@@ -262,11 +312,18 @@ public final class TallyStack extends Stack {
         for (var route : AccountsApiRoute.values()) {
             var name = route.handlerClass().getSimpleName().replace("Handler", "");
             var function = javaFunction(name, jar, route.handlerClass().getName(), API_MEMORY_MB, API_TIMEOUT, environment);
-            // Every route reads the account's history; commands also append and use the idempotency table.
-            var reads = List.of("dynamodb:Query");
-            function.addToRolePolicy(PolicyStatement.Builder.create()
-                    .actions(route.method().equals("GET") ? reads : List.of("dynamodb:Query", "dynamodb:PutItem"))
-                    .resources(List.of(events.getTableArn())).build());
+            // Listing queries only the owners' index; every other route reads the account's history, and commands
+            // also append and use the idempotency table.
+            if (route == AccountsApiRoute.LIST_ACCOUNTS) {
+                function.addToRolePolicy(PolicyStatement.Builder.create()
+                        .actions(List.of("dynamodb:Query"))
+                        .resources(List.of(events.getTableArn() + "/index/" + EventTable.OWNER_INDEX)).build());
+            } else {
+                function.addToRolePolicy(PolicyStatement.Builder.create()
+                        .actions(route.method().equals("GET") ? List.of("dynamodb:Query")
+                                : List.of("dynamodb:Query", "dynamodb:PutItem"))
+                        .resources(List.of(events.getTableArn())).build());
+            }
             if (!route.method().equals("GET")) {
                 function.addToRolePolicy(PolicyStatement.Builder.create()
                         .actions(List.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"))

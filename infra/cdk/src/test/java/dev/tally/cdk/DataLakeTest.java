@@ -29,7 +29,8 @@ class DataLakeTest {
     static void synthesize() {
         var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
         template = Template.fromStack(new TallyStack(new App(), "Tally", StackProps.builder().build(),
-                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null)));
+                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null,
+                        TallyStack.Throttle.DEFAULT, null)));
     }
 
     @Test

@@ -35,7 +35,8 @@ class TallyStackTest {
         var app = new App();
         var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
         var stack = new TallyStack(app, "Tally", StackProps.builder().build(),
-                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", shards));
+                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", shards,
+                        new TallyStack.Throttle(25, 50), "ops@example.com"));
         return Template.fromStack(stack);
     }
 
@@ -84,7 +85,7 @@ class TallyStackTest {
                 }
             }
         });
-        assertThat(readers).as("the five accounts-API functions, GET /balances and the projection worker").hasSize(7);
+        assertThat(readers).as("the six accounts-API functions, GET /balances and the projection worker").hasSize(8);
         assertThat(intervals).containsExactly("10");
     }
 
@@ -96,13 +97,65 @@ class TallyStackTest {
             var properties = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
             scopesByRoute.put((String) properties.get("RouteKey"), properties.get("AuthorizationScopes"));
         });
-        assertThat(scopesByRoute).hasSize(6)
+        assertThat(scopesByRoute).hasSize(7)
                 .containsEntry("POST /accounts", List.of("ledger:write"))
+                .containsEntry("GET /accounts", List.of("ledger:read", "ledger:admin"))
                 .containsEntry("GET /accounts/{id}", List.of("ledger:read", "ledger:admin"))
                 .containsEntry("POST /accounts/{id}/credit", List.of("ledger:write"))
                 .containsEntry("POST /accounts/{id}/withdraw", List.of("ledger:write"))
                 .containsEntry("GET /accounts/{id}/events", List.of("ledger:read", "ledger:admin"))
                 .containsEntry("GET /balances/{id}", List.of("ledger:read", "ledger:admin"));
+    }
+
+    @Test
+    void the_api_stage_throttles_every_route_as_the_settings_say() {
+        template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+                "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 25, "ThrottlingBurstLimit", 50)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void every_alarm_notifies_the_alarm_topic_which_mails_the_given_address() {
+        var topics = template.findResources("AWS::SNS::Topic");
+        assertThat(topics).hasSize(1);
+        var topic = topics.keySet().iterator().next();
+        var alarms = template.findResources("AWS::CloudWatch::Alarm");
+        assertThat(alarms).hasSizeGreaterThan(10).allSatisfy((name, alarm) -> {
+            var properties = (Map<String, Object>) ((Map<String, Object>) alarm).get("Properties");
+            assertThat((List<Object>) properties.get("AlarmActions")).as(name).containsExactly(Map.of("Ref", topic));
+        });
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com",
+                "TopicArn", Map.of("Ref", topic)));
+    }
+
+    @Test
+    void without_an_alarm_email_the_topic_has_no_subscription() {
+        var app = new App();
+        var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
+        var plain = Template.fromStack(new TallyStack(app, "Tally", StackProps.builder().build(),
+                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null, TallyStack.Throttle.DEFAULT, null)));
+        plain.resourceCountIs("AWS::SNS::Subscription", 0);
+        plain.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+                "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 100, "ThrottlingBurstLimit", 200)));
+    }
+
+    @Test
+    void the_events_table_has_a_sparse_owner_index_for_listing_accounts() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "GlobalSecondaryIndexes", List.of(Map.of(
+                        "IndexName", "ByOwner",
+                        "KeySchema", List.of(Map.of("AttributeName", "OwnerKey", "KeyType", "HASH"),
+                                Map.of("AttributeName", "Id", "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "INCLUDE",
+                                "NonKeyAttributes", List.of("DisplayName", "OccurredAt")))))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listing_accounts_may_query_only_the_owner_index() {
+        var onIndex = statements().stream().filter(s -> s.get("Resource").toString().contains("/index/ByOwner")).toList();
+        assertThat(onIndex).hasSize(1);
+        assertThat(onIndex.getFirst().get("Action")).isEqualTo(List.of("dynamodb:Query"));
     }
 
     @Test

@@ -33,6 +33,20 @@ final class SynthCommand implements Callable<Integer> {
             description = "Shards of a provisioned domain-events stream (default: an on-demand stream).")
     Integer kinesisShards;
 
+    @Option(names = "--throttle-rate", paramLabel = "PER_SECOND", defaultValue = "100",
+            description = "The API stage's steady request rate across all callers; beyond it API Gateway answers 429 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double throttleRate;
+
+    @Option(names = "--throttle-burst", paramLabel = "N", defaultValue = "200",
+            description = "The API stage's burst, above the steady rate (default: ${DEFAULT-VALUE}).")
+    int throttleBurst;
+
+    @Option(names = "--alarm-email", paramLabel = "ADDRESS",
+            description = "Mail every alarm to this address (an SNS e-mail subscription, confirmed from the first "
+                    + "mail). Default: the alarms' topic has no subscriber.")
+    String alarmEmail;
+
     @Spec
     CommandSpec spec;
 

@@ -51,12 +51,14 @@ final class TailCommand implements Callable<Integer> {
         try {
             var event = received.event();
             var amount = switch (event) {
-                case DomainEvent.AccountCreated created -> "owner " + (created.owner() == null ? "-" : created.owner());
+                case DomainEvent.AccountCreated created -> "opened" + (created.displayName() == null ? ""
+                        : " \"" + created.displayName() + "\"");
                 case DomainEvent.BalanceCredited credited -> "+" + credited.amount();
                 case DomainEvent.BalanceWithdrawn withdrawn -> "-" + withdrawn.amount();
             };
-            return String.format("%-30s %-16s %s v%-4d %-14s balance %10s  %s", event.occurredAt(), event.type(),
-                    event.accountId(), event.version(), amount, event.balanceAfter(), received.shardId());
+            var actor = event.actor() == null ? "-" : event.actor().subject();
+            return String.format("%-30s %-16s %s v%-4d %-14s balance %10s  by %s  %s", event.occurredAt(), event.type(),
+                    event.accountId(), event.version(), amount, event.balanceAfter(), actor, received.shardId());
         } catch (UnreadableDomainEventException e) {
             return "unreadable record " + received.sequenceNumber() + " on " + received.shardId() + ": " + e.getMessage();
         }

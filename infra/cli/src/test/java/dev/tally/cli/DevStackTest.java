@@ -42,7 +42,7 @@ class DevStackTest {
     }
 
     private static String open() {
-        var created = api.post("/accounts", "{\"owner\":\"t\"}");
+        var created = api.post("/accounts", "{\"displayName\":\"t\"}");
         assertThat(created.status()).isEqualTo(201);
         return created.body().get("accountId").asText();
     }
@@ -67,7 +67,7 @@ class DevStackTest {
         badTokens.put("wrong audience", () -> identity.token().subject("alice").audience("other").scopes(owner).mint());
         badTokens.put("no sub", () -> identity.token().withoutSubject().audience(DevStack.AUDIENCE).scopes(owner).mint());
         long itemsBefore = eventItems();
-        var routes = java.util.List.of("POST /accounts", "GET /accounts/" + id, "POST /accounts/" + id + "/credit",
+        var routes = java.util.List.of("POST /accounts", "GET /accounts", "GET /accounts/" + id, "POST /accounts/" + id + "/credit",
                 "POST /accounts/" + id + "/withdraw", "GET /accounts/" + id + "/events", "GET /balances/" + id);
         badTokens.forEach((what, token) -> {
             var caller = api.as(token);
@@ -77,12 +77,61 @@ class DevStackTest {
                 assertThat(response.status()).as(what + " on " + route + ": " + response.text()).isEqualTo(401);
             }
         });
-        var readOnly = api.as(() -> stack.token("alice", java.util.List.of(dev.tally.http.ApiScopes.READ)));
+        var readOnly = api.as(() -> stack.token("stack-test", java.util.List.of(dev.tally.http.ApiScopes.READ)));
         assertThat(readOnly.post("/accounts/" + id + "/credit", "{\"amount\": 5}").status()).isEqualTo(403);
         assertThat(readOnly.post("/accounts/" + id + "/withdraw", "{\"amount\": 5}").status()).isEqualTo(403);
         assertThat(readOnly.get("/accounts/" + id).status()).as("reading needs only ledger:read").isEqualTo(200);
         assertThat(api.get("/accounts/" + id).body().get("version").asLong()).isEqualTo(1);
         assertThat(eventItems()).as("no event was written anywhere").isEqualTo(itemsBefore);
+    }
+
+    /**
+     * Issue 11's "owners are kept apart", through the gateway, the handlers and the projection's read API: Bob's token
+     * on Alice's account is the 404 of an unknown account on all five routes; an auditor reads but never moves money.
+     */
+    @Test
+    void owners_are_kept_apart_on_every_route_and_an_auditor_reads_but_never_moves_money() {
+        var alice = api.as(RenewingToken.of(stack, "alice-" + java.util.UUID.randomUUID()));
+        var bob = api.as(RenewingToken.of(stack, "bob"));
+        var account = alice.post("/accounts", "{\"displayName\":\"Alice\"}").body().get("accountId").asText();
+        var second = alice.post("/accounts", null).body().get("accountId").asText();
+        alice.post("/accounts/" + account + "/credit", "{\"amount\": \"10.00\"}");
+        var unknown = java.util.UUID.randomUUID().toString();
+        long itemsBefore = eventItems();
+
+        for (var route : java.util.List.of("GET /accounts/%s", "GET /accounts/%s/events", "POST /accounts/%s/credit",
+                "POST /accounts/%s/withdraw", "GET /balances/%s")) {
+            var path = route.substring(route.indexOf(' ') + 1);
+            var theirs = route.startsWith("GET") ? bob.get(path.formatted(account)) : bob.post(path.formatted(account), "{\"amount\": 1}");
+            var none = route.startsWith("GET") ? bob.get(path.formatted(unknown)) : bob.post(path.formatted(unknown), "{\"amount\": 1}");
+            assertThat(theirs.status()).as(route).isEqualTo(404);
+            assertThat(theirs.text().replace(account, "ID")).as(route).isEqualTo(none.text().replace(unknown, "ID"));
+        }
+        var auditor = api.as(() -> stack.token("auditor", java.util.List.of(dev.tally.http.ApiScopes.ADMIN)));
+        var statement = auditor.get("/accounts/" + account + "/events");
+        assertThat(auditor.get("/accounts/" + account).body().get("balance").asText()).isEqualTo("10.00");
+        assertThat(statement.status()).isEqualTo(200);
+        assertThat(statement.body().get("events").get(1).get("actor").get("subject").asText()).startsWith("alice-");
+        assertThat(statement.body().get("events").get(1).get("requestId").asText()).isNotBlank();
+        assertThat(auditor.post("/accounts/" + account + "/withdraw", "{\"amount\": 1}").status()).isEqualTo(403);
+        assertThat(eventItems()).as("nothing refused wrote anything").isEqualTo(itemsBefore);
+
+        var listed = new java.util.ArrayList<String>();
+        alice.get("/accounts").body().get("accounts").forEach(a -> listed.add(a.get("accountId").asText()));
+        assertThat(listed).containsExactlyInAnyOrder(account, second);
+
+        // the published event (schema version 2) names its owner and actor, and the request
+        var stream = new dev.tally.cli.load.DomainEventStream(stack.kinesis(), dev.tally.contracts.PublishedStream.DEFAULT_NAME);
+        var published = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> stream.readAll().values().stream().flatMap(java.util.List::stream)
+                        .map(dev.tally.cli.load.DomainEventStream.Received::event)
+                        .filter(e -> e.accountId().equals(account)).toList(), events -> events.size() == 2);
+        var created = (dev.tally.contracts.DomainEvent.AccountCreated) published.get(0);
+        assertThat(created.schemaVersion()).isEqualTo(2);
+        assertThat(created.owner().subject()).startsWith("alice-");
+        assertThat(created.displayName()).isEqualTo("Alice");
+        assertThat(published.get(1).actor()).isEqualTo(created.owner());
+        assertThat(published.get(1).requestId()).isEqualTo(statement.body().get("events").get(1).get("requestId").asText());
     }
 
     private static long eventItems() {

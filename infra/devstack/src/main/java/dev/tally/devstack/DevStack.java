@@ -176,6 +176,7 @@ public final class DevStack implements AutoCloseable {
             progress.step("creating tables " + store.eventsTable() + " (with its stream) and " + store.idempotencyTable()
                     + ", and the Kinesis stream " + PublishedStream.DEFAULT_NAME);
             EventTable.create(dynamo, store.eventsTable());
+            requireOwnerIndex(dynamo, store.eventsTable(), data);
             IdempotencyTable.create(dynamo, store.idempotencyTable());
             createStream(kinesis, PublishedStream.DEFAULT_NAME, settings.shardCount());
 
@@ -242,6 +243,19 @@ public final class DevStack implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
+    }
+
+    /**
+     * A table kept from before accounts had owners lacks the owners' index, and dynalite cannot add one to an existing
+     * table (no UpdateTable for indexes): say so at start rather than fail GET /accounts later.
+     */
+    private static void requireOwnerIndex(DynamoDbClient dynamo, String table, Optional<Path> data) {
+        var indexes = dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes();
+        if (indexes.stream().noneMatch(index -> index.indexName().equals(EventTable.OWNER_INDEX))) {
+            throw new IllegalStateException("the events table kept in " + data.map(Path::toString).orElse("memory")
+                    + " predates account owners (it has no " + EventTable.OWNER_INDEX + " index, which dynalite cannot "
+                    + "add later); start again with ./tally up --fresh");
+        }
     }
 
     private static void createStream(KinesisClient kinesis, String name, int shards) {

@@ -59,7 +59,7 @@ final class DemoChecks {
     }
 
     String open(ApiClient api, String owner) {
-        var created = api.post("/accounts", "{\"owner\": \"" + owner + "\"}");
+        var created = api.post("/accounts", "{\"displayName\": \"" + owner + "\"}");
         expectStatus("open an account for " + owner, created, 201);
         var id = created.body().path("accountId").asText();
         System.out.println("          -> " + owner + ": " + id);

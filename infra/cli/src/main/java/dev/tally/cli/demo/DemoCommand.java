@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /**
  * Starts a throwaway stack on free ports, runs a scripted scenario through the HTTP API, checks its own
  * invariants, and stops everything it started. Exit code 1 if any check fails. Steps 1 to 6 (the write side) are
- * here; {@link PipelineDemo} has 7 to 9 and {@link LakeDemo} step 10.
+ * here, {@link OwnershipDemo} is step 7, {@link PipelineDemo} has 8 to 10 and {@link LakeDemo} step 11.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a scripted scenario on a fresh local stack and check it.",
@@ -34,12 +34,12 @@ public final class DemoCommand implements Callable<Integer> {
         try (var stack = DevStack.start(DevStack.Settings.ephemeral(), progress)) {
             checks.step("stack up: API " + stack.apiEndpoint() + ", DynamoDB " + stack.dynamoEndpoint());
             var api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "alice"));
-            run(api);
+            run(stack, api);
             badTokens(stack, api);
             var pipeline = new PipelineDemo(checks);
             pipeline.everyWriteReachedKinesis(stack);
             pipeline.poisonIsMovedAside(stack, api);
-            pipeline.projectionAgrees(stack, api);
+            pipeline.projectionAgrees(stack, api.as(RenewingToken.auditor(stack, "demo-auditor")));
             new LakeDemo(checks).run(stack);
             checks.step("stopping the stack");
         }
@@ -89,38 +89,43 @@ public final class DemoCommand implements Callable<Integer> {
                 api.get("/accounts/" + account).body().path("version").asLong() == 1, "");
     }
 
-    private void run(ApiClient api) throws Exception {
-        checks.step("[1/10] opening two accounts");
+    private void run(DevStack stack, ApiClient api) throws Exception {
+        checks.step("[1/11] two users, alice and bob, each open an account");
+        var bobApi = api.as(RenewingToken.of(stack, "bob"));
         var alice = checks.open(api, "Alice");
-        var bob = checks.open(api, "Bob");
+        var bob = checks.open(bobApi, "Bob");
 
-        checks.step("[2/10] Alice: credit 100.00, withdraw 30.50");
+        checks.step("[2/11] Alice: credit 100.00, withdraw 30.50");
         checks.expectStatus("credit Alice 100.00", api.post(DemoChecks.path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
         checks.expectStatus("withdraw 30.50 from Alice", api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
         var aliceNow = api.get("/accounts/" + alice);
         checks.check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
                 && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
 
-        checks.step("[3/10] Alice tries to withdraw 1000.00");
+        checks.step("[3/11] Alice tries to withdraw 1000.00");
         var overdraft = api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
         checks.check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
         System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
         checks.check("the refused withdrawal changed nothing",
                 "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
 
-        checks.step("[4/10] bad requests get a 400 problem naming the field and value");
-        badRequests(api, bob);
+        checks.step("[4/11] bad requests get a 400 problem naming the field and value");
+        badRequests(bobApi, bob);
 
-        checks.step("[5/10] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
-        race(api);
+        checks.step("[5/11] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        race(api.as(RenewingToken.of(stack, "carol")));
 
-        checks.step("[6/10] a credit retried with the same Idempotency-Key");
-        idempotentRetry(api, bob);
+        checks.step("[6/11] a credit retried with the same Idempotency-Key");
+        idempotentRetry(bobApi, bob);
+
+        checks.step("[7/11] owners are kept apart: neither user can see nor move the other's money");
+        new OwnershipDemo(checks, stack).run(api, alice, bobApi, bob);
 
         System.out.println();
         System.out.println("Accounts (write side):");
-        for (var id : List.of(alice, bob)) {
-            var account = api.get("/accounts/" + id).body();
+        for (var owned : List.of(List.of(api, alice), List.of(bobApi, bob))) {
+            var id = (String) owned.get(1);
+            var account = ((ApiClient) owned.get(0)).get("/accounts/" + id).body();
             System.out.printf("  %s  balance %10s  version %d%n", id, account.path("balance").asText(),
                     account.path("version").asLong());
         }

@@ -39,7 +39,7 @@ public final class LoadGenerator {
                java.util.function.IntConsumer between) throws Exception {
         var ids = new ArrayList<String>();
         for (int i = 0; i < accounts; i++) {
-            var created = api.post("/accounts", "{\"owner\": \"load-" + i + "\"}");
+            var created = api.post("/accounts", "{\"displayName\": \"load-" + i + "\"}");
             if (created.status() != 201) {
                 throw new IllegalStateException("could not open an account: " + created.status() + " " + created.text());
             }

@@ -35,6 +35,14 @@ public final class RenewingToken implements Supplier<String> {
         return new RenewingToken(() -> stack.token(subject, OWNER_SCOPES), Clock.systemUTC());
     }
 
+    /**
+     * An auditor's token: {@code ledger:admin} alone, which reads every account and statement and moves no money.
+     * What checks across many callers' accounts use.
+     */
+    public static RenewingToken auditor(DevStack stack, String subject) {
+        return new RenewingToken(() -> stack.token(subject, List.of(ApiScopes.ADMIN)), Clock.systemUTC());
+    }
+
     @Override
     public synchronized String get() {
         var now = clock.instant();
