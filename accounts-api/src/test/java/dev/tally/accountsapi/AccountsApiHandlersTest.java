@@ -291,7 +291,8 @@ class AccountsApiHandlersTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', ignoreLeadingAndTrailingWhitespace = false, value = {
             "{\"displayName\":\"\"}||displayName must be 1 to 100 characters, was 0",
-            "{\"displayName\":\"Ada\\u0007\"}|`Ada\u0007`|displayName must not contain control characters, found U+0007",
+            "{\"displayName\":\"Ada\\u0007\"}|`Ada\u0007`|displayName must not contain control, format, surrogate or separator characters, found U+0007",
+            "{\"displayName\":\"Ada\\ud800\"}|`Ada\uFFFD`|displayName must not contain control, format, surrogate or separator characters, found U+D800",
             "{\"displayName\":\" Ada\"}| Ada|displayName must not start or end with whitespace",
             "{\"displayName\":42}|42|displayName must be a string, was 42"})
     void a_display_name_outside_the_rule_is_a_400_naming_the_value(String body, String value, String detail) throws Exception {
@@ -300,7 +301,8 @@ class AccountsApiHandlersTest {
         assertThat(response.getStatusCode()).isEqualTo(400);
         var problem = json(response);
         assertThat(problem.get("field").asText()).isEqualTo("displayName");
-        assertThat(problem.get("value").asText()).isEqualTo(value == null ? "" : value.replace("\\u0007", "\u0007"));
+        assertThat(problem.get("value").asText()).isEqualTo(value == null ? ""
+                : value.replace("\\u0007", "\u0007"));
         assertThat(problem.get("detail").asText()).startsWith(detail);
     }
 
@@ -318,18 +320,32 @@ class AccountsApiHandlersTest {
             assertThat(json(bobs).toString().replace(id, "ID")).isEqualTo(json(missing).toString().replace(unknown, "ID"));
         }
         for (var route : List.of("credit", "withdraw")) {
-            var event = as(request("POST", "/accounts/" + id + "/" + route, "{\"amount\":1}", Map.of("Idempotency-Key", "b1")),
-                    ISSUER, "bob", "ledger:read", "ledger:write");
             var handler = route.equals("credit") ? new CreditHandler(service) : new WithdrawHandler(service);
-            var refused = handler.handleRequest(event, context);
+            var refused = handler.handleRequest(as(request("POST", "/accounts/" + id + "/" + route, "{\"amount\":1}",
+                    Map.of("Idempotency-Key", "b1")), ISSUER, "bob", "ledger:read", "ledger:write"), context);
+            var missing = handler.handleRequest(as(request("POST", "/accounts/" + unknown + "/" + route, "{\"amount\":1}",
+                    Map.of("Idempotency-Key", "b2")), ISSUER, "bob", "ledger:read", "ledger:write"), context);
             assertThat(refused.getStatusCode()).as(route).isEqualTo(404);
-            assertThat(json(refused).get("detail").asText()).isEqualTo("account " + id + " does not exist");
+            assertThat(json(refused).toString().replace(id, "ID")).as(route)
+                    .isEqualTo(json(missing).toString().replace(unknown, "ID"));
         }
         // the same subject at another issuer is someone else
         var elsewhere = new GetAccountHandler(service).handleRequest(
                 as(get("/accounts/" + id), "https://other.example.com/", "alice", "ledger:read"), context);
         assertThat(elsewhere.getStatusCode()).isEqualTo(404);
         assertThat(events.load(AccountId.parse(id)).version()).isEqualTo(2);
+    }
+
+    @Test
+    void a_subject_longer_than_openid_connect_allows_is_a_401() throws Exception {
+        var response = new CreateAccountHandler(service).handleRequest(
+                as(request("POST", "/accounts", null, Map.of()), ISSUER, "s".repeat(256), "ledger:write"), context);
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(json(response).get("field").asText()).isEqualTo("sub");
+        assertThat(new CreateAccountHandler(service).handleRequest(
+                as(request("POST", "/accounts", null, Map.of()), ISSUER, "s".repeat(255), "ledger:write"), context)
+                .getStatusCode()).isEqualTo(201);
     }
 
     @Test

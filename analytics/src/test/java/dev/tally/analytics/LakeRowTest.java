@@ -38,4 +38,17 @@ class LakeRowTest {
         assertThat(new String(row.toJsonLine(), StandardCharsets.UTF_8)).contains("\"occurred_at\":\"2026-03-02 00:00:00.000\"",
                 "\"actor_issuer\":null,\"actor_subject\":null,\"request_id\":null");
     }
+
+    @Test
+    void a_version_1_event_as_once_published_becomes_a_row_without_an_actor() {
+        var json = ("{\"eventId\":\"" + DomainEvent.eventIdFor(ACCOUNT, 2) + "\",\"type\":\"BalanceCredited\","
+                + "\"schemaVersion\":1,\"accountId\":\"" + ACCOUNT + "\",\"version\":2,\"occurredAt\":\"2026-03-01T10:00:00Z\","
+                + "\"amount\":\"1.50\",\"amountMinor\":150,\"balanceAfter\":\"1.50\",\"balanceAfterMinor\":150,"
+                + "\"idempotencyKey\":\"k\"}").getBytes(StandardCharsets.UTF_8);
+
+        var row = LakeRow.of(dev.tally.contracts.DomainEventCodec.fromJson(json));
+
+        assertThat(row).isEqualTo(new LakeRow(DomainEvent.eventIdFor(ACCOUNT, 2), ACCOUNT, 2, "BalanceCredited", 150, 150,
+                Instant.parse("2026-03-01T10:00:00Z"), null, null, null));
+    }
 }

@@ -1,9 +1,11 @@
 package dev.tally.domain;
 
 /**
- * The rule for an account's optional display name: 1 to 100 characters (code points), none of them a control
- * character, with no leading or trailing whitespace. A name that breaks it is refused, never trimmed or cut, so that
- * what is stored is exactly what was asked for.
+ * The rule for an account's optional display name: 1 to 100 characters (code points), with no leading or trailing
+ * whitespace and none of these: control characters (Cc), format characters (Cf: bidirectional overrides such as
+ * U+202E, zero-width spaces), unpaired surrogates (Cs: not text, and not storable as UTF-8), and line or paragraph
+ * separators (Zl, Zp). A name that breaks it is refused, never trimmed or cut, so that what is stored is exactly what
+ * was asked for, and what is shown is what it looks like.
  */
 public final class DisplayName {
 
@@ -24,14 +26,23 @@ public final class DisplayName {
         if (length < 1 || length > MAX_LENGTH) {
             throw new IllegalArgumentException("displayName must be 1 to " + MAX_LENGTH + " characters, was " + length);
         }
-        var control = name.codePoints().filter(Character::isISOControl).findFirst();
-        if (control.isPresent()) {
+        var refused = name.codePoints().filter(DisplayName::isRefused).findFirst();
+        if (refused.isPresent()) {
             throw new IllegalArgumentException(String.format(
-                    "displayName must not contain control characters, found U+%04X", control.getAsInt()));
+                    "displayName must not contain control, format, surrogate or separator characters, found U+%04X",
+                    refused.getAsInt()));
         }
         if (!name.strip().equals(name)) {
             throw new IllegalArgumentException("displayName must not start or end with whitespace");
         }
         return name;
+    }
+
+    private static boolean isRefused(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.LINE_SEPARATOR,
+                 Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
     }
 }

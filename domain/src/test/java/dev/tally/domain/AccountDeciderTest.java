@@ -48,6 +48,10 @@ class AccountDeciderTest {
         assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "", T0)).hasMessageContaining("1 to 100 characters, was 0");
         assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "a".repeat(101), T0)).hasMessageContaining("was 101");
         assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "Ada\nLovelace", T0)).hasMessageContaining("U+000A");
+        assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "Ada\u202Eecalevol", T0)).hasMessageContaining("U+202E");
+        assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "Ada\u200B", T0)).hasMessageContaining("U+200B");
+        assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "Ada\uD800", T0)).hasMessageContaining("U+D800");
+        assertThatThrownBy(() -> new CreateAccount(ID, ALICE, "Ada\u2028", T0)).hasMessageContaining("U+2028");
         assertThatThrownBy(() -> new CreateAccount(ID, ALICE, " Ada", T0)).hasMessageContaining("whitespace");
         assertThat(new CreateAccount(ID, ALICE, "\uD83D\uDCB0".repeat(100), T0).displayName()).hasSize(200);
     }

@@ -30,6 +30,11 @@ public final class ApiRequests {
     /** Stripe's rule: printable ASCII, at most 255 characters. */
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * OpenID Connect Core 1.0, section 2: a {@code sub} "MUST NOT exceed 255 ASCII characters". The limit also keeps
+     * an owner's index key far below DynamoDB's 2048 bytes for a partition key.
+     */
+    private static final int MAX_SUBJECT_LENGTH = 255;
 
     private ApiRequests() {
     }
@@ -83,6 +88,10 @@ public final class ApiRequests {
         var subject = claims.get("sub");
         if (subject == null || subject.isBlank()) {
             throw unauthenticated("the token has no sub claim, so it names no caller", "sub");
+        }
+        if (subject.length() > MAX_SUBJECT_LENGTH) {
+            throw unauthenticated("the token's sub claim is longer than OpenID Connect's " + MAX_SUBJECT_LENGTH
+                    + " characters", "sub");
         }
         var issuer = claims.get("iss");
         Principal principal;

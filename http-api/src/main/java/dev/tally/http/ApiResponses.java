@@ -37,13 +37,13 @@ public final class ApiResponses {
                 .put("type", PROBLEM_TYPE_BASE + problem.slug())
                 .put("title", problem.title())
                 .put("status", problem.status())
-                .put("detail", problem.detail());
+                .put("detail", wellFormed(problem.detail()));
         if (instance != null) {
             body.put("instance", instance);
         }
         if (problem.field() != null) {
             body.put("field", problem.field());
-            body.put("value", problem.value());
+            body.put("value", wellFormed(problem.value()));
         }
         var headers = new HashMap<String, String>();
         headers.put("Content-Type", "application/problem+json");
@@ -54,6 +54,19 @@ public final class ApiResponses {
                 .withBody(write(body))
                 .withIsBase64Encoded(false)
                 .build();
+    }
+
+    /**
+     * {@code text} with each unpaired surrogate (which a client can send as a JSON escape, but which no UTF-8 response
+     * can carry) replaced by U+FFFD, so that echoing a refused value can never break the response.
+     */
+    static String wellFormed(String text) {
+        if (text == null) {
+            return null;
+        }
+        var out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.appendCodePoint(Character.getType(c) == Character.SURROGATE ? 0xFFFD : c));
+        return out.toString();
     }
 
     private static String write(Object body) {

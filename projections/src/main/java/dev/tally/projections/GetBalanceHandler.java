@@ -2,7 +2,6 @@ package dev.tally.projections;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.tally.domain.AccountId;
 import dev.tally.domain.Money;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStore;
@@ -26,9 +25,10 @@ import java.util.Map;
  * plus how far behind the write side it is ({@code writeVersion}, {@code versionsBehind}). The write side's version
  * costs one Query of at most the snapshot interval's items; the balance itself is eventually consistent.
  *
- * <p>Who may read it is decided from the owner the projection stored on the row, so a caller who may not read the
- * account gets the 404 of an unknown account without the write side being read. Until the account is projected, the
- * write side's state decides, and only a caller who may read it learns that it exists.
+ * <p>Who may read it is decided from the owner the projection stored on the row alone: every 404 (an unknown
+ * account, one not projected yet, someone else's) costs the same single GetItem and has the same body, so neither
+ * the body nor the time it takes tells a stranger that an account exists. Only a caller who may read the account
+ * gets the write side's version.
  */
 public final class GetBalanceHandler extends ApiHandler {
 
@@ -62,17 +62,11 @@ public final class GetBalanceHandler extends ApiHandler {
         var id = ApiRequests.accountId(request);
         var table = catalog.targets(ProjectionEnvironment.BALANCES).active();
         var row = BalancesTable.get(dynamo, table, id);
-        if (row.isPresent() && !caller.mayRead(row.get().owner())) {
-            return notFound(request, id, "account " + id + " does not exist");
+        if (row.isEmpty() || !caller.mayRead(row.get().owner())) {
+            return ApiResponses.problem(new Problem(404, "account-not-found", "Account not found",
+                    "account " + id + " does not exist", "id", id.toString()), request.getRawPath(), Map.of());
         }
-        var written = events.load(id);
-        long writeVersion = written.version();
-        if (row.isEmpty()) {
-            var detail = written.exists() && caller.mayRead(written.owner())
-                    ? "account " + id + " is not projected yet (the write side is at version " + writeVersion + ")"
-                    : "account " + id + " does not exist";
-            return notFound(request, id, detail);
-        }
+        long writeVersion = events.load(id).version();
         var balance = row.get();
         var body = new LinkedHashMap<String, Object>();
         body.put("accountId", id.toString());
@@ -84,10 +78,5 @@ public final class GetBalanceHandler extends ApiHandler {
         body.put("writeVersion", writeVersion);
         body.put("versionsBehind", Math.max(0, writeVersion - balance.version()));
         return ApiResponses.json(200, body, Map.of());
-    }
-
-    private static APIGatewayV2HTTPResponse notFound(APIGatewayV2HTTPEvent request, AccountId id, String detail) {
-        return ApiResponses.problem(new Problem(404, "account-not-found", "Account not found", detail, "id",
-                id.toString()), request.getRawPath(), Map.of());
     }
 }

@@ -125,8 +125,8 @@ class GetBalanceHandlerTest {
             assertThat(response.getStatusCode()).isEqualTo(404);
             assertThat(json(response).toString().replace(id.toString(), "ID")).isEqualTo(expected);
         }
-        assertThat(json(get(pending, "alice", "ledger:read")).get("detail").asText())
-                .isEqualTo("account " + pending + " is not projected yet (the write side is at version 2)");
+        // until it is projected, the owner too gets the 404 of an unknown account: the read model alone decides
+        assertThat(json(get(pending, "alice", "ledger:read")).toString().replace(pending.toString(), "ID")).isEqualTo(expected);
     }
 
     @Test

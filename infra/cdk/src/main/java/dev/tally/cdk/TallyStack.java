@@ -16,6 +16,7 @@ import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -40,7 +41,9 @@ import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
 import software.amazon.awscdk.services.kinesis.StreamMode;
@@ -160,14 +163,19 @@ public final class TallyStack extends Stack {
                 .retentionPeriod(Duration.hours(24))
                 .build();
 
-        var api = accountsApi(settings, idempotency);
-        balancesApi(settings, api);
-        translator(settings);
-
+        // Deployment order, for a change of event schema: every reader of a new version must be running before
+        // anything writes it. So the KCL workers (readers of published events) update first, then the translator
+        // (reader of stored items, writer of published events), then the API functions (writers of stored items).
+        // A writer updated first would have its events dead-lettered by the old translator, and lost from the lake.
         var lake = new DataLake(this, "Lake", events);
         var workers = new Workers(this, "Workers", settings.artifacts());
-        projectionWorker(workers);
-        lakeWriter(workers, lake);
+        var projection = projectionWorker(workers);
+        var lakeWriter = lakeWriter(workers, lake);
+        var translator = translator(settings);
+        translator.getNode().addDependency(projection, lakeWriter);
+
+        var api = accountsApi(settings, idempotency, translator);
+        balancesApi(settings, api, translator);
         notifyOnEveryAlarm(settings.alarmEmail());
     }
 
@@ -178,6 +186,19 @@ public final class TallyStack extends Stack {
      */
     private void notifyOnEveryAlarm(String email) {
         var topic = Topic.Builder.create(this, "Alarms").displayName("Tally alarms").enforceSsl(true).build();
+        // enforceSsl gives the topic a resource policy, which replaces SNS's default one: without this statement the
+        // account's own alarms could not publish to it.
+        topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("AlarmsOfThisAccountPublish")
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(topic.getTopicArn()))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("aws:SourceAccount", getAccount()),
+                        "ArnLike", Map.of("aws:SourceArn", Stack.of(this).formatArn(ArnComponents.builder()
+                                .service("cloudwatch").resource("alarm").resourceName("*")
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))))
+                .build());
         if (email != null && !email.isBlank()) {
             topic.addSubscription(new EmailSubscription(email));
         }
@@ -190,7 +211,7 @@ public final class TallyStack extends Stack {
     }
 
     /** The balances projection: reads the stream, repairs gaps from the events table, writes the read model. */
-    private void projectionWorker(Workers workers) {
+    private FargateService projectionWorker(Workers workers) {
         var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, balancesKclTables));
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:Query"))
@@ -205,16 +226,16 @@ public final class TallyStack extends Stack {
         environment.remove(EventStoreSettings.IDEMPOTENCY_TABLE); // the projection never touches it
         environment.put(PublishedStream.NAME, domainEvents.getStreamName());
         environment.put(ProjectionEnvironment.CATALOG_TABLE, catalog.getTableName());
-        workers.service("BalancesProjection", "projection-worker.jar", environment, statements);
+        return workers.service("BalancesProjection", "projection-worker.jar", environment, statements);
     }
 
     /** The lake writer: reads the stream, puts rows to the lake's Firehose delivery stream. */
-    private void lakeWriter(Workers workers, DataLake lake) {
+    private FargateService lakeWriter(Workers workers, DataLake lake) {
         var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, lakeWriterKclTables));
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("firehose:PutRecordBatch"))
                 .resources(List.of(lake.deliveryStreamArn)).build());
-        workers.service("LakeWriter", "lake-writer.jar", Map.of(
+        return workers.service("LakeWriter", "lake-writer.jar", Map.of(
                 PublishedStream.NAME, domainEvents.getStreamName(),
                 AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM), statements);
     }
@@ -288,7 +309,8 @@ public final class TallyStack extends Stack {
                 .build();
     }
 
-    private HttpApi accountsApi(Settings settings, Table idempotency) {
+    /** @param translator deployed first: see the constructor */
+    private HttpApi accountsApi(Settings settings, Table idempotency, Alias translator) {
         var jar = settings.artifacts().resolve("accounts-api/target/accounts-api-lambda.jar");
         var accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs").retention(RetentionDays.THREE_MONTHS)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
@@ -312,6 +334,7 @@ public final class TallyStack extends Stack {
         for (var route : AccountsApiRoute.values()) {
             var name = route.handlerClass().getSimpleName().replace("Handler", "");
             var function = javaFunction(name, jar, route.handlerClass().getName(), API_MEMORY_MB, API_TIMEOUT, environment);
+            function.getNode().addDependency(translator);
             // Listing queries only the owners' index; every other route reads the account's history, and commands
             // also append and use the idempotency table.
             if (route == AccountsApiRoute.LIST_ACCOUNTS) {
@@ -349,10 +372,11 @@ public final class TallyStack extends Stack {
     }
 
     /** {@code GET /balances/{id}}: reads the projection's catalog and active table, and the write side's version. */
-    private void balancesApi(Settings settings, HttpApi api) {
+    private void balancesApi(Settings settings, HttpApi api, Alias translator) {
         var jar = settings.artifacts().resolve("projections/target/balances-api-lambda.jar");
         var function = javaFunction("GetBalance", jar, GetBalanceHandler.class.getName(), API_MEMORY_MB, API_TIMEOUT,
                 balancesApiEnvironment());
+        function.getNode().addDependency(translator);
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem"))
                 .resources(java.util.stream.Stream.concat(java.util.stream.Stream.of(catalog.getTableArn()),
@@ -371,7 +395,8 @@ public final class TallyStack extends Stack {
         alarmOnErrorsAndThrottles("GetBalance", function);
     }
 
-    private void translator(Settings settings) {
+    /** @return the alias the event-source mapping invokes, which the writers of stored events depend on */
+    private Alias translator(Settings settings) {
         var jar = settings.artifacts().resolve("stream-translator/target/stream-translator-lambda.jar");
         var function = javaFunction("StreamTranslator", jar, StreamTranslatorHandler.class.getName(),
                 TRANSLATOR_MEMORY_MB, TRANSLATOR_TIMEOUT,
@@ -420,6 +445,7 @@ public final class TallyStack extends Stack {
                 .threshold(60_000).evaluationPeriods(5)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        return live;
     }
 
     private void alarmOnErrorsAndThrottles(String name, Function function) {

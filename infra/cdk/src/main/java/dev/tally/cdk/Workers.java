@@ -72,7 +72,7 @@ final class Workers extends Construct {
     /**
      * A service running {@code jar} from the image with {@code environment}; its task role gets {@code statements}.
      */
-    Role service(String name, String jar, Map<String, String> environment, List<PolicyStatement> statements) {
+    FargateService service(String name, String jar, Map<String, String> environment, List<PolicyStatement> statements) {
         var role = Role.Builder.create(this, name + "TaskRole").assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
                 .description("The " + name + " KCL worker").build();
         statements.forEach(role::addToPolicy);
@@ -91,7 +91,7 @@ final class Workers extends Construct {
                 .readonlyRootFilesystem(true)
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix(name).build()))
                 .build());
-        FargateService.Builder.create(this, name + "Service")
+        return FargateService.Builder.create(this, name + "Service")
                 .cluster(cluster)
                 .taskDefinition(task)
                 .desiredCount(TASKS_PER_SERVICE)
@@ -101,7 +101,6 @@ final class Workers extends Construct {
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                 .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
                 .build();
-        return role;
     }
 
     /**

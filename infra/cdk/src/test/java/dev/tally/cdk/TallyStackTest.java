@@ -126,6 +126,32 @@ class TallyStackTest {
         });
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com",
                 "TopicArn", Map.of("Ref", topic)));
+        // the topic's policy (TLS only) must still let this account's alarms publish
+        template.hasResourceProperties("AWS::SNS::TopicPolicy", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(
+                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Allow", "Action", "sns:Publish",
+                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Condition", Match.objectLike(Map.of(
+                                "StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId")),
+                                "ArnLike", Match.anyValue())))))))))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void readers_of_a_new_event_version_deploy_before_its_writers() {
+        var resources = (Map<String, Map<String, Object>>) (Map<String, ?>) template.toJSON().get("Resources");
+        var alias = resources.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("StreamTranslatorLive") && e.getValue().get("Type").equals("AWS::Lambda::Alias"))
+                .findFirst().orElseThrow();
+        var aliasDependsOn = (List<String>) alias.getValue().getOrDefault("DependsOn", List.of());
+        assertThat(aliasDependsOn).as("the translator waits for both KCL workers")
+                .anyMatch(d -> d.startsWith("WorkersBalancesProjectionService")).anyMatch(d -> d.startsWith("WorkersLakeWriterService"));
+        var writers = resources.entrySet().stream().filter(e -> e.getValue().get("Type").equals("AWS::Lambda::Function"))
+                .filter(e -> !e.getKey().startsWith("StreamTranslator") && !e.getKey().contains("CustomResource")
+                        && !e.getKey().startsWith("Lake") && !e.getKey().contains("LogRetention")).toList();
+        assertThat(writers).hasSize(AccountsApiRoute.values().length + 1).allSatisfy(function ->
+                assertThat((List<String>) function.getValue().getOrDefault("DependsOn", List.of())).as(function.getKey())
+                        .contains(alias.getKey()));
     }
 
     @Test
@@ -153,9 +179,15 @@ class TallyStackTest {
     @Test
     @SuppressWarnings("unchecked")
     void listing_accounts_may_query_only_the_owner_index() {
-        var onIndex = statements().stream().filter(s -> s.get("Resource").toString().contains("/index/ByOwner")).toList();
-        assertThat(onIndex).hasSize(1);
-        assertThat(onIndex.getFirst().get("Action")).isEqualTo(List.of("dynamodb:Query"));
+        var policies = template.findResources("AWS::IAM::Policy");
+        var listing = policies.entrySet().stream().filter(e -> e.getKey().startsWith("ListAccountsServiceRoleDefaultPolicy"))
+                .map(e -> (Map<String, Object>) ((Map<String, Object>) e.getValue()).get("Properties")).toList();
+        assertThat(listing).hasSize(1);
+        var statements = (List<Map<String, Object>>) ((Map<String, Object>) listing.getFirst().get("PolicyDocument")).get("Statement");
+        assertThat(statements).singleElement().satisfies(statement -> {
+            assertThat(statement.get("Action")).isEqualTo("dynamodb:Query");
+            assertThat(statement.get("Resource").toString()).contains("/index/ByOwner");
+        });
     }
 
     @Test
