@@ -1,9 +1,23 @@
 package dev.tally.analytics;
 
-/** Records Firehose did not accept; the lake writer does not checkpoint them and tries the batch again. */
+/**
+ * Records Firehose did not accept. The caller must not checkpoint them; whether trying again later can help is
+ * {@link #retryable()}.
+ */
 public final class FirehoseDeliveryException extends RuntimeException {
 
-    public FirehoseDeliveryException(String message) {
-        super(message);
+    private final boolean retryable;
+
+    /**
+     * @param retryable true if the failure may pass (throttling, Firehose busy); false if trying again gives the same
+     *                  answer (access denied, no such delivery stream, a record over the size limit)
+     */
+    public FirehoseDeliveryException(String message, boolean retryable, Throwable cause) {
+        super(message, cause);
+        this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+        return retryable;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.analytics;
 
 import dev.tally.resilience.Backoff;
+import dev.tally.resilience.RetryableFailures;
 import dev.tally.resilience.BatchLimits;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -42,14 +43,15 @@ public final class FirehoseSender {
     /**
      * Returns once Firehose has accepted every record.
      *
-     * @throws FirehoseDeliveryException when some are still rejected after 8 attempts ({@link #RETRIES}) (the
-     *                                   caller must not checkpoint them) or a record is too big for Firehose
+     * @throws FirehoseDeliveryException when some are still rejected after 8 attempts ({@link #RETRIES}), or at once
+     *                                   when the call fails in a way no retry changes (access denied) or a record is
+     *                                   too big for Firehose; the caller must not checkpoint them
      */
     public void send(List<byte[]> records) {
         for (var record : records) {
             if (record.length > MAX_RECORD_BYTES) {
                 throw new FirehoseDeliveryException("a record of " + record.length + " bytes is over Firehose's limit of "
-                        + MAX_RECORD_BYTES + " bytes");
+                        + MAX_RECORD_BYTES + " bytes", false, null);
             }
         }
         for (var call : calls(records)) {
@@ -69,6 +71,11 @@ public final class FirehoseSender {
             try {
                 response = firehose.putRecordBatch(b -> b.deliveryStreamName(deliveryStream).records(entries));
             } catch (SdkException e) {
+                if (!RetryableFailures.isRetryable(e)) {
+                    // access denied, no such stream, a validation error: the same answer every time
+                    throw new FirehoseDeliveryException("PutRecordBatch to " + deliveryStream + " failed in a way no "
+                            + "retry changes: " + e, false, e);
+                }
                 lastError = e.getMessage();
                 log.accept("lake-writer: PutRecordBatch of " + pending.size() + " records failed (attempt " + attempt + "): " + e.getMessage());
                 continue;
@@ -88,8 +95,9 @@ public final class FirehoseSender {
                     + attempt + ", " + lastError + "); sending those again");
             pending = rejected;
         }
+        // Firehose answers per record only with ServiceUnavailableException or InternalFailure, and throttling: all may pass
         throw new FirehoseDeliveryException(pending.size() + " records not accepted by " + deliveryStream + " after "
-                + RETRIES.maxAttempts() + " attempts; last error: " + lastError);
+                + RETRIES.maxAttempts() + " attempts; last error: " + lastError, true, null);
     }
 
     /** Consecutive slices within the per-call record and byte limits. */
@@ -102,7 +110,7 @@ public final class FirehoseSender {
             RETRIES.pauseAfter(attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FirehoseDeliveryException("interrupted while retrying PutRecordBatch");
+            throw new FirehoseDeliveryException("interrupted while retrying PutRecordBatch", true, e);
         }
     }
 }

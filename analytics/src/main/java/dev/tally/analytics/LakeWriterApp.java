@@ -1,12 +1,19 @@
 package dev.tally.analytics;
 
 import dev.tally.contracts.PublishedStream;
-import dev.tally.kcl.KclLeaseTable;
-import dev.tally.kcl.KclWorker;
+import dev.tally.resilience.Backoff;
+import dev.tally.subscriptions.DeadLetterTable;
+import dev.tally.subscriptions.DynamoDeadLetterStore;
+import dev.tally.subscriptions.KclLeaseTable;
+import dev.tally.subscriptions.KclWorker;
+import dev.tally.subscriptions.Subscription;
+import dev.tally.subscriptions.SubscriptionProcessor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -18,24 +25,42 @@ public final class LakeWriterApp implements AutoCloseable {
     public record Settings(String streamName, String deliveryStream, String workerId) {
     }
 
+    /**
+     * The kit's retries on top of {@link FirehoseSender}'s own 8: few, since each one sends the whole batch again
+     * (rows Firehose took already included, which the reports' de-duplication absorbs).
+     */
+    static final Backoff RETRIES = new Backoff(3, Duration.ofSeconds(1), Duration.ofSeconds(5));
+
+    private final Subscription subscription;
     private final KclWorker worker;
 
-    private LakeWriterApp(KclWorker worker) {
+    private LakeWriterApp(Subscription subscription, KclWorker worker) {
+        this.subscription = subscription;
         this.worker = worker;
     }
 
-    /** Creates the lease table if it is missing (the CDK app creates it in AWS) and starts the worker. */
+    /**
+     * Creates the lease and dead-letter tables if they are missing (the CDK app creates them in AWS) and starts the
+     * worker.
+     */
     public static LakeWriterApp start(KclWorker.Clients clients, DynamoDbClient dynamo, FirehoseClient firehose,
                                       Settings settings, Consumer<String> log) {
-        KclLeaseTable.create(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
-        var sender = new FirehoseSender(firehose, settings.deliveryStream(), log);
-        var worker = KclWorker.start(clients, settings.streamName(), AnalyticsEnvironment.LAKE_WRITER_APPLICATION,
-                settings.workerId(), () -> new LakeWriterProcessor(sender, log), log);
-        return new LakeWriterApp(worker);
+        var application = AnalyticsEnvironment.LAKE_WRITER_APPLICATION;
+        KclLeaseTable.create(dynamo, application);
+        DeadLetterTable.create(dynamo, DeadLetterTable.nameFor(application));
+        var clock = Clock.systemUTC();
+        var subscription = Subscription.batched(application,
+                new LakeRowsSubscriber(new FirehoseSender(firehose, settings.deliveryStream(), log)),
+                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(application)), RETRIES, clock, log);
+        var worker = KclWorker.start(clients, settings.streamName(), application, settings.workerId(),
+                () -> new SubscriptionProcessor(subscription, clock, log), log);
+        return new LakeWriterApp(subscription, worker);
     }
 
+    /** Stops the subscription first (a held batch then ends unfinished, never checkpointed), then the worker. */
     @Override
     public void close() {
+        subscription.stop();
         worker.close();
     }
 

@@ -161,7 +161,8 @@ public final class DomainEventCodec {
     }
 
     private static String preview(byte[] json) {
-        var text = new String(json, StandardCharsets.UTF_8);
+        // what a log line or a dead letter's reason can show: control characters and undecodable bytes as '?'
+        var text = new String(json, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\uFFFD]", "?");
         return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 }

@@ -3,8 +3,12 @@ package dev.tally.projections;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStoreSettings;
-import dev.tally.kcl.KclLeaseTable;
-import dev.tally.kcl.KclWorker;
+import dev.tally.subscriptions.DeadLetterTable;
+import dev.tally.subscriptions.DynamoDeadLetterStore;
+import dev.tally.subscriptions.KclLeaseTable;
+import dev.tally.subscriptions.KclWorker;
+import dev.tally.subscriptions.Subscription;
+import dev.tally.subscriptions.SubscriptionProcessor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -30,11 +34,14 @@ public final class BalanceProjectionApp implements AutoCloseable {
 
     private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
 
+    private final Subscription subscription;
     private final KclWorker worker;
     private final ExecutorService accounts;
     private final ScheduledExecutorService status;
 
-    private BalanceProjectionApp(KclWorker worker, ExecutorService accounts, ScheduledExecutorService status) {
+    private BalanceProjectionApp(Subscription subscription, KclWorker worker, ExecutorService accounts,
+                                 ScheduledExecutorService status) {
+        this.subscription = subscription;
         this.worker = worker;
         this.accounts = accounts;
         this.status = status;
@@ -51,39 +58,46 @@ public final class BalanceProjectionApp implements AutoCloseable {
         var lag = new LagRecorder(clock);
         var accounts = Executors.newFixedThreadPool(8, Thread.ofPlatform().name("balances-apply-", 0).daemon().factory());
 
+        var subscription = Subscription.perEvent(settings.applicationName(),
+                new BalancesSubscriber(projector, catalog, lag, clock), accounts,
+                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(settings.applicationName())),
+                Subscription.DEFAULT_RETRIES, clock, log);
         var worker = KclWorker.start(clients, settings.streamName(), settings.applicationName(), settings.workerId(),
-                () -> new BalanceRecordProcessor(projector, catalog, lag, accounts, clock, log), log);
+                () -> new SubscriptionProcessor(subscription, clock, log), log);
 
         var status = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("balances-status").daemon().factory());
         status.scheduleAtFixedRate(() -> {
             try {
                 catalog.publish(ProjectionEnvironment.BALANCES, new ProjectionCatalog.WorkerStatus(settings.workerId(),
                         lag.percentile(50), lag.percentile(99), lag.count(), projector.applied(), projector.duplicates(),
-                        projector.gapEventsRepaired(), clock.instant()));
+                        projector.gapEventsRepaired(), subscription.parked(), clock.instant()));
             } catch (RuntimeException e) {
                 log.accept("balances: cannot publish status: " + e);
             }
         }, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        return new BalanceProjectionApp(worker, accounts, status);
+        return new BalanceProjectionApp(subscription, worker, accounts, status);
     }
 
     /**
-     * Creates the lease table, the catalog and the first balances table if they are missing, and registers the
-     * projection in the catalog. Idempotent; the CDK app creates the same tables in AWS.
+     * Creates the lease table, the dead-letter table, the catalog and the first balances table if they are missing,
+     * and registers the projection in the catalog. Idempotent; the CDK app creates the same tables in AWS.
      */
     public static void prepare(DynamoDbClient dynamo, String catalogTable, String applicationName) {
         KclLeaseTable.create(dynamo, applicationName);
+        DeadLetterTable.create(dynamo, DeadLetterTable.nameFor(applicationName));
         ProjectionCatalog.create(dynamo, catalogTable);
         BalancesTable.create(dynamo, BalancesTable.INITIAL_NAME);
         new ProjectionCatalog(dynamo, catalogTable, Clock.systemUTC())
                 .initialize(ProjectionEnvironment.BALANCES, BalancesTable.INITIAL_NAME);
     }
 
+    /** Stops the subscription first (a held batch then ends unfinished, never checkpointed), then the worker. */
     @Override
     public void close() {
+        subscription.stop();
         worker.close();
         status.shutdownNow();
-        accounts.shutdownNow();
+        accounts.shutdown();
     }
 
     /**

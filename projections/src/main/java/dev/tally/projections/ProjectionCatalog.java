@@ -52,9 +52,13 @@ public final class ProjectionCatalog {
     public record Rebuild(String table, int segments, Set<Integer> done) {
     }
 
-    /** One worker's published figures. */
+    /**
+     * One worker's published figures.
+     *
+     * @param parked records the worker parked in the subscription's dead-letter store since it started
+     */
     public record WorkerStatus(String worker, long lagP50Millis, long lagP99Millis, long samples, long applied,
-                               long duplicates, long gapEventsRepaired, Instant updatedAt) {
+                               long duplicates, long gapEventsRepaired, long parked, Instant updatedAt) {
     }
 
     private final DynamoDbClient dynamo;
@@ -163,6 +167,7 @@ public final class ProjectionCatalog {
         item.put("Applied", n(status.applied()));
         item.put("Duplicates", n(status.duplicates()));
         item.put("GapEventsRepaired", n(status.gapEventsRepaired()));
+        item.put("Parked", n(status.parked()));
         item.put("UpdatedAt", s(status.updatedAt().toString()));
         dynamo.putItem(b -> b.tableName(tableName).item(item));
     }
@@ -174,6 +179,7 @@ public final class ProjectionCatalog {
                 .map(item -> new WorkerStatus(item.get("Worker").s(), number(item, "LagP50Millis"),
                         number(item, "LagP99Millis"), number(item, "Samples"), number(item, "Applied"),
                         number(item, "Duplicates"), number(item, "GapEventsRepaired"),
+                        item.containsKey("Parked") ? number(item, "Parked") : 0,
                         Instant.parse(item.get("UpdatedAt").s())))
                 .toList();
     }

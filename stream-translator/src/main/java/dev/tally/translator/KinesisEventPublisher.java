@@ -3,6 +3,7 @@ package dev.tally.translator;
 import dev.tally.contracts.DomainEvent;
 import dev.tally.contracts.DomainEventCodec;
 import dev.tally.resilience.Backoff;
+import dev.tally.resilience.RetryableFailures;
 import dev.tally.resilience.BatchLimits;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
@@ -32,6 +34,12 @@ public final class KinesisEventPublisher implements EventPublisher {
 
     static final BatchLimits PUT_RECORDS_LIMITS = new BatchLimits(500, 5 * 1024 * 1024);
     private static final Backoff RETRIES = new Backoff(6, Duration.ofMillis(100), Duration.ofSeconds(2));
+    /**
+     * Error codes of single PutRecords entries that may pass; the other KMS errors (a disabled or missing key, access
+     * denied) do not.
+     */
+    private static final Set<String> RETRYABLE_ENTRY_ERRORS =
+            Set.of("ProvisionedThroughputExceededException", "InternalFailure", "KMSThrottlingException");
 
     private final KinesisClient kinesis;
     private final String streamName;
@@ -41,24 +49,48 @@ public final class KinesisEventPublisher implements EventPublisher {
         this.streamName = streamName;
     }
 
+    /** What one call left unpublished, and which of those no retry will publish. */
+    private record Round(List<DomainEvent> failed, List<DomainEvent> hopeless) {
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Only failures that may pass are sent again: throttled or internally failed entries, and calls that failed
+     * with throttling, a 5xx or a broken connection. An entry or a call refused in a way no retry changes (access
+     * denied, no such stream, a disabled KMS key) is returned as unpublished at once, and so is every later event of
+     * its account, so that the account's order holds.
+     */
     @Override
     public List<DomainEvent> publish(List<DomainEvent> events) {
         // each event is encoded once, however often it is sent
         var encoded = new HashMap<String, SdkBytes>();
         events.forEach(e -> encoded.put(e.eventId(), SdkBytes.fromByteArray(DomainEventCodec.toJson(e))));
+        var givenUp = new ArrayList<DomainEvent>();
         var pending = List.copyOf(events);
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             var failed = new ArrayList<DomainEvent>();
+            var hopelessAccounts = new HashSet<String>();
             for (var chunk : chunks(pending, e -> encoded.get(e.eventId()).asByteArrayUnsafe().length)) {
-                failed.addAll(putRecords(chunk, encoded));
+                var round = putRecords(chunk, encoded);
+                failed.addAll(round.failed());
+                round.hopeless().forEach(e -> hopelessAccounts.add(e.accountId()));
             }
-            if (failed.isEmpty() || !RETRIES.allowsAttemptAfter(attempt)) {
-                return failed;
+            var retryable = new ArrayList<DomainEvent>();
+            for (var event : failed) {
+                (hopelessAccounts.contains(event.accountId()) ? givenUp : retryable).add(event);
             }
-            pending = withLaterEventsOfSameAccounts(pending, failed);
+            if (retryable.isEmpty()) {
+                return givenUp;
+            }
+            if (!RETRIES.allowsAttemptAfter(attempt)) {
+                givenUp.addAll(retryable);
+                return givenUp;
+            }
+            pending = withLaterEventsOfSameAccounts(pending, retryable);
             pause(attempt);
         }
-        return List.of();
+        return givenUp;
     }
 
     /** The failed events plus, per account, every event after its first failure, in the original order. */
@@ -78,7 +110,7 @@ public final class KinesisEventPublisher implements EventPublisher {
         return again;
     }
 
-    private List<DomainEvent> putRecords(List<DomainEvent> chunk, Map<String, SdkBytes> encoded) {
+    private Round putRecords(List<DomainEvent> chunk, Map<String, SdkBytes> encoded) {
         var entries = chunk.stream().map(event -> PutRecordsRequestEntry.builder()
                 .partitionKey(event.accountId())
                 .data(encoded.get(event.eventId()))
@@ -86,18 +118,23 @@ public final class KinesisEventPublisher implements EventPublisher {
         try {
             var response = kinesis.putRecords(b -> b.streamName(streamName).records(entries));
             if (response.failedRecordCount() == null || response.failedRecordCount() == 0) {
-                return List.of();
+                return new Round(List.of(), List.of());
             }
             var failed = new ArrayList<DomainEvent>();
+            var hopeless = new ArrayList<DomainEvent>();
             for (int i = 0; i < chunk.size(); i++) {
-                if (response.records().get(i).errorCode() != null) {
+                var errorCode = response.records().get(i).errorCode();
+                if (errorCode != null) {
                     failed.add(chunk.get(i));
+                    if (!RETRYABLE_ENTRY_ERRORS.contains(errorCode)) {
+                        hopeless.add(chunk.get(i));
+                    }
                 }
             }
-            return failed;
+            return new Round(failed, hopeless);
         } catch (SdkException e) {
-            // the whole call failed (throttled, network): every entry is retried
-            return chunk;
+            // the whole call failed: every entry is unpublished, and worth sending again only if the failure may pass
+            return new Round(chunk, RetryableFailures.isRetryable(e) ? List.of() : chunk);
         }
     }
 

@@ -147,6 +147,19 @@ class KinesisEventPublisherTest {
     }
 
     @Test
+    void a_call_refused_in_a_way_no_retry_changes_is_not_sent_again() {
+        var events = history(UUID.randomUUID().toString(), 3);
+        var calls = new ArrayList<Integer>();
+        try (var counting = client(new RejectEntry(-1, calls))) {
+            // kinesalite answers ResourceNotFoundException (400), as Kinesis does for a stream that does not exist
+            var failed = new KinesisEventPublisher(counting, "no-such-stream-" + UUID.randomUUID()).publish(events);
+
+            assertThat(failed).containsExactlyElementsOf(events);
+        }
+        assertThat(calls).containsExactly(3);
+    }
+
+    @Test
     void the_handler_publishes_a_lambda_shaped_batch_to_kinesis() {
         var stream = newStream(2);
         var handler = new StreamTranslatorHandler(new StreamTranslator(new KinesisEventPublisher(kinesis, stream)));
@@ -167,8 +180,9 @@ class KinesisEventPublisherTest {
     }
 
     /**
-     * Marks one entry of the first PutRecords response as throttled, as Kinesis does under load. The entry was in
-     * fact written, so the stream ends up with a duplicate: exactly what happens when a response is lost.
+     * Counts PutRecords calls, and marks entry {@code index} of the first response as throttled (none if negative),
+     * as Kinesis does under load. The entry was in fact written, so the stream ends up with a duplicate: exactly what
+     * happens when a response is lost.
      */
     private static final class RejectEntry implements ExecutionInterceptor {
         private final int index;
@@ -189,7 +203,7 @@ class KinesisEventPublisherTest {
 
         @Override
         public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-            if (context.response() instanceof PutRecordsResponse response && seen.getAndIncrement() == 0) {
+            if (context.response() instanceof PutRecordsResponse response && index >= 0 && seen.getAndIncrement() == 0) {
                 var entries = new ArrayList<>(response.records());
                 entries.set(index, PutRecordsResultEntry.builder().errorCode("ProvisionedThroughputExceededException")
                         .errorMessage("Rate exceeded for shard").build());

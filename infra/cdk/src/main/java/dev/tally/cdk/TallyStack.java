@@ -8,7 +8,8 @@ import dev.tally.domain.SnapshotPolicy;
 import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
-import dev.tally.kcl.KclLeaseTable;
+import dev.tally.subscriptions.DeadLetterTable;
+import dev.tally.subscriptions.KclLeaseTable;
 import dev.tally.projections.BalancesTable;
 import dev.tally.projections.GetBalanceHandler;
 import dev.tally.projections.ProjectionCatalog;
@@ -125,6 +126,8 @@ public final class TallyStack extends Stack {
     private Table catalog;
     private List<String> balancesKclTables;
     private List<String> lakeWriterKclTables;
+    private Table balancesDeadLetters;
+    private Table lakeWriterDeadLetters;
 
     public TallyStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
@@ -213,6 +216,7 @@ public final class TallyStack extends Stack {
     /** The balances projection: reads the stream, repairs gaps from the events table, writes the read model. */
     private FargateService projectionWorker(Workers workers) {
         var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, balancesKclTables));
+        statements.add(parking(balancesDeadLetters));
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:Query"))
                 .resources(List.of(events.getTableArn())).build());
@@ -232,6 +236,7 @@ public final class TallyStack extends Stack {
     /** The lake writer: reads the stream, puts rows to the lake's Firehose delivery stream. */
     private FargateService lakeWriter(Workers workers, DataLake lake) {
         var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, lakeWriterKclTables));
+        statements.add(parking(lakeWriterDeadLetters));
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("firehose:PutRecordBatch"))
                 .resources(List.of(lake.deliveryStreamArn)).build());
@@ -264,6 +269,38 @@ public final class TallyStack extends Stack {
                 .removalPolicy(RemovalPolicy.DESTROY).build();
         balancesKclTables = kclTables("Balances", ProjectionEnvironment.BALANCES_APPLICATION);
         lakeWriterKclTables = kclTables("LakeWriter", AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+        balancesDeadLetters = deadLetterTable("Balances", ProjectionEnvironment.BALANCES_APPLICATION);
+        lakeWriterDeadLetters = deadLetterTable("LakeWriter", AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+    }
+
+    /**
+     * A subscription's dead-letter table (the kit's {@link DeadLetterTable}), retained: what is parked there waits
+     * for a redrive. Any write to it means a record was parked, so its consumed write capacity is the alarm.
+     */
+    private Table deadLetterTable(String id, String subscription) {
+        var table = Table.Builder.create(this, id + "DeadLetters")
+                .tableName(DeadLetterTable.nameFor(subscription))
+                .partitionKey(Attribute.builder().name(DeadLetterTable.SUBSCRIPTION).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(DeadLetterTable.POSITION).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .removalPolicy(RemovalPolicy.RETAIN).build();
+        Alarm.Builder.create(this, id + "Parked")
+                .alarmDescription("The " + subscription + " subscription parked records: ./tally dead-letters --subscription "
+                        + subscription + " (or read the table " + DeadLetterTable.nameFor(subscription) + ")")
+                .metric(table.metricConsumedWriteCapacityUnits(MetricOptions.builder().statistic("Sum")
+                        .period(Duration.minutes(1)).build()))
+                .threshold(0).evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        return table;
+    }
+
+    /** What a worker does with its dead-letter table: makes sure it is there, and parks records in it. */
+    private static PolicyStatement parking(Table deadLetters) {
+        return PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:DescribeTable", "dynamodb:PutItem"))
+                .resources(List.of(deadLetters.getTableArn())).build();
     }
 
     /**

@@ -364,6 +364,22 @@ class TallyStackTest {
     }
 
     @Test
+    void each_kcl_worker_parks_only_in_its_own_retained_dead_letter_table_which_alarms_on_any_write() {
+        assertThat(statementsAllowing(List.of("dynamodb:DescribeTable", "dynamodb:PutItem"), "BalancesDeadLetters")).isEqualTo(1);
+        assertThat(statementsAllowing(List.of("dynamodb:DescribeTable", "dynamodb:PutItem"), "LakeWriterDeadLetters")).isEqualTo(1);
+        for (var table : List.of("tally-balances-dead-letters", "tally-lake-writer-dead-letters")) {
+            template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain", "Properties", Match.objectLike(Map.of(
+                    "TableName", table,
+                    "KeySchema", List.of(Map.of("AttributeName", "Subscription", "KeyType", "HASH"),
+                            Map.of("AttributeName", "Position", "KeyType", "RANGE"))))));
+        }
+        var parkedAlarms = template.findResources("AWS::CloudWatch::Alarm", Map.of("Properties", Match.objectLike(Map.of(
+                "MetricName", "ConsumedWriteCapacityUnits", "Threshold", 0, "Statistic", "Sum"))));
+        assertThat(parkedAlarms.values().stream().map(Object::toString))
+                .hasSize(2).anyMatch(a -> a.contains("BalancesDeadLetters")).anyMatch(a -> a.contains("LakeWriterDeadLetters"));
+    }
+
+    @Test
     void the_balances_reader_may_only_get_items_from_the_catalog_and_the_balances_tables() {
         var statement = statements().stream()
                 .filter(s -> s.get("Action").equals(List.of("dynamodb:GetItem")))

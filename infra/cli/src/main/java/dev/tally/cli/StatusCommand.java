@@ -7,6 +7,8 @@ import dev.tally.devstack.DevLake;
 import dev.tally.devstack.DevStack;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
+import dev.tally.subscriptions.DeadLetterTable;
+import dev.tally.subscriptions.DynamoDeadLetterStore;
 import dev.tally.translator.TranslatorMapping;
 import picocli.CommandLine.Command;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,14 +47,15 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("balances projection (Kinesis domain-events -> balances read model; KCL application "
                     + ProjectionEnvironment.BALANCES_APPLICATION + ")");
             printLeases(dynamo, ProjectionEnvironment.BALANCES_APPLICATION);
+            printDeadLetters(dynamo, ProjectionEnvironment.BALANCES_APPLICATION);
             var catalog = new ProjectionCatalog(dynamo, stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
                     ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
             var now = Instant.now();
             for (var worker : catalog.workers(ProjectionEnvironment.BALANCES)) {
                 System.out.printf("  worker %s%n    lag p50 %d ms, p99 %d ms (%d events in the last minute); applied %d, duplicates %d, "
-                                + "gap events repaired %d; reported %d s ago%n", worker.worker(), worker.lagP50Millis(),
+                                + "gap events repaired %d, parked %d; reported %d s ago%n", worker.worker(), worker.lagP50Millis(),
                         worker.lagP99Millis(), worker.samples(), worker.applied(), worker.duplicates(),
-                        worker.gapEventsRepaired(), Duration.between(worker.updatedAt(), now).toSeconds());
+                        worker.gapEventsRepaired(), worker.parked(), Duration.between(worker.updatedAt(), now).toSeconds());
             }
             var targets = catalog.targets(ProjectionEnvironment.BALANCES);
             System.out.println("  readers use table " + targets.active()
@@ -61,6 +64,7 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("lake writer (Kinesis domain-events -> Firehose " + LakeDelivery.DELIVERY_STREAM
                     + "; KCL application " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION + ")");
             printLeases(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+            printDeadLetters(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
             try (var s3 = DevLake.s3Client(URI.create(stack.get("AWS_ENDPOINT_URL_S3")))) {
                 var partitions = new java.util.TreeMap<String, long[]>();
                 for (var object : s3.listObjectsV2Paginator(b -> b.bucket(stack.get(DevStack.LAKE_BUCKET))
@@ -84,6 +88,17 @@ final class StatusCommand implements Callable<Integer> {
         }
         returned.forEach((table, count) -> System.out.printf("  %-40s %d items%n", table, count));
         return 0;
+    }
+
+    /** How many records the subscription has parked; its dead-letter table holds them until they are redriven. */
+    private static void printDeadLetters(DynamoDbClient dynamo, String subscription) {
+        try {
+            var parked = new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(subscription)).count(subscription);
+            System.out.println("  dead letters: " + parked + (parked == 0 ? ""
+                    : " (./tally dead-letters --subscription " + subscription + ")"));
+        } catch (ResourceNotFoundException e) {
+            System.out.println("  dead letters: no table yet (the worker creates it when it starts)");
+        }
     }
 
     /** The checkpoints of a KCL application's shards, from its lease table. */

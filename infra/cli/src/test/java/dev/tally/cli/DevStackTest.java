@@ -135,6 +135,33 @@ class DevStackTest {
         assertThat(published.get(1).requestId()).isEqualTo(statement.body().get("events").get(1).get("requestId").asText());
     }
 
+    /**
+     * Issue 12's first part: records no subscriber can read, put straight onto every shard, are parked by both
+     * subscriptions with the record and the reason, and neither stalls: the projection goes on to later events.
+     */
+    @Test
+    void unreadable_records_on_the_stream_are_parked_by_every_subscription_and_nothing_stalls() {
+        var positions = dev.tally.cli.demo.StreamPoison.putOnEveryShard(stack.kinesis(),
+                dev.tally.contracts.PublishedStream.DEFAULT_NAME);
+        var id = open();
+        api.post("/accounts/" + id + "/credit", "{\"amount\": \"5.00\"}");
+
+        for (var subscription : java.util.List.of(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
+                dev.tally.analytics.AnalyticsEnvironment.LAKE_WRITER_APPLICATION)) {
+            var parked = org.awaitility.Awaitility.await(subscription + " parks every unreadable record")
+                    .atMost(java.time.Duration.ofSeconds(90))
+                    .until(() -> dev.tally.cli.demo.StreamPoison.parked(stack.dynamo(), subscription, positions),
+                            found -> found.size() == positions.size());
+            assertThat(dev.tally.cli.demo.StreamPoison.allParkedAsTheirKind(parked, positions)).as(parked.toString()).isTrue();
+            assertThat(parked).allSatisfy(letter -> assertThat(letter.reason()).isNotBlank());
+        }
+        var balance = org.awaitility.Awaitility.await("the projection to go on past the poison")
+                .atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> api.get("/balances/" + id), response -> response.status() == 200
+                        && response.body().get("version").asLong() == 2);
+        assertThat(balance.body().get("balance").asText()).isEqualTo("5.00");
+    }
+
     private static long eventItems() {
         return stack.dynamo().scanPaginator(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).select("COUNT"))
                 .stream().mapToLong(page -> page.count()).sum();

@@ -3,13 +3,18 @@ package dev.tally.cli.demo;
 import dev.tally.cli.load.ApiClient;
 import dev.tally.cli.load.DomainEventStream;
 import dev.tally.contracts.PublishedStream;
+import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.devstack.DevStack;
+import dev.tally.projections.ProjectionEnvironment;
+import dev.tally.subscriptions.DeadLetter;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Demo steps 7 to 9: what happens after the write side. Every event reaches Kinesis once and in order, a corrupt
- * item is set aside while later events flow, and the balances projection agrees with the write side. The claims
+ * Demo steps 8 to 11: what happens after the write side. Every event reaches Kinesis once and in order, a corrupt
+ * item is set aside while later events flow, unreadable records on the stream are parked by every subscription, and
+ * the balances projection agrees with the write side. The claims
  * themselves are {@link PipelineInvariants}', shared with the integration tests.
  */
 final class PipelineDemo {
@@ -28,7 +33,7 @@ final class PipelineDemo {
     }
 
     void everyWriteReachedKinesis(DevStack stack) {
-        checks.step("[8/11] every event in the table reaches Kinesis once, in version order per account");
+        checks.step("[8/12] every event in the table reaches Kinesis once, in version order per account");
         var stream = stream(stack);
         var delivery = checks.waitFor("every event of the table on Kinesis", Duration.ofSeconds(60), STREAM_READ_EVERY,
                 () -> PipelineInvariants.kinesisDelivery(stack.dynamo(), stream), PipelineInvariants.KinesisDelivery::everyEventPublished,
@@ -39,7 +44,7 @@ final class PipelineDemo {
     }
 
     void poisonIsMovedAside(DevStack stack, ApiClient api) {
-        checks.step("[9/11] a corrupt item in the table is moved aside; later events still flow");
+        checks.step("[9/12] a corrupt item in the table is moved aside; later events still flow");
         var poisonAccount = PipelineInvariants.writeCorruptEvent(stack.dynamo());
         var later = checks.open(api, "Dora");
         checks.expectStatus("credit Dora 5.00", api.post(DemoChecks.path(later, "credit"), "{\"amount\": 5}"), 200);
@@ -55,9 +60,34 @@ final class PipelineDemo {
         checks.check(setAside.claims());
     }
 
+    /**
+     * Records no subscriber can read, put straight onto every shard: each subscription parks them with their reason
+     * and keeps going (the next two steps show both caught up).
+     */
+    void poisonOnTheStreamIsParked(DevStack stack, ApiClient api) {
+        checks.step("[10/12] unreadable records put straight onto every shard of domain-events are parked; nothing stalls");
+        var positions = StreamPoison.putOnEveryShard(stack.kinesis(), PublishedStream.DEFAULT_NAME);
+        System.out.printf("          -> put %d records (%s) on the stream%n", positions.size(),
+                String.join(", ", StreamPoison.KINDS.stream().map(StreamPoison.Kind::label).toList()));
+        var after = checks.open(api, "Erin");
+        checks.expectStatus("credit Erin 7.00 after the poison", api.post(DemoChecks.path(after, "credit"), "{\"amount\": 7}"), 200);
+        for (var subscription : List.of(ProjectionEnvironment.BALANCES_APPLICATION, AnalyticsEnvironment.LAKE_WRITER_APPLICATION)) {
+            var parked = checks.waitFor(subscription + " to park every unreadable record", Duration.ofSeconds(90),
+                    Duration.ofMillis(500), () -> StreamPoison.parked(stack.dynamo(), subscription, positions),
+                    found -> StreamPoison.allParkedAsTheirKind(found, positions),
+                    found -> found.size() + " of " + positions.size() + " parked by " + subscription
+                            + " (a fresh KCL 3 worker waits 1-30 s before taking its first leases)");
+            checks.check(subscription + " parked each unreadable record once, as its kind, with the record's bytes",
+                    StreamPoison.allParkedAsTheirKind(parked, positions), parked.toString());
+            parked.stream().map(DeadLetter::kind).distinct().sorted().forEach(kind -> System.out.printf(
+                    "          -> %-18s %-21s %s%n", subscription, kind, parked.stream().filter(p -> p.kind() == kind)
+                            .findFirst().map(DeadLetter::reason).orElse("")));
+        }
+    }
+
     /** @param auditor a caller who may read every account: the table holds several owners' accounts */
     void projectionAgrees(DevStack stack, ApiClient auditor) {
-        checks.step("[10/11] the balances projection (a KCL worker) agrees with the write side");
+        checks.step("[11/12] the balances projection (a KCL worker) agrees with the write side");
         var accounts = PipelineInvariants.table(stack.dynamo()).accounts();
         var agreement = checks.waitFor("the balances projection to show every account at the write side's balance and version",
                 Duration.ofSeconds(90), Duration.ofMillis(500),

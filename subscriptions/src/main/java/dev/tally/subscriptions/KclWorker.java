@@ -1,4 +1,4 @@
-package dev.tally.kcl;
+package dev.tally.subscriptions;
 
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;

@@ -1,4 +1,4 @@
-package dev.tally.kcl;
+package dev.tally.subscriptions;
 
 import software.amazon.kinesis.exceptions.InvalidStateException;
 import software.amazon.kinesis.exceptions.ShutdownException;

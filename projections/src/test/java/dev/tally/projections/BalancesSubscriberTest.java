@@ -25,9 +25,10 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import dev.tally.subscriptions.InMemoryDeadLetterStore;
+import dev.tally.subscriptions.StreamRecord;
+import dev.tally.subscriptions.Subscription;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,17 +43,18 @@ import java.util.concurrent.Executors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The record processor fed shuffled, duplicated and gapped events, on a real dynalite holding the events table it
- * repairs gaps from: the read model must end exact.
+ * The balances projection on the subscriptions kit, fed shuffled, duplicated and gapped events and some poison, on a
+ * real dynalite holding the events table it repairs gaps from: the read model must end exact, the poison parked.
  */
-class BalanceRecordProcessorTest {
+class BalancesSubscriberTest {
 
     private static final Principal OWNER = new Principal("https://id.example.com/", "owner");
     private static Dynalite dynalite;
     private static DynamoDbClient dynamo;
     private static DynamoEventStore events;
     private static BalanceProjector projector;
-    private static BalanceRecordProcessor processor;
+    private static Subscription subscription;
+    private static InMemoryDeadLetterStore deadLetters;
 
     @BeforeContainer
     static void start() {
@@ -65,8 +67,10 @@ class BalanceRecordProcessorTest {
         catalog.initialize(ProjectionEnvironment.BALANCES, BalancesTable.INITIAL_NAME);
         events = new DynamoEventStore(dynamo, "events", SnapshotPolicy.defaults());
         projector = new BalanceProjector(dynamo, events, Clock.systemUTC());
-        processor = new BalanceRecordProcessor(projector, catalog, new LagRecorder(Clock.systemUTC()),
-                Executors.newFixedThreadPool(4), Clock.systemUTC(), line -> { });
+        deadLetters = new InMemoryDeadLetterStore();
+        subscription = Subscription.perEvent("balances-test",
+                new BalancesSubscriber(projector, catalog, new LagRecorder(Clock.systemUTC()), Clock.systemUTC()),
+                Executors.newFixedThreadPool(4), deadLetters, Subscription.DEFAULT_RETRIES, Clock.systemUTC(), line -> { });
     }
 
     @AfterContainer
@@ -96,7 +100,7 @@ class BalanceRecordProcessorTest {
     }
 
     /** The event as the translator publishes it, in a Kinesis record. */
-    private static KinesisClientRecord record(RecordedEvent recorded, int sequence) {
+    private static StreamRecord record(RecordedEvent recorded, int sequence) {
         var accountId = recorded.event().accountId().toString();
         var id = DomainEvent.eventIdFor(accountId, recorded.version());
         var owner = new DomainEvent.Identity(OWNER.issuer(), OWNER.subject());
@@ -108,8 +112,8 @@ class BalanceRecordProcessorTest {
             case AccountEvent.BalanceWithdrawn w -> new DomainEvent.BalanceWithdrawn(id, accountId, recorded.version(),
                     w.occurredAt(), w.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null);
         };
-        return KinesisClientRecord.builder().partitionKey(accountId).sequenceNumber(Integer.toString(sequence))
-                .data(ByteBuffer.wrap(DomainEventCodec.toJson(event))).build();
+        return new StreamRecord("shardId-000000000000", Integer.toString(sequence), accountId,
+                DomainEventCodec.toJson(event), Instant.now());
     }
 
     private static Map<String, AttributeValue> projected(RecordedEvent any) {
@@ -125,9 +129,9 @@ class BalanceRecordProcessorTest {
         for (int a = 0; a < 3; a++) {
             accounts.add(writeHistory(5 + random.nextInt(25), random));
         }
-        // What Kinesis delivers: each event 0 to 3 times (some dropped: gaps), the newest at least once,
-        // everything shuffled and cut into batches.
-        var deliveries = new ArrayList<KinesisClientRecord>();
+        // What Kinesis delivers: each event 0 to 3 times (some dropped: gaps), the newest at least once, a few records
+        // that are no domain event at all (poison), everything shuffled and cut into batches.
+        var deliveries = new ArrayList<StreamRecord>();
         int sequence = 0;
         for (var history : accounts) {
             for (var recorded : history) {
@@ -137,10 +141,28 @@ class BalanceRecordProcessorTest {
                 }
             }
         }
-        Collections.shuffle(deliveries, random);
-        for (int from = 0; from < deliveries.size(); from += 7) {
-            processor.apply(deliveries.subList(from, Math.min(from + 7, deliveries.size())));
+        // one of each kind no reader can read: bytes that are not JSON, an unknown type, a newer schema version
+        var poison = List.of("\u0000garbage", "{\"type\":\"AccountFrozen\",\"schemaVersion\":1}",
+                "{\"type\":\"BalanceCredited\",\"schemaVersion\":99}");
+        var poisonPositions = new java.util.HashSet<String>();
+        for (int p = 0; p < poison.size(); p++) {
+            var bad = new StreamRecord("shardId-000000000000", "p" + seed + "-" + p,
+                    accounts.get(p % accounts.size()).getFirst().event().accountId().toString(),
+                    poison.get(p).getBytes(java.nio.charset.StandardCharsets.UTF_8), Instant.now());
+            deliveries.add(bad);
+            poisonPositions.add(bad.position());
         }
+        Collections.shuffle(deliveries, random);
+        long parkedBefore = subscription.parked();
+        for (int from = 0; from < deliveries.size(); from += 7) {
+            subscription.process(deliveries.subList(from, Math.min(from + 7, deliveries.size())));
+        }
+        // the poison was parked, each as its kind, and did not stop any account's later events
+        assertThat(subscription.parked() - parkedBefore).isEqualTo(poison.size());
+        assertThat(deadLetters.list("balances-test")).filteredOn(d -> poisonPositions.contains(d.record().position()))
+                .extracting(dev.tally.subscriptions.DeadLetter::kind).containsExactlyInAnyOrder(
+                        dev.tally.subscriptions.DeadLetter.Kind.UNREADABLE, dev.tally.subscriptions.DeadLetter.Kind.UNKNOWN_TYPE,
+                        dev.tally.subscriptions.DeadLetter.Kind.NEWER_SCHEMA_VERSION);
 
         for (var history : accounts) {
             var last = history.getLast();

@@ -1,4 +1,4 @@
-package dev.tally.kcl;
+package dev.tally.subscriptions;
 
 import dev.tally.eventstore.DynamoTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,0 +1,35 @@
+package dev.tally.analytics;
+
+import dev.tally.contracts.DomainEvent;
+import dev.tally.subscriptions.BatchHandler;
+import dev.tally.subscriptions.RetryLaterException;
+
+import java.util.List;
+
+/**
+ * The lake writer as a subscriber of the kit: each batch's events become {@link LakeRow}s, handed to Firehose in as
+ * few calls as its limits allow. The kit checkpoints only once Firehose accepted every row, or the rows are parked:
+ * a readable event is never lost from the lake, and an unreadable record is parked with its reason, never skipped.
+ * Order does not matter (the lake is read by SQL) and delivery is at least once (the reports remove duplicates).
+ */
+final class LakeRowsSubscriber implements BatchHandler {
+
+    private final FirehoseSender sender;
+
+    LakeRowsSubscriber(FirehoseSender sender) {
+        this.sender = sender;
+    }
+
+    @Override
+    public void handle(List<DomainEvent> events) {
+        var rows = events.stream().map(event -> LakeRow.of(event).toJsonLine()).toList();
+        try {
+            sender.send(rows);
+        } catch (FirehoseDeliveryException e) {
+            if (e.retryable()) {
+                throw new RetryLaterException("Firehose did not take the batch yet", e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.tally.subscriptions;
+
+import dev.tally.contracts.DomainEvent;
+import dev.tally.contracts.DomainEventCodec;
+import dev.tally.contracts.UnreadableDomainEventException;
+import dev.tally.resilience.Backoff;
+import dev.tally.resilience.RetryableFailures;
+import software.amazon.awssdk.core.exception.AbortedException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One subscriber's handling of the {@code domain-events} stream, whatever carries the records to it (the KCL worker
+ * {@link SubscriptionProcessor}, or a test): every record ends either handled or parked in the subscription's
+ * {@link DeadLetterStore} with its reason. Nothing is skipped silently, and no record can hold the stream up.
+ *
+ * <ul>
+ *   <li><b>Unreadable records</b> (not a domain event, an unknown type, a newer schema version) are parked at once:
+ *   no retry can make them readable; upgrading the subscriber and redriving can.</li>
+ *   <li><b>Handler failures are classified</b> ({@link EventHandler}): poison is parked at once; a failure that may
+ *   pass is retried with exponential backoff and full jitter, up to {@code retries}, and then parked; so is a
+ *   failure no retry changes. But when {@link #OUTAGE_AFTER} events in a row fail not by their own fault, that is an
+ *   outage, not bad events: the batch is held (delivered again later) instead of parked.</li>
+ *   <li><b>A parked event does not hold its account back</b>: the account's later events are still handled. A
+ *   handler that needs every version in order must notice the gap itself (the balances projection repairs it from
+ *   the events table); per-account positions and gap policies are the kit's next part.</li>
+ *   <li><b>Order</b>: with an {@link EventHandler}, each account's events are handled one after another in the order
+ *   they arrived (accounts side by side); with a {@link BatchHandler}, in one call.</li>
+ * </ul>
+ */
+public final class Subscription {
+
+    /**
+     * Tries in all for a failure that may pass: 8, with pauses drawn below 0.1, 0.2, 0.4 ... 6.4 s, at most 12.7 s of
+     * pauses in all (each try may include the AWS SDK's own quick retries).
+     */
+    public static final Backoff DEFAULT_RETRIES = new Backoff(8, Duration.ofMillis(100), Duration.ofSeconds(10));
+    /**
+     * How many events in a row may fail in a way that is not the event's fault (not poison) before the subscription
+     * stops parking and holds the batch instead: that many failing alike is an outage or a misconfiguration (access
+     * denied, a table gone), and parking every event until someone notices would empty the stream into the dead-letter
+     * store. Fewer are parked, so that one event that breaks a handler bug cannot hold a shard for good.
+     */
+    public static final int OUTAGE_AFTER = 3;
+
+    /** What one call of {@link #process} came to. */
+    public record Outcome(int handled, int parked) {
+    }
+
+    private record Decoded(StreamRecord record, DomainEvent event) {
+    }
+
+    private final String name;
+    private final EventHandler eventHandler;
+    private final BatchHandler batchHandler;
+    private final Executor accounts;
+    private final DeadLetterStore deadLetters;
+    private final Backoff retries;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    /** Events that failed not by their own fault since the last success: see {@link #OUTAGE_AFTER}. */
+    private final AtomicInteger failingInARow = new AtomicInteger();
+    private volatile boolean stopped;
+
+    private Subscription(String name, EventHandler eventHandler, BatchHandler batchHandler, Executor accounts,
+                         DeadLetterStore deadLetters, Backoff retries, Clock clock, Consumer<String> log) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.eventHandler = eventHandler;
+        this.batchHandler = batchHandler;
+        this.accounts = accounts;
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * A subscription that hands events to {@code handler} one at a time.
+     *
+     * @param accounts runs different accounts' events side by side (each account's in order); a direct executor
+     *                 ({@code Runnable::run}) handles everything on the caller's thread
+     */
+    public static Subscription perEvent(String name, EventHandler handler, Executor accounts, DeadLetterStore deadLetters,
+                                        Backoff retries, Clock clock, Consumer<String> log) {
+        return new Subscription(name, Objects.requireNonNull(handler, "handler"), null,
+                Objects.requireNonNull(accounts, "accounts"), deadLetters, retries, clock, log);
+    }
+
+    /** A subscription that hands each batch's readable events to {@code handler} in one call. */
+    public static Subscription batched(String name, BatchHandler handler, DeadLetterStore deadLetters, Backoff retries,
+                                       Clock clock, Consumer<String> log) {
+        return new Subscription(name, null, Objects.requireNonNull(handler, "handler"), null, deadLetters, retries,
+                clock, log);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Asks the subscription to stop: a batch under way ends with {@link SubscriptionHeldException} at its next
+     * retry, unfinished and so never checkpointed. Call it before stopping the worker.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Handles or parks every record, and returns once each is done: handled durably, or parked durably.
+     *
+     * @throws SubscriptionHeldException if the batch must be delivered again rather than parked: events keep failing
+     *                                   alike ({@link #OUTAGE_AFTER}), the thread was interrupted, or the subscription
+     *                                   is stopping; the caller must not checkpoint. What was handled is handled
+     *                                   again, which handlers are ready for
+     * @throws RuntimeException          if a record could not be parked (the dead-letter store failed): likewise
+     */
+    public Outcome process(List<StreamRecord> records) {
+        var readable = new ArrayList<Decoded>(records.size());
+        int unreadable = 0;
+        for (var record : records) {
+            try {
+                readable.add(new Decoded(record, DomainEventCodec.fromJson(record.data())));
+            } catch (UnreadableDomainEventException e) {
+                park(record, kindOf(e), e.getMessage(), 0);
+                unreadable++;
+            }
+        }
+        var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
+        return new Outcome(outcome.handled(), outcome.parked() + unreadable);
+    }
+
+    private Outcome perAccount(List<Decoded> readable) {
+        var byAccount = new LinkedHashMap<String, List<Decoded>>();
+        readable.forEach(d -> byAccount.computeIfAbsent(d.event().accountId(), a -> new ArrayList<>()).add(d));
+        var handledHere = new AtomicInteger();
+        var parkedHere = new AtomicInteger();
+        var work = new ArrayList<CompletableFuture<Void>>();
+        for (var events : byAccount.values()) {
+            work.add(CompletableFuture.runAsync(() -> {
+                for (var decoded : events) {
+                    if (attempt(() -> eventHandler.handle(decoded.event()), List.of(decoded.record()))) {
+                        handledHere.incrementAndGet();
+                    } else {
+                        parkedHere.incrementAndGet();
+                    }
+                }
+            }, accounts));
+        }
+        try {
+            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+        return new Outcome(handledHere.get(), parkedHere.get());
+    }
+
+    private Outcome batch(List<Decoded> readable) {
+        if (readable.isEmpty()) {
+            return new Outcome(0, 0);
+        }
+        var events = readable.stream().map(Decoded::event).toList();
+        var records = readable.stream().map(Decoded::record).toList();
+        return attempt(() -> batchHandler.handle(events), records)
+                ? new Outcome(records.size(), 0) : new Outcome(0, records.size());
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code call} until it succeeds, or parks {@code records}; true if it succeeded.
+     *
+     * @throws SubscriptionHeldException instead of parking, when parking would be wrong (see {@link #process})
+     */
+    private boolean attempt(Call call, List<StreamRecord> records) {
+        var first = records.getFirst();
+        for (int attempt = 1; ; attempt++) {
+            if (stopped) {
+                throw new SubscriptionHeldException(name + ": stopping, " + first.position() + " not finished", null);
+            }
+            try {
+                call.run();
+                handled.addAndGet(records.size());
+                failingInARow.set(0);
+                return true;
+            } catch (Exception e) {
+                if (interrupted(e)) {
+                    Thread.currentThread().interrupt();
+                    throw new SubscriptionHeldException(name + ": interrupted while handling " + first.position(), e);
+                }
+                if (e instanceof PoisonEventException) {
+                    parkAll(records, DeadLetter.Kind.REJECTED, e.getMessage(), attempt);
+                    return false;
+                }
+                boolean mayPass = e instanceof RetryLaterException || RetryableFailures.isRetryable(e);
+                if (mayPass && retries.allowsAttemptAfter(attempt)) {
+                    retried.incrementAndGet();
+                    log.accept(name + ": " + records.size() + " record(s) from " + first.position() + " failed (attempt "
+                            + attempt + " of " + retries.maxAttempts() + "), trying again: " + e);
+                    pause(attempt, first);
+                    continue;
+                }
+                int inARow = failingInARow.incrementAndGet();
+                if (inARow >= OUTAGE_AFTER) {
+                    throw new SubscriptionHeldException(name + ": " + inARow + " events in a row failed not by their own "
+                            + "fault, the last at " + first.position() + ": holding the batch instead of parking it, "
+                            + "until the failure passes: " + e, e);
+                }
+                if (mayPass) {
+                    parkAll(records, DeadLetter.Kind.RETRIES_EXHAUSTED, "still failing after " + attempt + " attempts: " + e,
+                            attempt);
+                } else {
+                    parkAll(records, DeadLetter.Kind.REJECTED, "failed in a way no retry changes: " + e, attempt);
+                }
+                return false;
+            }
+        }
+    }
+
+    /** True if {@code e} means this thread was told to stop, not that the event failed. */
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof InterruptedException || cause instanceof AbortedException
+                    || cause instanceof java.io.InterruptedIOException && !(cause instanceof java.net.SocketTimeoutException)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void parkAll(List<StreamRecord> records, DeadLetter.Kind kind, String reason, int attempts) {
+        for (var record : records) {
+            park(record, kind, reason, attempts);
+        }
+    }
+
+    private void pause(int attempt, StreamRecord first) {
+        try {
+            retries.pauseAfter(attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubscriptionHeldException(name + ": interrupted while retrying " + first.position(), e);
+        }
+    }
+
+    private void park(StreamRecord record, DeadLetter.Kind kind, String reason, int attempts) {
+        deadLetters.park(new DeadLetter(name, record, kind, reason, attempts, clock.instant()));
+        parked.incrementAndGet();
+        log.accept(name + ": parked " + record.position() + " (account " + record.partitionKey() + ") as " + kind
+                + ": " + reason);
+    }
+
+    private static DeadLetter.Kind kindOf(UnreadableDomainEventException e) {
+        return switch (e.reason()) {
+            case MALFORMED -> DeadLetter.Kind.UNREADABLE;
+            case UNKNOWN_TYPE -> DeadLetter.Kind.UNKNOWN_TYPE;
+            case NEWER_SCHEMA_VERSION -> DeadLetter.Kind.NEWER_SCHEMA_VERSION;
+        };
+    }
+
+    /** Events handled since start. */
+    public long handled() {
+        return handled.get();
+    }
+
+    /** Records parked since start. */
+    public long parked() {
+        return parked.get();
+    }
+
+    /** Handler attempts that failed in a way that may pass and were tried again. */
+    public long retried() {
+        return retried.get();
+    }
+}
