@@ -141,10 +141,17 @@ class DevStackTest {
      */
     @Test
     void unreadable_records_on_the_stream_are_parked_by_every_subscription_and_nothing_stalls() {
-        var positions = dev.tally.cli.demo.StreamPoison.putOnEveryShard(stack.kinesis(),
-                dev.tally.contracts.PublishedStream.DEFAULT_NAME);
-        var id = open();
-        api.post("/accounts/" + id + "/credit", "{\"amount\": \"5.00\"}");
+        var stream = dev.tally.contracts.PublishedStream.DEFAULT_NAME;
+        var positions = dev.tally.cli.demo.StreamPoison.putOnEveryShard(stack.kinesis(), stream);
+        // later events on every shard: an account per shard, each credited after the poison
+        var accountByShard = new java.util.TreeMap<String, String>();
+        for (int tries = 0; accountByShard.size() < dev.tally.cli.demo.StreamPoison.shardCount(stack.kinesis(), stream)
+                && tries < 64; tries++) {
+            var id = open();
+            accountByShard.putIfAbsent(dev.tally.cli.demo.StreamPoison.shardOf(stack.kinesis(), stream, id), id);
+        }
+        assertThat(accountByShard).hasSize(dev.tally.cli.demo.StreamPoison.shardCount(stack.kinesis(), stream));
+        accountByShard.values().forEach(id -> api.post("/accounts/" + id + "/credit", "{\"amount\": \"5.00\"}"));
 
         for (var subscription : java.util.List.of(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
                 dev.tally.analytics.AnalyticsEnvironment.LAKE_WRITER_APPLICATION)) {
@@ -155,11 +162,13 @@ class DevStackTest {
             assertThat(dev.tally.cli.demo.StreamPoison.allParkedAsTheirKind(parked, positions)).as(parked.toString()).isTrue();
             assertThat(parked).allSatisfy(letter -> assertThat(letter.reason()).isNotBlank());
         }
-        var balance = org.awaitility.Awaitility.await("the projection to go on past the poison")
-                .atMost(java.time.Duration.ofSeconds(90))
-                .until(() -> api.get("/balances/" + id), response -> response.status() == 200
-                        && response.body().get("version").asLong() == 2);
-        assertThat(balance.body().get("balance").asText()).isEqualTo("5.00");
+        accountByShard.forEach((shard, id) -> {
+            var balance = org.awaitility.Awaitility.await("the projection to go on past the poison on " + shard)
+                    .atMost(java.time.Duration.ofSeconds(90))
+                    .until(() -> api.get("/balances/" + id), response -> response.status() == 200
+                            && response.body().get("version").asLong() == 2);
+            assertThat(balance.body().get("balance").asText()).isEqualTo("5.00");
+        });
     }
 
     private static long eventItems() {

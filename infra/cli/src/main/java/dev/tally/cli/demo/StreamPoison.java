@@ -54,6 +54,30 @@ public final class StreamPoison {
         return positions;
     }
 
+    /**
+     * The shard Kinesis puts a record with {@code partitionKey} on: the MD5 hash of the key, as a 128-bit unsigned
+     * number, falls in one shard's hash key range
+     * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html).
+     */
+    public static String shardOf(KinesisClient kinesis, String stream, String partitionKey) {
+        java.math.BigInteger hash;
+        try {
+            hash = new java.math.BigInteger(1, java.security.MessageDigest.getInstance("MD5")
+                    .digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+        return kinesis.listShards(b -> b.streamName(stream)).shards().stream()
+                .filter(shard -> hash.compareTo(new java.math.BigInteger(shard.hashKeyRange().startingHashKey())) >= 0
+                        && hash.compareTo(new java.math.BigInteger(shard.hashKeyRange().endingHashKey())) <= 0)
+                .findFirst().orElseThrow().shardId();
+    }
+
+    /** The number of shards of {@code stream}. */
+    public static int shardCount(KinesisClient kinesis, String stream) {
+        return kinesis.listShards(b -> b.streamName(stream)).shards().size();
+    }
+
     /** The dead letters {@code subscription} holds for the records at {@code positions} (none while its table is missing). */
     public static List<DeadLetter> parked(DynamoDbClient dynamo, String subscription, Set<String> positions) {
         try {
