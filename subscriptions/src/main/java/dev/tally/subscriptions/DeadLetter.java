@@ -24,7 +24,11 @@ public record DeadLetter(String subscription, StreamRecord record, Kind kind, St
         /** The handler refused it ({@link PoisonEventException}), or failed in a way no retry changes. */
         REJECTED,
         /** The handler kept failing in a way that may pass, until the subscription's retry limit. */
-        RETRIES_EXHAUSTED
+        RETRIES_EXHAUSTED,
+        /** Versions before this one of its account are missing, and the subscription's {@link GapPolicy} parks. */
+        GAP,
+        /** An earlier event of its account is parked: its later ones wait behind it, in order, until it is redriven. */
+        HELD_BEHIND
     }
 
     public DeadLetter {

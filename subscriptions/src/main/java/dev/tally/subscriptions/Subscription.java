@@ -54,14 +54,21 @@ public final class Subscription {
      */
     public static final int OUTAGE_AFTER = 3;
 
-    /** What one call of {@link #process} came to. */
-    public record Outcome(int handled, int parked) {
+    /**
+     * What one call of {@link #process} came to.
+     *
+     * @param duplicates events at or below their account's position, not handed over again (with positions only)
+     */
+    public record Outcome(int handled, int parked, int duplicates) {
     }
 
     private record Decoded(StreamRecord record, DomainEvent event) {
     }
 
     private final String name;
+    private final PositionStore positions;
+    private final GapPolicy gaps;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> waits = new java.util.concurrent.ConcurrentHashMap<>();
     private final EventHandler eventHandler;
     private final BatchHandler batchHandler;
     private final Executor accounts;
@@ -77,8 +84,11 @@ public final class Subscription {
     private volatile boolean stopped;
 
     private Subscription(String name, EventHandler eventHandler, BatchHandler batchHandler, Executor accounts,
-                         DeadLetterStore deadLetters, Backoff retries, Clock clock, Consumer<String> log) {
+                         PositionStore positions, GapPolicy gaps, DeadLetterStore deadLetters, Backoff retries,
+                         Clock clock, Consumer<String> log) {
         this.name = Objects.requireNonNull(name, "name");
+        this.positions = positions;
+        this.gaps = gaps;
         this.eventHandler = eventHandler;
         this.batchHandler = batchHandler;
         this.accounts = accounts;
@@ -97,14 +107,30 @@ public final class Subscription {
     public static Subscription perEvent(String name, EventHandler handler, Executor accounts, DeadLetterStore deadLetters,
                                         Backoff retries, Clock clock, Consumer<String> log) {
         return new Subscription(name, Objects.requireNonNull(handler, "handler"), null,
-                Objects.requireNonNull(accounts, "accounts"), deadLetters, retries, clock, log);
+                Objects.requireNonNull(accounts, "accounts"), null, null, deadLetters, retries, clock, log);
+    }
+
+    /**
+     * A subscription that hands events to {@code handler} one at a time, exactly once per (account, version) as far
+     * as its {@code positions} go, in version order: a duplicate (at or below the account's position) is not handed
+     * over again; a gap (versions missing before it) is handled by {@code gaps}; and once an event of an account is
+     * parked, the account's later events are parked behind it ({@link DeadLetter.Kind#HELD_BEHIND}), so the handler
+     * never sees an account out of order. The position advances after the handler returns: a crash between the two
+     * hands the event over once more, so make the effect idempotent on the event's id.
+     */
+    public static Subscription perEventInOrder(String name, EventHandler handler, Executor accounts,
+                                               PositionStore positions, GapPolicy gaps, DeadLetterStore deadLetters,
+                                               Backoff retries, Clock clock, Consumer<String> log) {
+        return new Subscription(name, Objects.requireNonNull(handler, "handler"), null,
+                Objects.requireNonNull(accounts, "accounts"), Objects.requireNonNull(positions, "positions"),
+                Objects.requireNonNull(gaps, "gaps"), deadLetters, retries, clock, log);
     }
 
     /** A subscription that hands each batch's readable events to {@code handler} in one call. */
     public static Subscription batched(String name, BatchHandler handler, DeadLetterStore deadLetters, Backoff retries,
                                        Clock clock, Consumer<String> log) {
-        return new Subscription(name, null, Objects.requireNonNull(handler, "handler"), null, deadLetters, retries,
-                clock, log);
+        return new Subscription(name, null, Objects.requireNonNull(handler, "handler"), null, null, null, deadLetters,
+                retries, clock, log);
     }
 
     public String name() {
@@ -144,7 +170,7 @@ public final class Subscription {
             }
         }
         var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
-        return new Outcome(outcome.handled(), outcome.parked() + unreadable);
+        return new Outcome(outcome.handled(), outcome.parked() + unreadable, outcome.duplicates());
     }
 
     private Outcome perAccount(List<Decoded> readable) {
@@ -152,9 +178,15 @@ public final class Subscription {
         readable.forEach(d -> byAccount.computeIfAbsent(d.event().accountId(), a -> new ArrayList<>()).add(d));
         var handledHere = new AtomicInteger();
         var parkedHere = new AtomicInteger();
+        var duplicatesHere = new AtomicInteger();
         var work = new ArrayList<CompletableFuture<Void>>();
-        for (var events : byAccount.values()) {
+        for (var entry : byAccount.entrySet()) {
+            var events = entry.getValue();
             work.add(CompletableFuture.runAsync(() -> {
+                if (positions != null) {
+                    inOrder(entry.getKey(), events, handledHere, parkedHere, duplicatesHere);
+                    return;
+                }
                 for (var decoded : events) {
                     if (attempt(() -> eventHandler.handle(decoded.event()), List.of(decoded.record()))) {
                         handledHere.incrementAndGet();
@@ -169,17 +201,128 @@ public final class Subscription {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
-        return new Outcome(handledHere.get(), parkedHere.get());
+        return new Outcome(handledHere.get(), parkedHere.get(), duplicatesHere.get());
+    }
+
+    /** One account's events against its position: duplicates skipped, gaps by policy, parked ones holding it back. */
+    private void inOrder(String account, List<Decoded> arrived, AtomicInteger handledHere, AtomicInteger parkedHere,
+                         AtomicInteger duplicatesHere) {
+        var events = new ArrayList<>(arrived);
+        events.sort(java.util.Comparator.comparingLong(d -> d.event().version()));
+        var position = positions.position(account);
+        for (var decoded : events) {
+            long version = decoded.event().version();
+            var record = decoded.record();
+            if (version <= position.version()) {
+                duplicatesHere.incrementAndGet();
+                continue;
+            }
+            if (position.heldBehind().isPresent()) {
+                if (!record.position().equals(position.heldBehind().get())) {
+                    park(record, DeadLetter.Kind.HELD_BEHIND, "account " + account + " waits behind the event parked at "
+                            + position.heldBehind().get() + "; version " + version + " is parked after it", 0);
+                }
+                parkedHere.incrementAndGet();
+                continue;
+            }
+            if (version > position.version() + 1) {
+                var filled = fillGap(account, decoded, position, handledHere);
+                if (filled.isEmpty()) {
+                    position = hold(account, record);
+                    parkedHere.incrementAndGet();
+                    continue;
+                }
+                position = filled.get();
+            }
+            if (attempt(() -> eventHandler.handle(decoded.event()), List.of(record))) {
+                position = advance(account, position, version);
+                handledHere.incrementAndGet();
+            } else {
+                position = hold(account, record);
+                parkedHere.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Makes the versions before {@code decoded} present, as the gap policy says.
+     *
+     * @return the position once they are handled; empty if {@code decoded} was parked (the caller holds the account)
+     */
+    private java.util.Optional<PositionStore.Position> fillGap(String account, Decoded decoded,
+                                                               PositionStore.Position position, AtomicInteger handledHere) {
+        long version = decoded.event().version();
+        var missing = "versions " + (position.version() + 1) + " to " + (version - 1) + " of account " + account
+                + " are missing before version " + version;
+        switch (gaps) {
+            case GapPolicy.Park park -> {
+                park(decoded.record(), DeadLetter.Kind.GAP, missing, 0);
+                return java.util.Optional.empty();
+            }
+            case GapPolicy.Wait wait -> {
+                int waited = waits.merge(decoded.record().position(), 1, Integer::sum);
+                if (waited <= wait.attempts()) {
+                    throw new SubscriptionHeldException(name + ": " + missing + "; waiting for them (delivery " + waited
+                            + " of " + wait.attempts() + ")", null);
+                }
+                waits.remove(decoded.record().position());
+                park(decoded.record(), DeadLetter.Kind.GAP, missing + " after " + wait.attempts() + " waits", 0);
+                return java.util.Optional.empty();
+            }
+            case GapPolicy.Fetch fetch -> {
+                List<DomainEvent> found;
+                try {
+                    found = fetch.source().read(account, position.version(), version - 1);
+                } catch (Exception e) {
+                    if (interrupted(e)) {
+                        Thread.currentThread().interrupt();
+                        throw new SubscriptionHeldException(name + ": interrupted while fetching " + missing, e);
+                    }
+                    park(decoded.record(), DeadLetter.Kind.GAP, missing + " and could not be fetched: " + e, 0);
+                    return java.util.Optional.empty();
+                }
+                var current = position;
+                for (var event : found) {
+                    if (event.version() != current.version() + 1 || !event.accountId().equals(account)) {
+                        break;
+                    }
+                    // a fetched event that cannot be handled is parked under the record that revealed the gap
+                    if (!attempt(() -> eventHandler.handle(event), List.of(decoded.record()))) {
+                        return java.util.Optional.empty();
+                    }
+                    handledHere.incrementAndGet();
+                    current = advance(account, current, event.version());
+                }
+                if (current.version() != version - 1) {
+                    park(decoded.record(), DeadLetter.Kind.GAP, missing + "; fetched up to version " + current.version(), 0);
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(current);
+            }
+        }
+    }
+
+    private PositionStore.Position advance(String account, PositionStore.Position position, long version) {
+        if (positions.advance(account, position.version(), version)) {
+            return new PositionStore.Position(version, position.heldBehind());
+        }
+        // another worker moved it (a lease taken over mid-batch): what it stored is the truth
+        return positions.position(account);
+    }
+
+    private PositionStore.Position hold(String account, StreamRecord parked) {
+        positions.hold(account, parked.position());
+        return positions.position(account);
     }
 
     private Outcome batch(List<Decoded> readable) {
         if (readable.isEmpty()) {
-            return new Outcome(0, 0);
+            return new Outcome(0, 0, 0);
         }
         var events = readable.stream().map(Decoded::event).toList();
         var records = readable.stream().map(Decoded::record).toList();
         return attempt(() -> batchHandler.handle(events), records)
-                ? new Outcome(records.size(), 0) : new Outcome(0, records.size());
+                ? new Outcome(records.size(), 0, 0) : new Outcome(0, records.size(), 0);
     }
 
     private interface Call {

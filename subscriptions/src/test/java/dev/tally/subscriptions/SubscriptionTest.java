@@ -79,7 +79,7 @@ class SubscriptionTest {
 
         var outcome = subscription.process(records);
 
-        assertThat(outcome).isEqualTo(new Subscription.Outcome(3, 3));
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(3, 3, 0));
         assertThat(handled).extracting(DomainEvent::accountId, DomainEvent::version)
                 .containsExactly(tuple(A, 1L), tuple(A, 2L), tuple(B, 1L));
         assertThat(deadLetters.list("test")).extracting(d -> d.record().sequenceNumber(), DeadLetter::kind, DeadLetter::attempts)
@@ -103,7 +103,7 @@ class SubscriptionTest {
 
         var outcome = subscription.process(List.of(record(credit(A, 1)), record(credit(A, 2)), record(credit(A, 3))));
 
-        assertThat(outcome).isEqualTo(new Subscription.Outcome(2, 1));
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(2, 1, 0));
         assertThat(calls).hasValue(3);
         assertThat(handled).extracting(DomainEvent::version).containsExactly(1L, 3L);
         assertThat(deadLetters.list("test")).singleElement().satisfies(d -> {
@@ -125,7 +125,7 @@ class SubscriptionTest {
 
         var outcome = subscription.process(List.of(record(credit(A, 1))));
 
-        assertThat(outcome).isEqualTo(new Subscription.Outcome(1, 0));
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(1, 0, 0));
         assertThat(subscription.retried()).isEqualTo(2);
         assertThat(deadLetters.list("test")).isEmpty();
     }
@@ -140,7 +140,7 @@ class SubscriptionTest {
 
         var outcome = subscription.process(List.of(record(credit(A, 1))));
 
-        assertThat(outcome).isEqualTo(new Subscription.Outcome(0, 1));
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(0, 1, 0));
         assertThat(calls).hasValue(QUICK.maxAttempts());
         assertThat(deadLetters.list("test")).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo(DeadLetter.Kind.RETRIES_EXHAUSTED);
@@ -198,7 +198,7 @@ class SubscriptionTest {
             throw awsError(400, "ResourceNotFoundException");
         }, deadLetters, QUICK, CLOCK, log::add);
         var outcome = refusing.process(List.of(record(credit(A, 2)), record(credit(B, 2))));
-        assertThat(outcome).isEqualTo(new Subscription.Outcome(0, 2));
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(0, 2, 0));
         assertThat(deadLetters.list("refusing")).extracting(DeadLetter::kind)
                 .containsExactly(DeadLetter.Kind.REJECTED, DeadLetter.Kind.REJECTED);
         assertThat(deadLetters.list("sink")).extracting(DeadLetter::kind).containsExactly(DeadLetter.Kind.UNREADABLE);
@@ -253,7 +253,7 @@ class SubscriptionTest {
         assertThatThrownBy(() -> subscription.process(records)).isInstanceOf(SubscriptionHeldException.class);
         assertThat(deadLetters.count("test")).isEqualTo(Subscription.OUTAGE_AFTER - 1);
         accessDenied.set(false);
-        assertThat(subscription.process(records)).isEqualTo(new Subscription.Outcome(10, 0));
+        assertThat(subscription.process(records)).isEqualTo(new Subscription.Outcome(10, 0, 0));
     }
 
     @Test

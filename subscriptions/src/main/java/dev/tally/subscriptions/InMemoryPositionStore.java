@@ -1,0 +1,35 @@
+package dev.tally.subscriptions;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Positions in memory: for tests, and for the kit's test harness. */
+public final class InMemoryPositionStore implements PositionStore {
+
+    private final ConcurrentHashMap<String, Position> positions = new ConcurrentHashMap<>();
+
+    @Override
+    public Position position(String accountId) {
+        return positions.getOrDefault(accountId, Position.NONE);
+    }
+
+    @Override
+    public boolean advance(String accountId, long expected, long version) {
+        var moved = new boolean[1];
+        positions.compute(accountId, (id, current) -> {
+            var now = current == null ? Position.NONE : current;
+            if (now.version() != expected) {
+                return current;
+            }
+            moved[0] = true;
+            return new Position(version, now.heldBehind());
+        });
+        return moved[0];
+    }
+
+    @Override
+    public void hold(String accountId, String parkedAt) {
+        positions.compute(accountId, (id, current) -> new Position(current == null ? 0 : current.version(),
+                Optional.of(parkedAt)));
+    }
+}

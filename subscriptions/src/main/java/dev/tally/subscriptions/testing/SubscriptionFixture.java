@@ -1,0 +1,115 @@
+package dev.tally.subscriptions.testing;
+
+import dev.tally.contracts.DomainEvent;
+import dev.tally.contracts.DomainEventCodec;
+import dev.tally.resilience.Backoff;
+import dev.tally.subscriptions.DeadLetter;
+import dev.tally.subscriptions.EventHandler;
+import dev.tally.subscriptions.GapPolicy;
+import dev.tally.subscriptions.InMemoryDeadLetterStore;
+import dev.tally.subscriptions.InMemoryPositionStore;
+import dev.tally.subscriptions.PositionStore;
+import dev.tally.subscriptions.StreamRecord;
+import dev.tally.subscriptions.Subscription;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A subscriber's test bench, in memory and in the given / when / then style of Axon's fixtures: given what the
+ * subscription has already handled, when records arrive (events, duplicates, out of order, with gaps, or bytes no
+ * reader can read), then assert on the handler's effects, the positions and the dead letters. It runs the kit's own
+ * {@link Subscription} over in-memory stores, so what passes here is what the KCL worker does.
+ *
+ * <pre>{@code
+ * var alerts = new ArrayList<String>();
+ * var fixture = SubscriptionFixture.inOrder(event -> alerts.add(event.accountId()));
+ * fixture.given(ACCOUNT, 1);
+ * fixture.when(credit(ACCOUNT, 1), credit(ACCOUNT, 3));
+ * assertThat(fixture.deadLetters()).extracting(DeadLetter::kind).containsExactly(DeadLetter.Kind.GAP);
+ * }</pre>
+ */
+public final class SubscriptionFixture {
+
+    /** A failure that may pass is tried twice, without waiting: the pauses are not what a subscriber tests. */
+    private static final Backoff QUICK = new Backoff(2, Duration.ZERO, Duration.ZERO);
+    private static final String SHARD = "shardId-000000000000";
+
+    private final EventHandler handler;
+    private final InMemoryPositionStore positions = new InMemoryPositionStore();
+    private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    private final List<String> log = new ArrayList<>();
+    private GapPolicy gaps = new GapPolicy.Park();
+    private Subscription subscription;
+    private long sequence;
+
+    private SubscriptionFixture(EventHandler handler) {
+        this.handler = handler;
+    }
+
+    /** A bench for {@code handler} as an in-order subscription (positions per account), gaps parked. */
+    public static SubscriptionFixture inOrder(EventHandler handler) {
+        return new SubscriptionFixture(handler);
+    }
+
+    /** Handles gaps as {@code policy} says instead of parking them. */
+    public SubscriptionFixture withGaps(GapPolicy policy) {
+        this.gaps = policy;
+        this.subscription = null;
+        return this;
+    }
+
+    /** Given: the subscription has handled {@code account}'s events up to {@code version}. */
+    public SubscriptionFixture given(String account, long version) {
+        var current = positions.position(account).version();
+        if (!positions.advance(account, current, version)) {
+            throw new IllegalStateException("cannot set the position of " + account);
+        }
+        return this;
+    }
+
+    /**
+     * When: these arrive in one batch, in this order. Each is a {@link DomainEvent} (published as Tally publishes
+     * it), or {@code byte[]} or a {@link String} taken as a record's raw bytes.
+     */
+    public Subscription.Outcome when(Object... records) {
+        if (subscription == null) {
+            subscription = Subscription.perEventInOrder("fixture", handler, Runnable::run, positions, gaps, deadLetters,
+                    QUICK, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), log::add);
+        }
+        var batch = new ArrayList<StreamRecord>();
+        for (var item : records) {
+            batch.add(switch (item) {
+                case DomainEvent event -> record(event.accountId(), DomainEventCodec.toJson(event));
+                case byte[] bytes -> record("unknown", bytes);
+                case String text -> record("unknown", text.getBytes(StandardCharsets.UTF_8));
+                default -> throw new IllegalArgumentException("not a record: " + item);
+            });
+        }
+        return subscription.process(batch);
+    }
+
+    private StreamRecord record(String partitionKey, byte[] data) {
+        return new StreamRecord(SHARD, Long.toString(++sequence), partitionKey, data, Instant.EPOCH);
+    }
+
+    /** Then: what was parked, in the order it arrived. */
+    public List<DeadLetter> deadLetters() {
+        return deadLetters.list("fixture");
+    }
+
+    /** Then: how far the subscription got in {@code account}. */
+    public PositionStore.Position position(String account) {
+        return positions.position(account);
+    }
+
+    /** Then: what the subscription logged (retries, parked records). */
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+}
