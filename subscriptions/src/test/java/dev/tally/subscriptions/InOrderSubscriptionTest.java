@@ -68,7 +68,7 @@ class InOrderSubscriptionTest {
         assertThat(versionsOf(A)).containsExactly(1L);
         assertThat(versionsOf(B)).containsExactly(1L, 2L);
         assertThat(fixture.deadLetters()).extracting(d -> d.record().sequenceNumber(), DeadLetter::kind).containsExactly(
-                tuple("2", DeadLetter.Kind.GAP), tuple("3", DeadLetter.Kind.HELD_BEHIND), tuple("5", DeadLetter.Kind.HELD_BEHIND));
+                tuple("2", DeadLetter.Kind.GAP), tuple("3", DeadLetter.Kind.HELD_BEHIND), tuple("6", DeadLetter.Kind.HELD_BEHIND));
         assertThat(fixture.deadLetters().getFirst().reason())
                 .isEqualTo("versions 2 to 2 of account " + A + " are missing before version 3");
         assertThat(fixture.position(A).heldBehind()).contains("shardId-000000000000/2");
