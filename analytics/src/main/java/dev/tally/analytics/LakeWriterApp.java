@@ -49,12 +49,21 @@ public final class LakeWriterApp implements AutoCloseable {
         KclLeaseTable.create(dynamo, application);
         DeadLetterTable.create(dynamo, DeadLetterTable.nameFor(application));
         var clock = Clock.systemUTC();
-        var subscription = Subscription.batched(application,
-                new LakeRowsSubscriber(new FirehoseSender(firehose, settings.deliveryStream(), log)),
-                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(application)), RETRIES, clock, log);
+        var subscription = subscription(dynamo, firehose, settings.deliveryStream(), clock, log);
         var worker = KclWorker.start(clients, settings.streamName(), application, settings.workerId(),
                 () -> new SubscriptionProcessor(subscription, clock, log), log);
         return new LakeWriterApp(subscription, worker);
+    }
+
+    /**
+     * The lake writer as the kit runs it: {@link LakeRowsSubscriber} to {@code deliveryStream}, its dead-letter table.
+     * The worker uses it, and {@code ./tally dead-letters --subscription tally-lake-writer --redrive} after a fix.
+     */
+    public static Subscription subscription(DynamoDbClient dynamo, FirehoseClient firehose, String deliveryStream,
+                                            Clock clock, Consumer<String> log) {
+        var application = AnalyticsEnvironment.LAKE_WRITER_APPLICATION;
+        return Subscription.batched(application, new LakeRowsSubscriber(new FirehoseSender(firehose, deliveryStream, log)),
+                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(application)), RETRIES, clock, log);
     }
 
     /** Stops the subscription first (a held batch then ends unfinished, never checkpointed), then the worker. */

@@ -57,11 +57,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         var projector = new BalanceProjector(dynamo, events, clock);
         var lag = new LagRecorder(clock);
         var accounts = Executors.newFixedThreadPool(8, Thread.ofPlatform().name("balances-apply-", 0).daemon().factory());
-
-        var subscription = Subscription.perEvent(settings.applicationName(),
-                new BalancesSubscriber(projector, catalog, lag, clock), accounts,
-                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(settings.applicationName())),
-                Subscription.DEFAULT_RETRIES, clock, log);
+        var subscription = subscription(dynamo, settings.applicationName(), projector, catalog, lag, accounts, clock, log);
         var worker = KclWorker.start(clients, settings.streamName(), settings.applicationName(), settings.workerId(),
                 () -> new SubscriptionProcessor(subscription, clock, log), log);
 
@@ -76,6 +72,27 @@ public final class BalanceProjectionApp implements AutoCloseable {
             }
         }, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return new BalanceProjectionApp(subscription, worker, accounts, status);
+    }
+
+    /** The projection as the kit runs it: {@link BalancesSubscriber}, its dead-letter table, Tally's retries. */
+    private static Subscription subscription(DynamoDbClient dynamo, String applicationName, BalanceProjector projector,
+                                             ProjectionCatalog catalog, LagRecorder lag, java.util.concurrent.Executor accounts,
+                                             Clock clock, Consumer<String> log) {
+        return Subscription.perEvent(applicationName, new BalancesSubscriber(projector, catalog, lag, clock), accounts,
+                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(applicationName)), Subscription.DEFAULT_RETRIES,
+                clock, log);
+    }
+
+    /**
+     * The same subscription, handling on the caller's thread, to redrive its dead letters after a fix
+     * ({@code ./tally dead-letters --subscription tally-balances --redrive}).
+     */
+    public static Subscription forRedrive(DynamoDbClient dynamo, EventStoreSettings store, String catalogTable,
+                                          Consumer<String> log) {
+        var clock = Clock.systemUTC();
+        var events = new DynamoEventStore(dynamo, store.eventsTable(), store.snapshots());
+        return subscription(dynamo, ProjectionEnvironment.BALANCES_APPLICATION, new BalanceProjector(dynamo, events, clock),
+                new ProjectionCatalog(dynamo, catalogTable, clock), new LagRecorder(clock), Runnable::run, clock, log);
     }
 
     /**

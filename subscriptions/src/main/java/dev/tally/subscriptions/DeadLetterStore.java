@@ -18,4 +18,14 @@ public interface DeadLetterStore {
 
     /** How many dead letters {@code subscription} has, without reading them. */
     long count(String subscription);
+
+    /**
+     * Records that {@code letter} was delivered again and handled: it leaves the subscription's dead letters and is
+     * kept among its redriven ones, with when. Not atomic: a crash between the two leaves it in both, and a second
+     * redrive hands it over once more, which handlers are ready for.
+     */
+    void redriven(DeadLetter letter, java.time.Instant at);
+
+    /** The dead letters of {@code subscription} that were redriven, in stream position order. */
+    List<DeadLetter> redriven(String subscription);
 }

@@ -31,6 +31,12 @@ public final class DeadLetterTable {
     public static final String ATTEMPTS = "Attempts";
     public static final String ARRIVED_AT = "ArrivedAt";
     public static final String PARKED_AT = "ParkedAt";
+    public static final String REDRIVEN_AT = "RedrivenAt";
+    /**
+     * The {@code Subscription} key under which a subscription's redriven letters are kept:
+     * {@code <subscription>#redriven}, in the same table, so that what was redriven stays on record.
+     */
+    public static final String REDRIVEN_SUFFIX = "#redriven";
 
     /** Kinesis sequence numbers are decimal strings of up to 128 digits: longer is later, then digit by digit. */
     static final Comparator<String> SEQUENCE_ORDER = Comparator.comparingInt(String::length)

@@ -68,6 +68,30 @@ public final class DynamoDeadLetterStore implements DeadLetterStore {
     }
 
     @Override
+    public void redriven(DeadLetter letter, java.time.Instant at) {
+        var record = letter.record();
+        var kept = new HashMap<>(dynamo.getItem(b -> b.tableName(tableName).consistentRead(true).key(Map.of(
+                SUBSCRIPTION, AttributeValue.fromS(letter.subscription()),
+                POSITION, AttributeValue.fromS(record.position())))).item());
+        if (kept.isEmpty()) {
+            return; // redriven already
+        }
+        kept.put(SUBSCRIPTION, AttributeValue.fromS(letter.subscription() + DeadLetterTable.REDRIVEN_SUFFIX));
+        kept.put(DeadLetterTable.REDRIVEN_AT, AttributeValue.fromS(at.toString()));
+        dynamo.putItem(b -> b.tableName(tableName).item(kept));
+        dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(
+                SUBSCRIPTION, AttributeValue.fromS(letter.subscription()),
+                POSITION, AttributeValue.fromS(record.position()))));
+    }
+
+    @Override
+    public List<DeadLetter> redriven(String subscription) {
+        return list(subscription + DeadLetterTable.REDRIVEN_SUFFIX).stream()
+                .map(d -> new DeadLetter(subscription, d.record(), d.kind(), d.reason(), d.attempts(), d.parkedAt()))
+                .toList();
+    }
+
+    @Override
     public long count(String subscription) {
         long count = 0;
         for (var page : dynamo.queryPaginator(b -> b.tableName(tableName).consistentRead(true)

@@ -9,10 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryDeadLetterStore implements DeadLetterStore {
 
     private final ConcurrentHashMap<String, DeadLetter> parked = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DeadLetter> redriven = new ConcurrentHashMap<>();
 
     @Override
     public void park(DeadLetter deadLetter) {
         parked.put(deadLetter.subscription() + "|" + deadLetter.record().position(), deadLetter);
+    }
+
+    @Override
+    public void redriven(DeadLetter letter, java.time.Instant at) {
+        var key = letter.subscription() + "|" + letter.record().position();
+        redriven.put(key, letter);
+        parked.remove(key);
+    }
+
+    @Override
+    public List<DeadLetter> redriven(String subscription) {
+        return sorted(redriven.values().stream().filter(d -> d.subscription().equals(subscription)).toList());
     }
 
     @Override
@@ -22,8 +35,11 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
 
     @Override
     public List<DeadLetter> list(String subscription) {
-        var found = new ArrayList<DeadLetter>();
-        parked.values().stream().filter(d -> d.subscription().equals(subscription)).forEach(found::add);
+        return sorted(parked.values().stream().filter(d -> d.subscription().equals(subscription)).toList());
+    }
+
+    private static List<DeadLetter> sorted(List<DeadLetter> letters) {
+        var found = new ArrayList<>(letters);
         found.sort(Comparator.comparing((DeadLetter d) -> d.record().shardId())
                 .thenComparing(d -> d.record().sequenceNumber(), DeadLetterTable.SEQUENCE_ORDER));
         return found;

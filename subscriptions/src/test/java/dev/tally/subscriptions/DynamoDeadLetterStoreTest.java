@@ -71,4 +71,18 @@ class DynamoDeadLetterStoreTest {
         assertThat(parked.record().data()).isEmpty();
         assertThat(parked.reason()).contains("too many to keep here", "shardId-000000000001/1");
     }
+
+    @Test
+    void a_redriven_letter_leaves_the_dead_letters_and_stays_on_record() {
+        var subscription = "s-" + UUID.randomUUID();
+        var letter = letter(subscription, "5", "x".getBytes(StandardCharsets.UTF_8));
+        store.park(letter);
+
+        store.redriven(letter, Instant.parse("2026-12-05T10:00:00Z"));
+        store.redriven(letter, Instant.parse("2026-12-05T10:00:01Z"));
+
+        assertThat(store.list(subscription)).isEmpty();
+        assertThat(store.count(subscription)).isZero();
+        assertThat(store.redriven(subscription)).singleElement().usingRecursiveComparison().isEqualTo(letter);
+    }
 }

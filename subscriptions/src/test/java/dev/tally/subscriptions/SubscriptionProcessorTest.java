@@ -114,6 +114,16 @@ class SubscriptionProcessorTest {
             public long count(String subscription) {
                 return store.count(subscription);
             }
+
+            @Override
+            public void redriven(DeadLetter letter, Instant at) {
+                store.redriven(letter, at);
+            }
+
+            @Override
+            public List<DeadLetter> redriven(String subscription) {
+                return store.redriven(subscription);
+            }
         };
         var processor = processor(subscription(flaky));
 

@@ -221,6 +221,15 @@ class SubscriptionTest {
             public long count(String subscription) {
                 return 0;
             }
+
+            @Override
+            public void redriven(DeadLetter letter, Instant at) {
+            }
+
+            @Override
+            public List<DeadLetter> redriven(String subscription) {
+                return List.of();
+            }
         };
         var subscription = Subscription.perEvent("test", handled::add, Runnable::run, broken, QUICK, CLOCK, log::add);
 

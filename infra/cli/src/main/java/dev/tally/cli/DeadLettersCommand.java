@@ -8,6 +8,14 @@ import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.subscriptions.DeadLetter;
 import dev.tally.subscriptions.DeadLetterTable;
 import dev.tally.subscriptions.DynamoDeadLetterStore;
+import dev.tally.subscriptions.Redrive;
+import dev.tally.subscriptions.Subscription;
+import dev.tally.analytics.LakeDelivery;
+import dev.tally.analytics.LakeWriterApp;
+import dev.tally.eventstore.EventStoreSettings;
+import dev.tally.projections.BalanceProjectionApp;
+import dev.tally.projections.ProjectionCatalog;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import picocli.CommandLine.Command;
@@ -18,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Lists what the event-source mappings and the subscriptions set aside. */
@@ -41,8 +51,20 @@ final class DeadLettersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each entry as JSON (for the translator: Lambda's invocation-record shape).")
     boolean json;
 
+    @Option(names = "--redrive", description = "With --subscription: deliver its dead letters again, oldest first, "
+            + "through the subscription itself (after a fix); each is then kept as redriven, or parked again with its "
+            + "new reason. --redriven lists what was redriven.")
+    boolean redrive;
+
+    @Option(names = "--redriven", description = "With --subscription: list the dead letters that were redriven.")
+    boolean redriven;
+
     @Override
     public Integer call() throws Exception {
+        if ((redrive || redriven) && subscription == null) {
+            System.err.println("tally: --redrive and --redriven need --subscription NAME");
+            return 2;
+        }
         if (subscription != null) {
             return subscriptionDeadLetters();
         }
@@ -70,17 +92,21 @@ final class DeadLettersCommand implements Callable<Integer> {
         var stack = StackEnvironment.running();
         try (var dynamo = DevStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")))) {
             var table = DeadLetterTable.nameFor(subscription);
+            var store = new DynamoDeadLetterStore(dynamo, table);
             List<DeadLetter> parked;
             try {
-                parked = new DynamoDeadLetterStore(dynamo, table).list(subscription);
+                parked = redriven ? store.redriven(subscription) : store.list(subscription);
             } catch (ResourceNotFoundException e) {
                 System.err.println("tally: no subscription " + subscription + " in the running stack (no table " + table
                         + "); its subscriptions: " + ProjectionEnvironment.BALANCES_APPLICATION + ", "
                         + AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
                 return 2;
             }
+            if (redrive) {
+                return redrive(stack, dynamo, store);
+            }
             if (parked.isEmpty()) {
-                System.out.println("no dead letters for " + subscription);
+                System.out.println(redriven ? "nothing redriven for " + subscription : "no dead letters for " + subscription);
                 return 0;
             }
             var mapper = new ObjectMapper();
@@ -98,8 +124,35 @@ final class DeadLettersCommand implements Callable<Integer> {
                 System.out.printf("%s  %-20s %s  account %s%n    reason: %s%n    record: %s%n", letter.parkedAt(),
                         letter.kind(), record.position(), record.partitionKey(), letter.reason(), preview(record.data()));
             }
-            System.out.println(parked.size() + " dead letter(s) for " + subscription);
+            System.out.println(parked.size() + (redriven ? " redriven letter(s) for " : " dead letter(s) for ") + subscription);
             return 0;
+        }
+    }
+
+    /** Runs the running stack's subscription over its dead letters, in this process, as its worker would. */
+    private int redrive(Map<String, String> stack, DynamoDbClient dynamo, DynamoDeadLetterStore store) {
+        Subscription target;
+        FirehoseClient firehose = null;
+        if (subscription.equals(ProjectionEnvironment.BALANCES_APPLICATION)) {
+            target = BalanceProjectionApp.forRedrive(dynamo, EventStoreSettings.fromEnvironment(stack),
+                    stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME), System.out::println);
+        } else if (subscription.equals(AnalyticsEnvironment.LAKE_WRITER_APPLICATION)) {
+            firehose = DevStack.client(FirehoseClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_FIREHOSE")));
+            target = LakeWriterApp.subscription(dynamo, firehose, stack.getOrDefault(AnalyticsEnvironment.DELIVERY_STREAM,
+                    LakeDelivery.DELIVERY_STREAM), Clock.systemUTC(), System.out::println);
+        } else {
+            System.err.println("tally: cannot redrive " + subscription + "; the running stack's subscriptions are "
+                    + ProjectionEnvironment.BALANCES_APPLICATION + " and " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+            return 2;
+        }
+        try {
+            var result = Redrive.run(target, store, Clock.systemUTC(), line -> System.out.println("  " + line));
+            System.out.println(result.redriven() + " redriven, " + result.stillParked() + " still parked, for " + subscription);
+            return result.stillParked() == 0 ? 0 : 1;
+        } finally {
+            if (firehose != null) {
+                firehose.close();
+            }
         }
     }
 

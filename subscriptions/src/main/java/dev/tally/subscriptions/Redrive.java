@@ -1,0 +1,43 @@
+package dev.tally.subscriptions;
+
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * Delivers a subscription's dead letters again, after a fix (an upgraded subscriber, a repaired grant), oldest first,
+ * through the subscription itself: each one is handled and then kept among the redriven, or parked again with its
+ * new reason. What was redriven stays on record ({@link DeadLetterStore#redriven(String)}).
+ *
+ * <p>For a subscription whose handler keeps its own positions ({@link Subscription#perEvent}) or takes batches. An
+ * in-order subscription's held accounts are not released by this yet.
+ */
+public final class Redrive {
+
+    /** What a redrive came to. */
+    public record Result(int redriven, int stillParked) {
+    }
+
+    private Redrive() {
+    }
+
+    /**
+     * @param subscription the subscription, built as its worker builds it (same name, same handler)
+     * @param progress     one line per letter
+     */
+    public static Result run(Subscription subscription, DeadLetterStore deadLetters, Clock clock, Consumer<String> progress) {
+        int redriven = 0;
+        int stillParked = 0;
+        for (var letter : deadLetters.list(subscription.name())) {
+            var outcome = subscription.process(java.util.List.of(letter.record()));
+            if (outcome.parked() == 0) {
+                deadLetters.redriven(letter, clock.instant());
+                redriven++;
+                progress.accept("redriven " + letter.record().position() + " (was " + letter.kind() + ")");
+            } else {
+                stillParked++;
+                progress.accept("still parked " + letter.record().position());
+            }
+        }
+        return new Result(redriven, stillParked);
+    }
+}
