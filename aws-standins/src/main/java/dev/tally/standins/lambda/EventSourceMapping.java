@@ -2,14 +2,13 @@ package dev.tally.standins.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import dev.tally.standins.lambda.StreamSource.Polled;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,10 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A stand-in for a Lambda event-source mapping on a DynamoDB stream: it polls each shard through the real
- * {@link DynamoDbStreamsClient}, builds {@link DynamodbEvent} batches, invokes the handler and honours the
- * mapping's settings as
- * <a href="https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html">Lambda documents them</a>:
+ * A stand-in for a Lambda event-source mapping on a stream: a DynamoDB stream ({@link #onDynamoDbStream}, polled
+ * through the real {@link DynamoDbStreamsClient}, as {@link DynamodbEvent}s) or a Kinesis data stream
+ * ({@link #onKinesisStream}, through the real {@link KinesisClient}, as {@link KinesisEvent}s). It builds batches,
+ * invokes the handler and honours the mapping's settings as Lambda documents them for
+ * <a href="https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html">DynamoDB</a> and
+ * <a href="https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html">Kinesis</a>:
  *
  * <ul>
  *   <li>{@code BatchSize} and {@code MaximumBatchingWindowInSeconds}: a batch is invoked when full or when the
@@ -46,7 +47,7 @@ import java.util.function.Consumer;
  * </ul>
  * One poller per mapping serves its shards in turn; within a shard, batches are strictly sequential.
  */
-public final class EventSourceMapping implements AutoCloseable {
+public final class EventSourceMapping<E> implements AutoCloseable {
 
     /** The mapping's settings, named as in the Lambda API. */
     public record Settings(String functionName, int batchSize, Duration maximumBatchingWindow,
@@ -68,10 +69,9 @@ public final class EventSourceMapping implements AutoCloseable {
     private static final Duration RETRY_DELAY = Duration.ofMillis(100);
 
     private final ObjectMapper json = new ObjectMapper();
-    private final DynamoDbStreamsClient streams;
-    private final String streamArn;
+    private final StreamSource<E> source;
     private final String region;
-    private final RequestHandler<DynamodbEvent, StreamsEventResponse> handler;
+    private final RequestHandler<E, StreamsEventResponse> handler;
     private final Settings settings;
     private final DeadLetterStore deadLetters;
     private final Clock clock;
@@ -81,11 +81,28 @@ public final class EventSourceMapping implements AutoCloseable {
     private final AtomicLong invocations = new AtomicLong();
     private final Thread poller;
 
-    public EventSourceMapping(DynamoDbStreamsClient streams, String streamArn, String region,
-                              RequestHandler<DynamodbEvent, StreamsEventResponse> handler, Settings settings,
-                              DeadLetterStore deadLetters, Clock clock, Optional<Path> dataDir, Consumer<String> log) {
-        this.streams = streams;
-        this.streamArn = streamArn;
+    /** A mapping on the DynamoDB stream {@code streamArn}. */
+    public static EventSourceMapping<DynamodbEvent> onDynamoDbStream(
+            DynamoDbStreamsClient streams, String streamArn, String region,
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler, Settings settings, DeadLetterStore deadLetters,
+            Clock clock, Optional<Path> dataDir, Consumer<String> log) {
+        return new EventSourceMapping<>(new DynamoDbStreamSource(streams, streamArn, region), region, handler, settings,
+                deadLetters, clock, dataDir, log);
+    }
+
+    /** A mapping on the Kinesis data stream {@code streamName}. */
+    public static EventSourceMapping<KinesisEvent> onKinesisStream(
+            KinesisClient kinesis, String streamName, String region,
+            RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings, DeadLetterStore deadLetters,
+            Clock clock, Optional<Path> dataDir, Consumer<String> log) {
+        return new EventSourceMapping<>(new KinesisStreamSource(kinesis, streamName, region, settings.functionName()),
+                region, handler, settings, deadLetters, clock, dataDir, log);
+    }
+
+    private EventSourceMapping(StreamSource<E> source, String region, RequestHandler<E, StreamsEventResponse> handler,
+                               Settings settings, DeadLetterStore deadLetters, Clock clock, Optional<Path> dataDir,
+                               Consumer<String> log) {
+        this.source = source;
         this.region = region;
         this.handler = handler;
         this.settings = settings;
@@ -108,25 +125,23 @@ public final class EventSourceMapping implements AutoCloseable {
 
     private void pollLoop() {
         var iterators = new LinkedHashMap<String, String>();
-        var buffers = new LinkedHashMap<String, List<Record>>();
+        var buffers = new LinkedHashMap<String, List<Polled>>();
         var firstBuffered = new LinkedHashMap<String, Instant>();
-        List<software.amazon.awssdk.services.dynamodb.model.Shard> shards = List.of();
+        List<String> shards = List.of();
         var shardsReadAt = Instant.MIN;
         while (running.get()) {
             try {
                 boolean busy = false;
                 if (clock.instant().isAfter(shardsReadAt.plus(SHARD_REFRESH))) {
-                    shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+                    shards = source.shardIds();
                     shardsReadAt = clock.instant();
                 }
-                for (var shard : shards) {
-                    var shardId = shard.shardId();
+                for (var shardId : shards) {
                     var iterator = iterators.computeIfAbsent(shardId, this::startIterator);
                     var buffer = buffers.computeIfAbsent(shardId, id -> new ArrayList<>());
                     if (buffer.size() < settings.batchSize()) {
-                        var page = streams.getRecords(b -> b.shardIterator(iterator)
-                                .limit(Math.min(1000, settings.batchSize() - buffer.size())));
-                        iterators.put(shardId, page.nextShardIterator());
+                        var page = source.read(iterator, Math.min(1000, settings.batchSize() - buffer.size()));
+                        iterators.put(shardId, page.nextIterator());
                         if (!page.records().isEmpty()) {
                             if (buffer.isEmpty()) {
                                 firstBuffered.put(shardId, clock.instant());
@@ -161,23 +176,15 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     private String startIterator(String shardId) {
-        var checkpoint = checkpoints.of(shardId);
-        return streams.getShardIterator(b -> {
-            b.streamArn(streamArn).shardId(shardId);
-            if (checkpoint.isPresent()) {
-                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(checkpoint.get());
-            } else {
-                b.shardIteratorType(settings.startAtTrimHorizon() ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.LATEST);
-            }
-        }).shardIterator();
+        return source.iterator(shardId, checkpoints.of(shardId), settings.startAtTrimHorizon());
     }
 
     /** Invokes the function on a batch until it is done, bisected, or moved to the on-failure destination. */
-    private void process(String shardId, List<Record> batch) {
+    private void process(String shardId, List<Polled> batch) {
         var records = expireOld(shardId, batch);
         int attempts = 0;
         while (!records.isEmpty() && running.get()) {
-            var outcome = invoke(records);
+            var outcome = invoke(shardId, records);
             if (outcome.remaining().isEmpty()) {
                 checkpoint(shardId, records.getLast());
                 return;
@@ -206,13 +213,13 @@ public final class EventSourceMapping implements AutoCloseable {
         }
     }
 
-    private List<Record> expireOld(String shardId, List<Record> records) {
+    private List<Polled> expireOld(String shardId, List<Polled> records) {
         if (settings.maximumRecordAge().isNegative()) {
             return records;
         }
         var horizon = clock.instant().minus(settings.maximumRecordAge());
         int expired = 0;
-        while (expired < records.size() && records.get(expired).dynamodb().approximateCreationDateTime().isBefore(horizon)) {
+        while (expired < records.size() && records.get(expired).arrivedAt().isBefore(horizon)) {
             expired++;
         }
         if (expired > 0) {
@@ -223,10 +230,10 @@ public final class EventSourceMapping implements AutoCloseable {
         return List.copyOf(records.subList(expired, records.size()));
     }
 
-    private record Outcome(List<Record> remaining, String reason) {
+    private record Outcome(List<Polled> remaining, String reason) {
     }
 
-    private Outcome invoke(List<Record> records) {
+    private Outcome invoke(String shardId, List<Polled> records) {
         invocations.incrementAndGet();
         var lines = new ArrayList<String>();
         var context = LocalLambdaContext.of(settings.functionName(), UUID.randomUUID().toString(),
@@ -236,7 +243,7 @@ public final class EventSourceMapping implements AutoCloseable {
                 });
         StreamsEventResponse response;
         try {
-            response = handler.handleRequest(DynamodbEvents.of(records, streamArn, region), context);
+            response = handler.handleRequest(source.event(shardId, records), context);
         } catch (RuntimeException e) {
             log.accept("[" + settings.functionName() + "] function error: " + e);
             return new Outcome(records, "function error: " + e);
@@ -250,7 +257,7 @@ public final class EventSourceMapping implements AutoCloseable {
                 .min(java.util.Comparator.comparing(id -> id == null || !id.matches("\\d+") ? BigInteger.ZERO : new BigInteger(id)))
                 .orElseThrow();
         int from = 0;
-        while (from < records.size() && !records.get(from).dynamodb().sequenceNumber().equals(lowest)) {
+        while (from < records.size() && !records.get(from).sequenceNumber().equals(lowest)) {
             from++;
         }
         if (from == records.size()) {
@@ -259,12 +266,12 @@ public final class EventSourceMapping implements AutoCloseable {
         }
         var remaining = List.copyOf(records.subList(from, records.size()));
         var reason = lines.stream().filter(line -> remaining.stream()
-                .anyMatch(r -> line.contains(r.dynamodb().sequenceNumber()))).findFirst()
+                .anyMatch(r -> line.contains(r.sequenceNumber()))).findFirst()
                 .orElse("the function reported record " + lowest + " as failed");
         return new Outcome(remaining, reason);
     }
 
-    private void deadLetter(String shardId, List<Record> records, String condition, int attempts, String reason) {
+    private void deadLetter(String shardId, List<Polled> records, String condition, int attempts, String reason) {
         var entry = json.createObjectNode();
         var request = entry.putObject("requestContext");
         request.put("requestId", UUID.randomUUID().toString())
@@ -273,34 +280,25 @@ public final class EventSourceMapping implements AutoCloseable {
                 .put("approximateInvokeCount", attempts);
         entry.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST");
         entry.put("version", "1.0").put("timestamp", clock.instant().toString());
-        var info = entry.putObject("DDBStreamBatchInfo");
+        var info = entry.putObject(source.batchInfoName());
         info.put("shardId", shardId)
-                .put("startSequenceNumber", records.getFirst().dynamodb().sequenceNumber())
-                .put("endSequenceNumber", records.getLast().dynamodb().sequenceNumber())
-                .put("approximateArrivalOfFirstRecord", records.getFirst().dynamodb().approximateCreationDateTime().toString())
-                .put("approximateArrivalOfLastRecord", records.getLast().dynamodb().approximateCreationDateTime().toString())
+                .put("startSequenceNumber", records.getFirst().sequenceNumber())
+                .put("endSequenceNumber", records.getLast().sequenceNumber())
+                .put("approximateArrivalOfFirstRecord", records.getFirst().arrivedAt().toString())
+                .put("approximateArrivalOfLastRecord", records.getLast().arrivedAt().toString())
                 .put("batchSize", records.size())
-                .put("streamArn", streamArn);
+                .put("streamArn", source.arn());
         entry.put("reason", reason);
-        var keys = entry.putArray("records");
-        records.forEach(r -> {
-            try {
-                keys.add(json.readTree(json.writeValueAsString(Map.of(
-                        "sequenceNumber", r.dynamodb().sequenceNumber(),
-                        "eventName", r.eventNameAsString(),
-                        "keys", r.dynamodb().keys().toString()))));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        var summaries = entry.putArray("records");
+        records.forEach(r -> summaries.add(json.valueToTree(r.summary())));
         deadLetters.add(entry);
         log.accept("event-source mapping " + settings.functionName() + ": " + records.size() + " record(s) from "
-                + records.getFirst().dynamodb().sequenceNumber() + " sent to the on-failure destination ("
+                + records.getFirst().sequenceNumber() + " sent to the on-failure destination ("
                 + condition + "): " + reason);
     }
 
-    private void checkpoint(String shardId, Record last) {
-        checkpoints.put(shardId, last.dynamodb().sequenceNumber());
+    private void checkpoint(String shardId, Polled last) {
+        checkpoints.put(shardId, last.sequenceNumber());
     }
 
     private void pause(Duration duration) {

@@ -89,9 +89,9 @@ class EventSourceMappingTest {
         return record.getDynamodb().getKeys().get("Id").getS();
     }
 
-    private EventSourceMapping map(RequestHandler<DynamodbEvent, StreamsEventResponse> function, int batchSize,
+    private EventSourceMapping<DynamodbEvent> map(RequestHandler<DynamodbEvent, StreamsEventResponse> function, int batchSize,
                                    int retries, Duration maxAge, Clock clock, Optional<Path> dataDir) {
-        var mapping = new EventSourceMapping(streams, streamArn, LocalClients.REGION, function,
+        var mapping = EventSourceMapping.onDynamoDbStream(streams, streamArn, LocalClients.REGION, function,
                 new EventSourceMapping.Settings("test-function", batchSize, Duration.ZERO, true, true, retries, maxAge, true),
                 deadLetters, clock, dataDir, line -> { });
         mappings.add(mapping);

@@ -4,12 +4,15 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The CDK app. Context (cdk.json or {@code -c key=value}): {@code jwtIssuer} and {@code jwtAudience} for the HTTP
  * API's authorizer (required), {@code kinesisShards} for a provisioned stream (default: on-demand),
  * {@code throttleRate} and {@code throttleBurst} for the API stage (default: {@link TallyStack.Throttle#DEFAULT}),
- * {@code alarmEmail} for an e-mail subscription to the alarms' topic (default: none). The Lambda jars must be built
+ * {@code alarmEmail} for an e-mail subscription to the alarms' topic (default: none), {@code subscriberAccounts}
+ * (comma-separated account ids) whose subscribers may read domain-events, and {@code tallyStreamArn} for the
+ * example subscriber's stack (default: domain-events in the same account and region). The Lambda jars must be built
  * first: {@code ./tally synth} does both.
  */
 public final class TallyApp {
@@ -32,10 +35,17 @@ public final class TallyApp {
                 rate == null ? TallyStack.Throttle.DEFAULT.ratePerSecond() : Double.parseDouble(rate.toString()),
                 burst == null ? TallyStack.Throttle.DEFAULT.burst() : Integer.parseInt(burst.toString()));
         var email = app.getNode().tryGetContext("alarmEmail");
+        var subscribers = app.getNode().tryGetContext("subscriberAccounts");
+        var streamArn = app.getNode().tryGetContext("tallyStreamArn");
         // ./tally synth runs this from the checkout's root, where the modules' target folders hold the jars
         new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of("").toAbsolutePath(),
                 issuer, audience, shards == null ? null : Integer.valueOf(shards.toString()), throttle,
-                email == null ? null : email.toString()));
+                email == null ? null : email.toString(),
+                subscribers == null || subscribers.toString().isBlank() ? List.of()
+                        : List.of(subscribers.toString().trim().split("\\s*,\\s*"))));
+        // a subscriber team's stack, as the example subscriber would deploy it
+        new SubscriberExampleStack(app, "TallySubscriberExample", StackProps.builder().build(),
+                Path.of("").toAbsolutePath(), streamArn == null ? null : streamArn.toString());
         app.synth();
     }
 }

@@ -45,7 +45,11 @@ import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kinesis.ResourcePolicy;
 import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
 import software.amazon.awscdk.services.kinesis.StreamMode;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -88,10 +92,26 @@ public final class TallyStack extends Stack {
      * @param kinesisShards a shard count for a provisioned stream, or null for on-demand
      * @param throttle     the API stage's default route throttling
      * @param alarmEmail   an address the alarms' topic mails, or null for none (subscribe other endpoints later)
+     * @param subscriberAccounts AWS accounts whose subscribers may read domain-events (the stream's resource policy)
      */
     public record Settings(Path artifacts, String jwtIssuer, String jwtAudience, Integer kinesisShards,
-                           Throttle throttle, String alarmEmail) {
+                           Throttle throttle, String alarmEmail, List<String> subscriberAccounts) {
+        public Settings {
+            subscriberAccounts = List.copyOf(subscriberAccounts);
+            for (var account : subscriberAccounts) {
+                if (!account.matches("[0-9]{12}")) {
+                    throw new IllegalArgumentException("a subscriber account is 12 digits, was \"" + account + "\"");
+                }
+            }
+        }
     }
+
+    /**
+     * What a subscriber in another account may do on domain-events: read it through a Lambda event-source mapping or
+     * a KCL worker (polling). Nothing else, and no wildcard.
+     */
+    static final List<String> SUBSCRIBER_ACTIONS = List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary",
+            "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards");
 
     /**
      * API Gateway's stage throttling: a steady rate and a burst (token bucket), per stage across all callers. Beyond
@@ -165,6 +185,15 @@ public final class TallyStack extends Stack {
                 .encryption(StreamEncryption.MANAGED)
                 .retentionPeriod(Duration.hours(24))
                 .build();
+        if (!settings.subscriberAccounts().isEmpty()) {
+            ResourcePolicy.Builder.create(this, "DomainEventsSubscribers").stream(domainEvents)
+                    .policyDocument(PolicyDocument.Builder.create().statements(List.of(PolicyStatement.Builder.create()
+                            .principals(settings.subscriberAccounts().stream()
+                                    .<IPrincipal>map(AccountPrincipal::new).toList())
+                            .actions(SUBSCRIBER_ACTIONS)
+                            .resources(List.of(domainEvents.getStreamArn())).build())).build())
+                    .build();
+        }
 
         // Deployment order, for a change of event schema: every reader of a new version must be running before
         // anything writes it. So the KCL workers (readers of published events) update first, then the translator

@@ -30,7 +30,7 @@ class DataLakeTest {
         var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
         template = Template.fromStack(new TallyStack(new App(), "Tally", StackProps.builder().build(),
                 new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null,
-                        TallyStack.Throttle.DEFAULT, null)));
+                        TallyStack.Throttle.DEFAULT, null, List.of())));
     }
 
     @Test

@@ -36,7 +36,7 @@ class TallyStackTest {
         var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
         var stack = new TallyStack(app, "Tally", StackProps.builder().build(),
                 new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", shards,
-                        new TallyStack.Throttle(25, 50), "ops@example.com"));
+                        new TallyStack.Throttle(25, 50), "ops@example.com", List.of("111122223333")));
         return Template.fromStack(stack);
     }
 
@@ -108,6 +108,16 @@ class TallyStackTest {
     }
 
     @Test
+    void the_named_subscriber_accounts_may_read_domain_events_and_nothing_more() {
+        template.hasResourceProperties("AWS::Kinesis::ResourcePolicy", Map.of("ResourcePolicy", Map.of("Statement", List.of(
+                software.amazon.awscdk.assertions.Match.objectLike(Map.of(
+                        "Effect", "Allow",
+                        "Action", TallyStack.SUBSCRIBER_ACTIONS,
+                        "Principal", Map.of("AWS", software.amazon.awscdk.assertions.Match.anyValue())))))));
+        assertThat(TallyStack.SUBSCRIBER_ACTIONS).noneMatch(action -> action.contains("*") || action.contains("Put"));
+    }
+
+    @Test
     void the_api_stage_throttles_every_route_as_the_settings_say() {
         template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
                 "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 25, "ThrottlingBurstLimit", 50)));
@@ -159,7 +169,7 @@ class TallyStackTest {
         var app = new App();
         var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
         var plain = Template.fromStack(new TallyStack(app, "Tally", StackProps.builder().build(),
-                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null, TallyStack.Throttle.DEFAULT, null)));
+                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null, TallyStack.Throttle.DEFAULT, null, List.of())));
         plain.resourceCountIs("AWS::SNS::Subscription", 0);
         plain.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
                 "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 100, "ThrottlingBurstLimit", 200)));

@@ -3,19 +3,14 @@ package dev.tally.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.devstack.DevStack;
+import dev.tally.devstack.StackSubscriptions;
+import example.alerts.AlertsSettings;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.subscriptions.DeadLetter;
 import dev.tally.subscriptions.DeadLetterTable;
 import dev.tally.subscriptions.DynamoDeadLetterStore;
 import dev.tally.subscriptions.Redrive;
-import dev.tally.subscriptions.Subscription;
-import dev.tally.analytics.LakeDelivery;
-import dev.tally.analytics.LakeWriterApp;
-import dev.tally.eventstore.EventStoreSettings;
-import dev.tally.projections.BalanceProjectionApp;
-import dev.tally.projections.ProjectionCatalog;
-import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import picocli.CommandLine.Command;
@@ -34,11 +29,12 @@ import java.util.concurrent.Callable;
 /** Lists what the event-source mappings and the subscriptions set aside. */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
         description = {"List what was set aside, and why.",
-                "Without --subscription: the records the stream translator's event-source mapping sent to its "
-                        + "on-failure destination. With --subscription NAME: the records that subscription of "
+                "Without --subscription: the records the event-source mappings (the stream translator's, the "
+                        + "example subscriber's) sent to their on-failure destination. With --subscription NAME: the records that subscription of "
                         + "domain-events parked in its dead-letter table (the running stack's: "
                         + ProjectionEnvironment.BALANCES_APPLICATION + ", " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION
-                        + "), each with its position, kind, reason and the record as it arrived."})
+                        + ", " + AlertsSettings.DEFAULT_SUBSCRIPTION + "), each with its position, kind, reason and the "
+                        + "record as it arrived."})
 final class DeadLettersCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", description = "The stack's data folder (default: .tally/data in the checkout).")
@@ -79,8 +75,10 @@ final class DeadLettersCommand implements Callable<Integer> {
                 System.out.println(entry);
                 continue;
             }
-            var info = entry.path("DDBStreamBatchInfo");
-            System.out.printf("%s  %s  %s  records %s..%s (%d)%n    reason: %s%n", entry.path("timestamp").asText(),
+            var info = entry.has("KinesisBatchInfo") ? entry.path("KinesisBatchInfo") : entry.path("DDBStreamBatchInfo");
+            var function = entry.path("requestContext").path("functionArn").asText();
+            System.out.printf("%s  %s  %s  %s  records %s..%s (%d)%n    reason: %s%n", entry.path("timestamp").asText(),
+                    function.substring(function.lastIndexOf(':') + 1),
                     entry.path("requestContext").path("condition").asText(), info.path("shardId").asText(),
                     info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText(),
                     info.path("batchSize").asInt(), entry.path("reason").asText());
@@ -98,8 +96,7 @@ final class DeadLettersCommand implements Callable<Integer> {
                 parked = redriven ? store.redriven(subscription) : store.list(subscription);
             } catch (ResourceNotFoundException e) {
                 System.err.println("tally: no subscription " + subscription + " in the running stack (no table " + table
-                        + "); its subscriptions: " + ProjectionEnvironment.BALANCES_APPLICATION + ", "
-                        + AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+                        + "); its subscriptions: " + String.join(", ", StackSubscriptions.names()));
                 return 2;
             }
             if (redrive) {
@@ -131,28 +128,19 @@ final class DeadLettersCommand implements Callable<Integer> {
 
     /** Runs the running stack's subscription over its dead letters, in this process, as its worker would. */
     private int redrive(Map<String, String> stack, DynamoDbClient dynamo, DynamoDeadLetterStore store) {
-        Subscription target;
-        FirehoseClient firehose = null;
-        if (subscription.equals(ProjectionEnvironment.BALANCES_APPLICATION)) {
-            target = BalanceProjectionApp.forRedrive(dynamo, EventStoreSettings.fromEnvironment(stack),
-                    stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME), System.out::println);
-        } else if (subscription.equals(AnalyticsEnvironment.LAKE_WRITER_APPLICATION)) {
-            firehose = DevStack.client(FirehoseClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_FIREHOSE")));
-            target = LakeWriterApp.subscription(dynamo, firehose, stack.getOrDefault(AnalyticsEnvironment.DELIVERY_STREAM,
-                    LakeDelivery.DELIVERY_STREAM), Clock.systemUTC(), System.out::println);
-        } else {
-            System.err.println("tally: cannot redrive " + subscription + "; the running stack's subscriptions are "
-                    + ProjectionEnvironment.BALANCES_APPLICATION + " and " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
-            return 2;
-        }
+        var closing = new java.util.ArrayList<AutoCloseable>();
         try {
-            var result = Redrive.run(target, store, Clock.systemUTC(), line -> System.out.println("  " + line));
+            var target = StackSubscriptions.build(subscription, stack, dynamo, closing, System.out::println);
+            if (target.isEmpty()) {
+                System.err.println("tally: cannot redrive " + subscription + "; the running stack's subscriptions are "
+                        + String.join(", ", StackSubscriptions.names()));
+                return 2;
+            }
+            var result = Redrive.run(target.get(), store, Clock.systemUTC(), line -> System.out.println("  " + line));
             System.out.println(result.redriven() + " redriven, " + result.stillParked() + " still parked, for " + subscription);
             return result.stillParked() == 0 ? 0 : 1;
         } finally {
-            if (firehose != null) {
-                firehose.close();
-            }
+            DevStack.closeAll(closing);
         }
     }
 

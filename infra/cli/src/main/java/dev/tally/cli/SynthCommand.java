@@ -47,6 +47,11 @@ final class SynthCommand implements Callable<Integer> {
                     + "mail). Default: the alarms' topic has no subscriber.")
     String alarmEmail;
 
+    @Option(names = "--subscriber-accounts", paramLabel = "ID[,ID...]",
+            description = "AWS accounts (12 digits each) whose subscribers may read domain-events: the stream's "
+                    + "resource policy allows them to poll it, nothing more. Default: none (same-account subscribers only).")
+    String subscriberAccounts;
+
     @Spec
     CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import example.alerts.AlertsSettings;
 import dev.tally.cli.demo.Claim;
 import dev.tally.cli.demo.PipelineInvariants;
 import dev.tally.cli.load.ApiClient;
@@ -72,7 +73,8 @@ class LakeRecoveryTest {
 
         var lake = await("the lake to reconcile with the events table for all " + result.accounts().size() + " accounts")
                 .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> PipelineInvariants.lake(stack.dynamo(), stack.lake().s3(), DevLake.BUCKET, cache),
+                .until(() -> PipelineInvariants.lake(stack.dynamo(), stack.lake().s3(), DevLake.BUCKET, cache,
+                        AlertsSettings.fromEnvironment(stack.exports())),
                         contents -> contents.tableAccounts() == result.accounts().size() && contents.reconciles());
 
         assertThat(Claim.failed(lake.claims())).as("claims that did not hold").isEmpty();

@@ -19,6 +19,9 @@ import dev.tally.standins.apigateway.JwtAuthorizer;
 import dev.tally.standins.apigateway.LocalApiGateway;
 import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.standins.lambda.EventSourceMapping;
+import dev.tally.subscriptions.SubscriberMapping;
+import example.alerts.AlertsFunction;
+import example.alerts.AlertsSettings;
 import dev.tally.standins.oidc.LocalIdentityProvider;
 import dev.tally.standins.streams.DynamoDbStreamsStandIn;
 import dev.tally.translator.StreamTranslatorEnvironment;
@@ -56,6 +59,7 @@ import java.util.function.Consumer;
  *                                                        │ stream records
  *                                    EventSourceMapping <┘ ─> StreamTranslatorHandler ─> kinesalite "domain-events"
  *                                                    balances projection worker (KCL) <┤
+ *                          example subscriber (Lambda, Kinesis event-source mapping) <┤
  *                                                                  lake writer (KCL) <┘ ─> LocalFirehose ─> s3rver
  * </pre>
  */
@@ -119,14 +123,14 @@ public final class DevStack implements AutoCloseable {
     private final DynamoDbClient dynamo;
     private final KinesisClient kinesis;
     private final LocalApiGateway gateway;
-    private final EventSourceMapping translatorMapping;
+    private final EventSourceMapping<?> translatorMapping;
     private final DeadLetterStore deadLetters;
     private final WorkerProcess projectionWorker;
     private final DevLake lake;
     private final Map<String, String> environment;
 
     private DevStack(List<AutoCloseable> started, LocalApiGateway gateway, DynamoDbStreamsStandIn dynamoProxy, LocalIdentityProvider identity, URI kinesisEndpoint,
-                       DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping translatorMapping,
+                       DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping<?> translatorMapping,
                        DeadLetterStore deadLetters, WorkerProcess projectionWorker, DevLake lake,
                        Map<String, String> environment) {
         this.started = started;
@@ -183,7 +187,7 @@ public final class DevStack implements AutoCloseable {
             var deadLetters = new DeadLetterStore(data);
             var translator = new StreamTranslatorHandler(StreamTranslatorEnvironment.fromEnvironment(environment, kinesis));
             progress.step("starting the stream translator's event-source mapping");
-            var mapping = new EventSourceMapping(streams, proxy.streamArn(store.eventsTable()).orElseThrow(), REGION,
+            var mapping = EventSourceMapping.onDynamoDbStream(streams, proxy.streamArn(store.eventsTable()).orElseThrow(), REGION,
                     translator, new EventSourceMapping.Settings(TranslatorMapping.FUNCTION_NAME, TranslatorMapping.BATCH_SIZE,
                     TranslatorMapping.MAXIMUM_BATCHING_WINDOW, TranslatorMapping.REPORT_BATCH_ITEM_FAILURES,
                     TranslatorMapping.BISECT_BATCH_ON_FUNCTION_ERROR, TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
@@ -200,6 +204,22 @@ public final class DevStack implements AutoCloseable {
             var worker = new WorkerProcess("balances projection worker", BalanceProjectionApp.class, workerEnvironment,
                     settings.logDir().resolve("projection-balances.log"));
             started.add(worker);
+
+            var alerts = AlertsSettings.fromEnvironment(environment);
+            // a Lambda subscriber, written as another team would: its own tables, in dynalite directly like the workers
+            var subscriberDynamo = client(DynamoDbClient.builder(), dynalite.endpoint());
+            started.add(subscriberDynamo);
+            AlertsFunction.createTables(subscriberDynamo, alerts);
+            progress.step("starting the example subscriber " + alerts.subscription() + " (a Lambda on "
+                    + PublishedStream.DEFAULT_NAME + ", through a Kinesis event-source mapping)");
+            var alertsMapping = EventSourceMapping.onKinesisStream(kinesis, PublishedStream.DEFAULT_NAME, REGION,
+                    new AlertsFunction(alerts, subscriberDynamo, Clock.systemUTC(), settings.functionLog()),
+                    new EventSourceMapping.Settings(alerts.subscription(), SubscriberMapping.BATCH_SIZE,
+                            SubscriberMapping.MAXIMUM_BATCHING_WINDOW, SubscriberMapping.REPORT_BATCH_ITEM_FAILURES,
+                            SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR, SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS,
+                            SubscriberMapping.MAXIMUM_RECORD_AGE, true),
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve("mappings")), settings.functionLog());
+            started.add(alertsMapping);
 
             var lake = DevLake.start(settings.s3Port(), settings.firehosePort(), settings.athenaPort(), data, workerEnvironment,
                     LakeDelivery.LOCAL_BUFFER_INTERVAL, settings.logDir(), progress, settings.functionLog());
@@ -314,7 +334,7 @@ public final class DevStack implements AutoCloseable {
         return gateway;
     }
 
-    public EventSourceMapping translatorMapping() {
+    public EventSourceMapping<?> translatorMapping() {
         return translatorMapping;
     }
 

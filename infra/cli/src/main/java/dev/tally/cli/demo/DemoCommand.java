@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /**
  * Starts a throwaway stack on free ports, runs a scripted scenario through the HTTP API, checks its own
  * invariants, and stops everything it started. Exit code 1 if any check fails. Steps 1 to 6 (the write side) are
- * here, {@link OwnershipDemo} is step 7, {@link PipelineDemo} has 8 to 11 and {@link LakeDemo} step 12.
+ * here, {@link OwnershipDemo} is step 7, {@link PipelineDemo} has 8 to 11, {@link AlertsDemo} is step 12 and {@link LakeDemo} step 13.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a scripted scenario on a fresh local stack and check it.",
@@ -41,6 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
             pipeline.poisonIsMovedAside(stack, api);
             pipeline.poisonOnTheStreamIsParked(stack, api);
             pipeline.projectionAgrees(stack, api.as(RenewingToken.auditor(stack, "demo-auditor")));
+            new AlertsDemo(checks).run(stack, api.as(RenewingToken.of(stack, "dave")));
             new LakeDemo(checks).run(stack);
             checks.step("stopping the stack");
         }
@@ -91,35 +92,35 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(DevStack stack, ApiClient api) throws Exception {
-        checks.step("[1/12] two users, alice and bob, each open an account");
+        checks.step("[1/13] two users, alice and bob, each open an account");
         var bobApi = api.as(RenewingToken.of(stack, "bob"));
         var alice = checks.open(api, "Alice");
         var bob = checks.open(bobApi, "Bob");
 
-        checks.step("[2/12] Alice: credit 100.00, withdraw 30.50");
+        checks.step("[2/13] Alice: credit 100.00, withdraw 30.50");
         checks.expectStatus("credit Alice 100.00", api.post(DemoChecks.path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
         checks.expectStatus("withdraw 30.50 from Alice", api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
         var aliceNow = api.get("/accounts/" + alice);
         checks.check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
                 && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
 
-        checks.step("[3/12] Alice tries to withdraw 1000.00");
+        checks.step("[3/13] Alice tries to withdraw 1000.00");
         var overdraft = api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
         checks.check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
         System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
         checks.check("the refused withdrawal changed nothing",
                 "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
 
-        checks.step("[4/12] bad requests get a 400 problem naming the field and value");
+        checks.step("[4/13] bad requests get a 400 problem naming the field and value");
         badRequests(bobApi, bob);
 
-        checks.step("[5/12] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        checks.step("[5/13] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
         race(api.as(RenewingToken.of(stack, "carol")));
 
-        checks.step("[6/12] a credit retried with the same Idempotency-Key");
+        checks.step("[6/13] a credit retried with the same Idempotency-Key");
         idempotentRetry(bobApi, bob);
 
-        checks.step("[7/12] owners are kept apart: neither user can see nor move the other's money");
+        checks.step("[7/13] owners are kept apart: neither user can see nor move the other's money");
         new OwnershipDemo(checks, stack).run(api, alice, bobApi, bob);
 
         System.out.println();

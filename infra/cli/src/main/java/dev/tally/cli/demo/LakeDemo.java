@@ -9,6 +9,8 @@ import dev.tally.cli.TallyCli;
 import dev.tally.cli.UpCommand;
 import dev.tally.devstack.DevLake;
 import dev.tally.devstack.DevStack;
+import example.alerts.AlertsQuery;
+import example.alerts.AlertsSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +20,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 
 /**
- * Demo step 10: the data lake holds every event of the table exactly once after de-duplication, its daily totals
+ * Demo step 13: the data lake holds every event of the table exactly once after de-duplication, its daily totals
  * add up to the table's, and the reconciliation report shows no difference. The claims are
  * {@link PipelineInvariants.LakeContents}', shared with {@code LakeRecoveryTest}.
  */
@@ -31,14 +33,16 @@ final class LakeDemo {
     }
 
     void run(DevStack stack) throws IOException {
-        checks.step("[12/12] the data lake (lake writer -> Firehose -> S3, Parquet by event date) and its SQL reports on DuckDB");
+        checks.step("[13/13] the data lake (lake writer -> Firehose -> S3, Parquet by event date) and its SQL reports on DuckDB");
         var cacheDir = Files.createTempDirectory("tally-demo-lake-");
         try {
             var lake = checks.waitFor("the lake to reconcile with the events table", Duration.ofSeconds(90), Duration.ofSeconds(1),
-                    () -> PipelineInvariants.lake(stack.dynamo(), stack.lake().s3(), DevLake.BUCKET, cacheDir),
-                    PipelineInvariants.LakeContents::reconciles,
+                    () -> PipelineInvariants.lake(stack.dynamo(), stack.lake().s3(), DevLake.BUCKET, cacheDir,
+                            AlertsSettings.fromEnvironment(stack.exports())),
+                    l -> l.reconciles() && l.alertsAgree(),
                     l -> l.reconciledAccounts() + " of " + l.tableAccounts() + " accounts complete in the lake (Firehose buffers for "
-                            + LakeDelivery.LOCAL_BUFFER_INTERVAL.toSeconds() + " s)");
+                            + LakeDelivery.LOCAL_BUFFER_INTERVAL.toSeconds() + " s); alerts " + l.alertsFound()
+                            + ", by SQL " + l.alertsBySql());
             lake.ledger().unreadable().forEach(reason -> System.out.println("          -> left out of the ledger export: " + reason));
             System.out.printf("          -> %d events in the table; the lake stores %d rows, %d distinct events (%d duplicates removed by the SQL)%n",
                     lake.tableEvents(), lake.storedRows(), lake.distinctEvents(), lake.storedRows() - lake.distinctEvents());
@@ -51,6 +55,9 @@ final class LakeDemo {
             System.out.println();
             System.out.println("          ./tally report reconciliation");
             print(lake.reconciliation());
+            System.out.println();
+            System.out.println("          the example subscriber's rule as SQL over the lake (" + AlertsQuery.RESOURCE + ")");
+            print(lake.largeWithdrawals());
             checks.check(lake.claims());
         } finally {
             UpCommand.deleteRecursively(cacheDir);

@@ -2,6 +2,9 @@ package dev.tally.cli.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.analytics.DuckDbEngine;
+import example.alerts.AlertsQuery;
+import example.alerts.AlertsSettings;
+import example.alerts.WithdrawalDaysTable;
 import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LakeTable;
 import dev.tally.analytics.LedgerExport;
@@ -289,7 +292,25 @@ public final class PipelineInvariants {
     /** The lake (synced into a local folder) against the events table, through the SQL reports. */
     public record LakeContents(LedgerExport.Summary ledger, Map<String, Long> tableTotalsPerType, long storedRows,
                                long distinctEvents, ReportResult reconciliation, ReportResult dailyTotals,
-                               ReportResult overdraftAudit) {
+                               ReportResult overdraftAudit, ReportResult largeWithdrawals,
+                               List<WithdrawalDaysTable.Alert> alerts) {
+
+        /** The example subscriber's alerts as (account, day, total), and the same from the rule's SQL over the lake. */
+        public List<String> alertsFound() {
+            return alerts.stream().map(a -> a.accountId() + " " + a.day() + " " + a.totalMinor()).sorted().toList();
+        }
+
+        public List<String> alertsBySql() {
+            int account = largeWithdrawals.column("account_id");
+            int date = largeWithdrawals.column("event_date");
+            int withdrawn = largeWithdrawals.column("withdrawn");
+            return largeWithdrawals.rows().stream().map(row -> row.get(account) + " " + row.get(date) + " " + row.get(withdrawn))
+                    .sorted().toList();
+        }
+
+        public boolean alertsAgree() {
+            return alertsFound().equals(alertsBySql());
+        }
 
         public long tableEvents() {
             return ledger.accounts().values().stream().mapToLong(LedgerExport.Account::eventCount).sum();
@@ -333,7 +354,9 @@ public final class PipelineInvariants {
                     Claim.of("the overdraft audit finds no account overdrawn or inconsistent in the lake", overdraftAudit.rows().isEmpty(),
                             overdraftAudit.rows().size() + " problems, e.g. " + first(overdraftAudit.rows())),
                     Claim.of("the reconciliation shows zero differences between the lake and the events table", reconciles(),
-                            (tableAccounts() - reconciledAccounts()) + " of " + tableAccounts() + " accounts differ"));
+                            (tableAccounts() - reconciledAccounts()) + " of " + tableAccounts() + " accounts differ"),
+                    Claim.of("the example subscriber's alerts equal its rule as SQL over the lake", alertsAgree(),
+                            alertsFound() + " vs " + alertsBySql()));
         }
 
         @Override
@@ -346,7 +369,7 @@ public final class PipelineInvariants {
      * Exports the ledger summary (what the reconciliation report compares with), syncs the lake into
      * {@code cacheDir} and runs the reports on DuckDB.
      */
-    public static LakeContents lake(DynamoDbClient dynamo, S3Client s3, String bucket, Path cacheDir) {
+    public static LakeContents lake(DynamoDbClient dynamo, S3Client s3, String bucket, Path cacheDir, AlertsSettings alerts) {
         var ledger = LedgerExport.export(dynamo, EventTable.DEFAULT_NAME, s3, bucket);
         var totals = table(dynamo).totalsPerType();
         new LakeCache(s3, bucket, cacheDir).sync();
@@ -356,7 +379,8 @@ public final class PipelineInvariants {
             var reports = new ReportRunner(engine);
             return new LakeContents(ledger, totals, (Long) counts.get(0), (Long) counts.get(1),
                     reports.run(Report.RECONCILIATION, Optional.empty()), reports.run(Report.DAILY_TOTALS, Optional.empty()),
-                    reports.run(Report.OVERDRAFT_AUDIT, Optional.empty()));
+                    reports.run(Report.OVERDRAFT_AUDIT, Optional.empty()), engine.query(AlertsQuery.sql(alerts.thresholdMinor()),
+                            List.of()), WithdrawalDaysTable.alerts(dynamo, alerts.table()));
         }
     }
 

@@ -1,0 +1,92 @@
+package dev.tally.cdk;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The subscriber construct, in the example subscriber's stack. */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class TallySubscriberTest {
+
+    private static final String STREAM = "arn:aws:kinesis:eu-west-1:111122223333:stream/domain-events";
+    private static Template template;
+
+    @BeforeAll
+    static void synthesize() {
+        var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
+        template = Template.fromStack(new SubscriberExampleStack(new App(), "Subscriber", StackProps.builder().build(), home, STREAM));
+    }
+
+    @Test
+    void the_function_reads_domain_events_through_a_mapping_with_the_kits_settings_and_an_on_failure_queue() {
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", STREAM,
+                "StartingPosition", "TRIM_HORIZON",
+                "BatchSize", 100,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "BisectBatchOnFunctionError", true,
+                "MaximumRetryAttempts", -1,
+                "MaximumRecordAgeInSeconds", 6 * 3600,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.anyValue()))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "example.alerts.AlertsFunction",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("TALLY_SUBSCRIPTION", "large-withdrawal-alerts")))));
+    }
+
+    @Test
+    void it_makes_the_subscriptions_position_and_dead_letter_tables_and_alarms_on_lag_and_dead_letters() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "large-withdrawal-alerts-positions",
+                "KeySchema", List.of(Map.of("AttributeName", "AccountId", "KeyType", "HASH"))));
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "large-withdrawal-alerts-dead-letters"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "IteratorAge", "Threshold", 60_000));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "ConsumedWriteCapacityUnits"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "ApproximateNumberOfMessagesVisible"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void its_grants_name_actions_and_resources_without_wildcards() {
+        var actions = new ArrayList<String>();
+        template.findResources("AWS::IAM::Policy").forEach((name, resource) -> {
+            var document = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resource).get("Properties"))
+                    .get("PolicyDocument");
+            for (var statement : (List<Map<String, Object>>) document.get("Statement")) {
+                var action = statement.get("Action");
+                var list = action instanceof List<?> many ? (List<String>) many : List.of((String) action);
+                actions.addAll(list);
+                List<Object> resources = statement.get("Resource") instanceof List<?> many ? (List<Object>) many
+                        : List.of(statement.get("Resource"));
+                assertThat(resources).as(name + " " + list).doesNotContain((Object) "*");
+            }
+        });
+        assertThat(actions).noneMatch(a -> a.equals("*") || a.endsWith(":*"))
+                .contains("kinesis:GetRecords", "kinesis:GetShardIterator", "dynamodb:GetItem", "dynamodb:UpdateItem",
+                        "dynamodb:PutItem", "sqs:SendMessage")
+                .doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem", "kinesis:PutRecord", "kinesis:PutRecords");
+    }
+
+    @Test
+    void an_enhanced_fan_out_subscriber_reads_through_its_own_consumer() {
+        var app = new App();
+        var stack = new software.amazon.awscdk.Stack(app, "Efo");
+        new TallySubscriber(stack, "Efo", new TallySubscriber.Props("efo-subscriber", STREAM,
+                Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize()
+                        .resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar"),
+                "example.alerts.AlertsFunction", Map.of(), true));
+        var efo = Template.fromStack(stack);
+        efo.hasResourceProperties("AWS::Kinesis::StreamConsumer", Map.of("ConsumerName", "efo-subscriber", "StreamARN", STREAM));
+        efo.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+    }
+}
