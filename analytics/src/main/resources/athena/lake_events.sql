@@ -12,7 +12,11 @@ CREATE EXTERNAL TABLE IF NOT EXISTS lake_events (
   occurred_at   timestamp,
   actor_issuer  string,
   actor_subject string,
-  request_id    string
+  request_id    string,
+  owner_issuer  string,
+  owner_subject string,
+  display_name  string,
+  idempotency_key string
 )
 PARTITIONED BY (event_date string)
 STORED AS PARQUET

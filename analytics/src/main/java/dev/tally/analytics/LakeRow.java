@@ -19,9 +19,14 @@ import java.time.format.DateTimeFormatter;
  * @param actorIssuer  who caused the event (the token's issuer), or null for events stored before actors were recorded
  * @param actorSubject who caused the event (the token's subject), or null likewise
  * @param requestId    the API request that caused the event, or null likewise
+ * @param ownerIssuer  for AccountCreated: who opened the account (issuer), or null; null for other types
+ * @param ownerSubject likewise, the subject
+ * @param displayName  for AccountCreated: the name given at opening, or null; null for other types
+ * @param idempotencyKey the command's Idempotency-Key, or null
  */
 public record LakeRow(String eventId, String accountId, long version, String type, long amount, long balanceAfter,
-                      Instant occurredAt, String actorIssuer, String actorSubject, String requestId) {
+                      Instant occurredAt, String actorIssuer, String actorSubject, String requestId, String ownerIssuer,
+                      String ownerSubject, String displayName, String idempotencyKey) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
@@ -34,9 +39,12 @@ public record LakeRow(String eventId, String accountId, long version, String typ
             case DomainEvent.BalanceWithdrawn withdrawn -> withdrawn.amountMinor();
         };
         var actor = event.actor();
+        var owner = event instanceof DomainEvent.AccountCreated created ? created.owner() : null;
+        var displayName = event instanceof DomainEvent.AccountCreated created ? created.displayName() : null;
         return new LakeRow(event.eventId(), event.accountId(), event.version(), event.type(), amount,
                 event.balanceAfterMinor(), event.occurredAt(), actor == null ? null : actor.issuer(),
-                actor == null ? null : actor.subject(), event.requestId());
+                actor == null ? null : actor.subject(), event.requestId(), owner == null ? null : owner.issuer(),
+                owner == null ? null : owner.subject(), displayName, event.idempotencyKey());
     }
 
     public LocalDate eventDate() {
@@ -56,6 +64,10 @@ public record LakeRow(String eventId, String accountId, long version, String typ
                 .put(LakeTable.ACTOR_ISSUER, actorIssuer)
                 .put(LakeTable.ACTOR_SUBJECT, actorSubject)
                 .put(LakeTable.REQUEST_ID, requestId)
+                .put(LakeTable.OWNER_ISSUER, ownerIssuer)
+                .put(LakeTable.OWNER_SUBJECT, ownerSubject)
+                .put(LakeTable.DISPLAY_NAME, displayName)
+                .put(LakeTable.IDEMPOTENCY_KEY, idempotencyKey)
                 .put(LakeTable.EVENT_DATE, eventDate().toString());
         return (node.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     }

@@ -33,6 +33,15 @@ public final class LakeTable {
     public static final String ACTOR_ISSUER = "actor_issuer";
     public static final String ACTOR_SUBJECT = "actor_subject";
     public static final String REQUEST_ID = "request_id";
+    /**
+     * Who opened the account and its display name (AccountCreated rows; null elsewhere and for accounts opened before
+     * owners were recorded), and the command's idempotency key: added on 2026-12-05 so that the lake holds every field
+     * of a published event and a subscription can replay its history from the lake. Older objects read them as null.
+     */
+    public static final String OWNER_ISSUER = "owner_issuer";
+    public static final String OWNER_SUBJECT = "owner_subject";
+    public static final String DISPLAY_NAME = "display_name";
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
     /** The partition column: the UTC date the event happened ({@code yyyy-MM-dd}), not the date it arrived. */
     public static final String EVENT_DATE = "event_date";
 
@@ -47,7 +56,11 @@ public final class LakeTable {
             new Column(OCCURRED_AT, "timestamp"),
             new Column(ACTOR_ISSUER, "string"),
             new Column(ACTOR_SUBJECT, "string"),
-            new Column(REQUEST_ID, "string"));
+            new Column(REQUEST_ID, "string"),
+            new Column(OWNER_ISSUER, "string"),
+            new Column(OWNER_SUBJECT, "string"),
+            new Column(DISPLAY_NAME, "string"),
+            new Column(IDEMPOTENCY_KEY, "string"));
 
     public static final List<Column> LEDGER_COLUMNS = List.of(
             new Column(ACCOUNT_ID, "string"),

@@ -24,7 +24,8 @@ class LakeRowTest {
         assertThat(line).isEqualTo("{\"event_id\":\"" + DomainEvent.eventIdFor(ACCOUNT, 7) + "\",\"account_id\":\"" + ACCOUNT
                 + "\",\"version\":7,\"type\":\"BalanceWithdrawn\",\"amount\":9223372036854775807,\"balance_after\":0,"
                 + "\"occurred_at\":\"2026-03-01 23:59:59.999\",\"actor_issuer\":\"https://id.example.com/\","
-                + "\"actor_subject\":\"alice\",\"request_id\":\"req-1\",\"event_date\":\"2026-03-01\"}\n");
+                + "\"actor_subject\":\"alice\",\"request_id\":\"req-1\",\"owner_issuer\":null,\"owner_subject\":null,"
+                + "\"display_name\":null,\"idempotency_key\":\"key-1\",\"event_date\":\"2026-03-01\"}\n");
     }
 
     @Test
@@ -40,6 +41,15 @@ class LakeRowTest {
     }
 
     @Test
+    void an_opening_keeps_its_owner_and_display_name() {
+        var event = new DomainEvent.AccountCreated(DomainEvent.eventIdFor(ACCOUNT, 1), ACCOUNT, 1,
+                Instant.parse("2026-03-02T00:00:00Z"), new DomainEvent.Identity("https://id.example.com/", "alice"),
+                "Alice's savings", null, null, null);
+        assertThat(new String(LakeRow.of(event).toJsonLine(), StandardCharsets.UTF_8)).contains(
+                "\"owner_issuer\":\"https://id.example.com/\",\"owner_subject\":\"alice\",\"display_name\":\"Alice's savings\"");
+    }
+
+    @Test
     void a_version_1_event_as_once_published_becomes_a_row_without_an_actor() {
         var json = ("{\"eventId\":\"" + DomainEvent.eventIdFor(ACCOUNT, 2) + "\",\"type\":\"BalanceCredited\","
                 + "\"schemaVersion\":1,\"accountId\":\"" + ACCOUNT + "\",\"version\":2,\"occurredAt\":\"2026-03-01T10:00:00Z\","
@@ -49,6 +59,6 @@ class LakeRowTest {
         var row = LakeRow.of(dev.tally.contracts.DomainEventCodec.fromJson(json));
 
         assertThat(row).isEqualTo(new LakeRow(DomainEvent.eventIdFor(ACCOUNT, 2), ACCOUNT, 2, "BalanceCredited", 150, 150,
-                Instant.parse("2026-03-01T10:00:00Z"), null, null, null));
+                Instant.parse("2026-03-01T10:00:00Z"), null, null, null, null, null, null, "k"));
     }
 }

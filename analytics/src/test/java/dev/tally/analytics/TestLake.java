@@ -17,15 +17,15 @@ final class TestLake {
     }
 
     static LakeRow credit(String account, long version, long amount, long balanceAfter, String at) {
-        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at), null, null, null);
+        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at), null, null, null, null, null, null, null);
     }
 
     static LakeRow withdrawal(String account, long version, long amount, long balanceAfter, String at) {
-        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at), null, null, null);
+        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at), null, null, null, null, null, null, null);
     }
 
     static LakeRow opened(String account, String at) {
-        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at), null, null, null);
+        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at), null, null, null, null, null, null, null);
     }
 
     static String eventId(String account, long version) {
@@ -42,7 +42,8 @@ final class TestLake {
 
     /** Writes {@code rows} as {@link #write} does, with every column the lake has today. */
     static void writeCurrent(Path lake, List<LakeRow> rows) {
-        write(lake, rows, "actor_issuer: 'VARCHAR', actor_subject: 'VARCHAR', request_id: 'VARCHAR', ");
+        write(lake, rows, "actor_issuer: 'VARCHAR', actor_subject: 'VARCHAR', request_id: 'VARCHAR', "
+                + "owner_issuer: 'VARCHAR', owner_subject: 'VARCHAR', display_name: 'VARCHAR', idempotency_key: 'VARCHAR', ");
     }
 
     private static void write(Path lake, List<LakeRow> rows, String addedColumns) {

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param subscription   the subscription's name: its positions and dead letters are in {@code <name>-positions} and
  *                       {@code <name>-dead-letters}
- * @param table          the table of withdrawal days and alerts
+ * @param table          the table of withdrawal days and alerts: {@code <name>-days} unless told otherwise
  * @param thresholdMinor a day's withdrawals must add up to more than this (minor units) to alert
  */
 public record AlertsSettings(String subscription, String table, long thresholdMinor) {
@@ -34,7 +34,7 @@ public record AlertsSettings(String subscription, String table, long thresholdMi
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(THRESHOLD_MINOR + " must be a whole number of minor units, was " + threshold);
         }
-        return new AlertsSettings(subscription, environment.getOrDefault(TABLE, subscription), thresholdMinor);
+        return new AlertsSettings(subscription, environment.getOrDefault(TABLE, subscription + "-days"), thresholdMinor);
     }
 
     public String positionsTable() {

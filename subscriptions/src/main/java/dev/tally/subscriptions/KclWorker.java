@@ -1,6 +1,11 @@
 package dev.tally.subscriptions;
 
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -16,6 +21,10 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
 import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,18 +43,46 @@ import java.util.function.Consumer;
 public final class KclWorker implements AutoCloseable {
 
     /** The three async clients KCL needs. */
-    public record Clients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo, CloudWatchAsyncClient cloudWatch) {
+    public record Clients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo, CloudWatchAsyncClient cloudWatch)
+            implements AutoCloseable {
+
+        @Override
+        public void close() {
+            kinesis.close();
+            dynamo.close();
+            cloudWatch.close();
+        }
 
         /**
          * Clients configured by the SDK's standard settings ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_KINESIS},
          * ...), speaking HTTP/1.1, which kinesalite needs and AWS accepts.
          */
         public static Clients fromEnvironment() {
-            return new Clients(
-                    KinesisAsyncClient.builder().httpClientBuilder(http(64)).build(),
-                    DynamoDbAsyncClient.builder().httpClientBuilder(http(64)).build(),
-                    CloudWatchAsyncClient.builder().httpClientBuilder(http(8)).build());
+            return configured(b -> { }, b -> { }, b -> { });
         }
+
+        /**
+         * Clients for the given endpoints, region and credentials (a local stack, or another region), speaking
+         * HTTP/1.1 like {@link #fromEnvironment()}.
+         */
+        public static Clients forEndpoints(URI kinesis, URI dynamo, Region region, AwsCredentialsProvider credentials) {
+            return configured(b -> b.endpointOverride(kinesis).region(region).credentialsProvider(credentials),
+                    b -> b.endpointOverride(dynamo).region(region).credentialsProvider(credentials),
+                    // metrics go to NullMetricsFactory: CloudWatch is never called, but KCL wants a client
+                    b -> b.endpointOverride(dynamo).region(region).credentialsProvider(credentials));
+        }
+
+        private static Clients configured(Consumer<KinesisAsyncClientBuilder> kinesis, Consumer<DynamoDbAsyncClientBuilder> dynamo,
+                                          Consumer<CloudWatchAsyncClientBuilder> cloudWatch) {
+            var kinesisBuilder = KinesisAsyncClient.builder().httpClientBuilder(http(64));
+            kinesis.accept(kinesisBuilder);
+            var dynamoBuilder = DynamoDbAsyncClient.builder().httpClientBuilder(http(64));
+            dynamo.accept(dynamoBuilder);
+            var cloudWatchBuilder = CloudWatchAsyncClient.builder().httpClientBuilder(http(8));
+            cloudWatch.accept(cloudWatchBuilder);
+            return new Clients(kinesisBuilder.build(), dynamoBuilder.build(), cloudWatchBuilder.build());
+        }
+
 
         private static NettyNioAsyncHttpClient.Builder http(int maxConcurrency) {
             return NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(maxConcurrency);
@@ -68,6 +105,16 @@ public final class KclWorker implements AutoCloseable {
      */
     public static KclWorker start(Clients clients, String streamName, String applicationName, String workerId,
                                   ShardRecordProcessorFactory processors, Consumer<String> log) {
+        return start(clients, streamName, applicationName, workerId, processors, Optional.empty(), log);
+    }
+
+    /**
+     * Starts a worker as {@link #start(Clients, String, String, String, ShardRecordProcessorFactory, Consumer)} does,
+     * but a new application reads from {@code from} (Kinesis's AT_TIMESTAMP) instead of the trim horizon: after a
+     * {@link HistoryReplay}. Where the application has checkpoints, it resumes from them either way.
+     */
+    public static KclWorker start(Clients clients, String streamName, String applicationName, String workerId,
+                                  ShardRecordProcessorFactory processors, Optional<Instant> from, Consumer<String> log) {
         var configs = new ConfigsBuilder(streamName, applicationName, clients.kinesis(), clients.dynamo(),
                 clients.cloudWatch(), workerId, processors);
         var scheduler = new Scheduler(
@@ -82,12 +129,14 @@ public final class KclWorker implements AutoCloseable {
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
                 configs.retrievalConfig()
-                        .initialPositionInStreamExtended(
-                                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON))
+                        .initialPositionInStreamExtended(from
+                                .map(at -> InitialPositionInStreamExtended.newInitialPositionAtTimestamp(Date.from(at)))
+                                .orElse(InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)))
                         .retrievalSpecificConfig(new PollingConfig(streamName, clients.kinesis())
                                 .idleTimeBetweenReadsInMillis(250)));
         Thread.ofPlatform().name(applicationName + "-scheduler").daemon().start(scheduler);
-        log.accept(applicationName + ": worker " + workerId + " started on stream " + streamName);
+        log.accept(applicationName + ": worker " + workerId + " started on stream " + streamName
+                + from.map(at -> " (a new application reads from " + at + ")").orElse(""));
         return new KclWorker(scheduler, applicationName, log);
     }
 

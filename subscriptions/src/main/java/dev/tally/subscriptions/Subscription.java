@@ -149,6 +149,11 @@ public final class Subscription {
         return stopped;
     }
 
+    /** True if it keeps positions ({@link #perEventInOrder}): exactly once per (account, version), in order. */
+    public boolean inOrder() {
+        return positions != null;
+    }
+
     /**
      * Handles or parks every record, and returns once each is done: handled durably, or parked durably.
      *

@@ -41,7 +41,7 @@ public final class SubscriberExampleStack extends Stack {
                 .resourceName(PublishedStream.DEFAULT_NAME).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
         var subscription = AlertsSettings.DEFAULT_SUBSCRIPTION;
         var days = Table.Builder.create(this, "WithdrawalDays")
-                .tableName(subscription)
+                .tableName(AlertsSettings.fromEnvironment(Map.of()).table())
                 .partitionKey(Attribute.builder().name(WithdrawalDaysTable.ACCOUNT_ID).type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name(WithdrawalDaysTable.DAY).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)

@@ -23,6 +23,7 @@ import java.util.List;
         description = "Tally, an event-sourced bank ledger on AWS serverless, run on this machine.",
         commandListHeading = "%nCommands:%n",
         subcommands = {DemoCommand.class, TestCommand.class, UpCommand.class, EnvCommand.class, TokenCommand.class, ReportCommand.class,
+                SubscriptionsCommand.class,
                 TailCommand.class, DeadLettersCommand.class, StatusCommand.class, LoadCommand.class, ProjectionsCommand.class,
                 BenchReportsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "./tally help COMMAND or ./tally COMMAND --help shows a command's options.",

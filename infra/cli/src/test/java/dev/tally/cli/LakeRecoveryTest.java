@@ -75,7 +75,8 @@ class LakeRecoveryTest {
                 .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> PipelineInvariants.lake(stack.dynamo(), stack.lake().s3(), DevLake.BUCKET, cache,
                         AlertsSettings.fromEnvironment(stack.exports())),
-                        contents -> contents.tableAccounts() == result.accounts().size() && contents.reconciles());
+                        contents -> contents.tableAccounts() == result.accounts().size() && contents.reconciles()
+                                && contents.alertsAgree());
 
         assertThat(Claim.failed(lake.claims())).as("claims that did not hold").isEmpty();
         assertThat(lake.reconciliation().rows()).hasSize(result.accounts().size());

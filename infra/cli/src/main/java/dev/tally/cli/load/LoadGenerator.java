@@ -46,6 +46,12 @@ public final class LoadGenerator {
             ids.add(created.body().path("accountId").asText());
         }
         progress.accept("opened " + accounts + " accounts; sending " + commands + " commands, " + concurrency + " at a time");
+        return on(ids, commands, concurrency, seed, progress, between);
+    }
+
+    /** Sends {@code commands} random credits and withdrawals to accounts that exist already. */
+    public Result on(List<String> ids, int commands, int concurrency, long seed, Consumer<String> progress,
+                     java.util.function.IntConsumer between) throws Exception {
         var random = new Random(seed);
         var statuses = new ConcurrentHashMap<Integer, Integer>();
         var done = new AtomicInteger();
