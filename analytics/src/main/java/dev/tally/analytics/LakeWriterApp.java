@@ -7,6 +7,7 @@ import dev.tally.subscriptions.DynamoDeadLetterStore;
 import dev.tally.subscriptions.KclLeaseTable;
 import dev.tally.subscriptions.KclWorker;
 import dev.tally.subscriptions.Subscription;
+import dev.tally.subscriptions.SubscriptionStats;
 import dev.tally.subscriptions.SubscriptionProcessor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -87,7 +88,15 @@ public final class LakeWriterApp implements AutoCloseable {
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         var firehose = FirehoseClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         var app = start(KclWorker.Clients.fromEnvironment(), dynamo, firehose, settings, System.out::println);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "lake-writer-stop"));
+        var stats = SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), env, app.subscription);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            try {
+                stats.close();
+            } catch (Exception ignored) {
+                // the stats are a local convenience
+            }
+        }, "lake-writer-stop"));
         if (args.length > 0 && args[0].equals("--exit-with-parent")) {
             KclWorker.exitWhenClosed(System.in);
         }

@@ -8,6 +8,7 @@ import dev.tally.subscriptions.DynamoDeadLetterStore;
 import dev.tally.subscriptions.KclLeaseTable;
 import dev.tally.subscriptions.KclWorker;
 import dev.tally.subscriptions.Subscription;
+import dev.tally.subscriptions.SubscriptionStats;
 import dev.tally.subscriptions.SubscriptionProcessor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -125,7 +126,15 @@ public final class BalanceProjectionApp implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         var app = start(KclWorker.Clients.fromEnvironment(), dynamo, settingsFrom(System.getenv()), System.out::println);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "balances-stop"));
+        var stats = SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), System.getenv(), app.subscription);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            try {
+                stats.close();
+            } catch (Exception ignored) {
+                // the stats are a local convenience
+            }
+        }, "balances-stop"));
         if (args.length > 0 && args[0].equals("--exit-with-parent")) {
             KclWorker.exitWhenClosed(System.in);
         }

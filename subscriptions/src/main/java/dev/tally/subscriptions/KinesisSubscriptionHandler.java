@@ -77,8 +77,8 @@ public abstract class KinesisSubscriptionHandler implements RequestHandler<Kines
         return records;
     }
 
-    /** The subscription, for a test or a shutdown hook. */
-    protected final Subscription subscription() {
+    /** The subscription, for its stats, a test or a shutdown hook. */
+    public final Subscription subscription() {
         return subscription;
     }
 }

@@ -79,6 +79,7 @@ public final class Subscription {
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     /** Events that failed not by their own fault since the last success: see {@link #OUTAGE_AFTER}. */
     private final AtomicInteger failingInARow = new AtomicInteger();
     private volatile boolean stopped;
@@ -175,6 +176,7 @@ public final class Subscription {
             }
         }
         var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
+        duplicates.addAndGet(outcome.duplicates());
         return new Outcome(outcome.handled(), outcome.parked() + unreadable, outcome.duplicates());
     }
 
@@ -441,5 +443,15 @@ public final class Subscription {
     /** Handler attempts that failed in a way that may pass and were tried again. */
     public long retried() {
         return retried.get();
+    }
+
+    /** Events at or below their account's position, not handed over again, since start. */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** The counts since start, as of now. */
+    public SubscriptionStats stats() {
+        return new SubscriptionStats(name, handled(), parked(), retried(), duplicates(), clock.instant());
     }
 }

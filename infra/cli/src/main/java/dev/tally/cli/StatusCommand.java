@@ -5,6 +5,14 @@ import dev.tally.analytics.LakeDelivery;
 import dev.tally.analytics.LakeTable;
 import dev.tally.devstack.DevLake;
 import dev.tally.devstack.DevStack;
+import dev.tally.devstack.StackSubscriptions;
+import dev.tally.contracts.PublishedStream;
+import dev.tally.emulators.Kinesalite;
+import dev.tally.subscriptions.StreamLag;
+import dev.tally.subscriptions.SubscriptionStats;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import java.nio.file.Path;
+import java.util.Optional;
 import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.subscriptions.DeadLetterTable;
@@ -26,7 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show each consumer's position and lag, and the lake's size.",
                 "Each consumer's checkpoint positions (translator, balances projection, lake writer), the balances "
-                        + "projection's lag p50/p99 and counts, the lake's partitions, objects and bytes, and the items "
+                        + "projection's lag p50/p99 and counts, every subscription of domain-events (position and lag on "
+                        + "each shard, caught up or not, handled, duplicates, retried and parked counts, dead letters), the lake's partitions, objects and bytes, and the items "
                         + "DynamoDB Query and Scan calls returned per table (run it before and after a request to see "
                         + "what the request read)."})
 final class StatusCommand implements Callable<Integer> {
@@ -47,7 +56,6 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("balances projection (Kinesis domain-events -> balances read model; KCL application "
                     + ProjectionEnvironment.BALANCES_APPLICATION + ")");
             printLeases(dynamo, ProjectionEnvironment.BALANCES_APPLICATION);
-            printDeadLetters(dynamo, ProjectionEnvironment.BALANCES_APPLICATION);
             var catalog = new ProjectionCatalog(dynamo, stack.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
                     ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());
             var now = Instant.now();
@@ -64,7 +72,6 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("lake writer (Kinesis domain-events -> Firehose " + LakeDelivery.DELIVERY_STREAM
                     + "; KCL application " + AnalyticsEnvironment.LAKE_WRITER_APPLICATION + ")");
             printLeases(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
-            printDeadLetters(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
             try (var s3 = DevLake.s3Client(URI.create(stack.get("AWS_ENDPOINT_URL_S3")))) {
                 var partitions = new java.util.TreeMap<String, long[]>();
                 for (var object : s3.listObjectsV2Paginator(b -> b.bucket(stack.get(DevStack.LAKE_BUCKET))
@@ -80,6 +87,7 @@ final class StatusCommand implements Callable<Integer> {
                         partitions.isEmpty() ? "" : " (" + partitions.firstKey() + " .. " + partitions.lastKey() + ")");
             }
         }
+        printSubscriptions(stack);
         System.out.println("DynamoDB reads through the API's endpoint (items Query and Scan returned since the stack started,"
                 + " CloudWatch's ReturnedItemCount; the workers read dynalite directly and are not counted)");
         var returned = StackMetrics.returnedItemCounts();
@@ -90,14 +98,64 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Every subscription of domain-events the stack runs: where it is on each shard, how far behind (the age of the
+     * oldest record it has not handled, measured on the stream from its checkpoint), whether it is caught up, and its
+     * counts (handled, duplicates, retried, parked) with its dead letters.
+     */
+    private static void printSubscriptions(Map<String, String> stack) throws java.io.IOException {
+        var stream = stack.getOrDefault(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
+        System.out.println("subscriptions of " + stream + " (lag: the age of the oldest record not handled yet)");
+        var statsDirectory = Optional.ofNullable(stack.get(SubscriptionStats.DIRECTORY)).map(Path::of);
+        Kinesalite.disableCbor();
+        try (var dynamo = DevStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")));
+             var kinesis = DevStack.client(KinesisClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_KINESIS")))) {
+            var shards = kinesis.listShards(b -> b.streamName(stream)).shards();
+            var now = Instant.now();
+            for (var subscription : StackSubscriptions.ALL) {
+                var checkpoints = subscription.runner() == StackSubscriptions.Runner.KCL_WORKER
+                        ? KclCheckpoints.of(dynamo, subscription.name())
+                        : mappingCheckpoints(subscription.name());
+                var lags = shards.stream().map(shard -> StreamLag.probe(kinesis, stream, shard.shardId(),
+                        Optional.ofNullable(checkpoints.get(shard.shardId())), Optional.empty(), Clock.systemUTC())).toList();
+                boolean caughtUp = lags.stream().allMatch(StreamLag.Shard::caughtUp);
+                System.out.printf("  %s (%s, %s): %s%n", subscription.name(), subscription.description(),
+                        subscription.runner() == StackSubscriptions.Runner.KCL_WORKER ? "a KCL worker" : "a Lambda",
+                        caughtUp ? "caught up" : "lag " + lags.stream().mapToLong(l -> l.lag().toMillis()).max().orElse(0) + " ms");
+                for (var lag : lags) {
+                    System.out.printf("    %-22s position %s%s%n", lag.shardId(), lag.position(), lag.caughtUp() ? ", caught up"
+                            : ", lag " + lag.lag().toMillis() + " ms");
+                }
+                var stats = statsDirectory.flatMap(directory -> SubscriptionStats.read(directory, subscription.name()));
+                System.out.println(stats.map(s -> String.format("    since its process started: %d handled, %d duplicates "
+                                + "skipped, %d retried, %d parked (counted %d s ago)", s.handled(), s.duplicates(), s.retried(),
+                                s.parked(), Math.max(0, Duration.between(s.at(), now).toSeconds())))
+                        .orElse("    no counts yet (its process writes them every second)"));
+                printDeadLetters(dynamo, subscription.name());
+            }
+        }
+    }
+
+    /** The checkpoints the local event-source mapping {@code function} keeps under the data folder. */
+    private static Map<String, String> mappingCheckpoints(String function) throws java.io.IOException {
+        var file = TallyCli.home().resolve(".tally/data/mappings/checkpoints-" + function + ".json");
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        var checkpoints = new java.util.LinkedHashMap<String, String>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).properties()
+                .forEach(entry -> checkpoints.put(entry.getKey(), entry.getValue().asText()));
+        return checkpoints;
+    }
+
     /** How many records the subscription has parked; its dead-letter table holds them until they are redriven. */
     private static void printDeadLetters(DynamoDbClient dynamo, String subscription) {
         try {
             var parked = new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(subscription)).count(subscription);
-            System.out.println("  dead letters: " + parked + (parked == 0 ? ""
+            System.out.println("    dead letters: " + parked + (parked == 0 ? ""
                     : " (./tally dead-letters --subscription " + subscription + ")"));
         } catch (ResourceNotFoundException e) {
-            System.out.println("  dead letters: no table yet (the worker creates it when it starts)");
+            System.out.println("    dead letters: no table yet (the worker creates it when it starts)");
         }
     }
 

@@ -153,8 +153,7 @@ class DevStackTest {
         assertThat(accountByShard).hasSize(dev.tally.cli.demo.StreamPoison.shardCount(stack.kinesis(), stream));
         accountByShard.values().forEach(id -> api.post("/accounts/" + id + "/credit", "{\"amount\": \"5.00\"}"));
 
-        for (var subscription : java.util.List.of(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
-                dev.tally.analytics.AnalyticsEnvironment.LAKE_WRITER_APPLICATION)) {
+        for (var subscription : dev.tally.devstack.StackSubscriptions.names()) {
             var parked = org.awaitility.Awaitility.await(subscription + " parks every unreadable record")
                     .atMost(java.time.Duration.ofSeconds(90))
                     .until(() -> dev.tally.cli.demo.StreamPoison.parked(stack.dynamo(), subscription, positions),
@@ -168,6 +167,11 @@ class DevStackTest {
                     .until(() -> api.get("/balances/" + id), response -> response.status() == 200
                             && response.body().get("version").asLong() == 2);
             assertThat(balance.body().get("balance").asText()).isEqualTo("5.00");
+            var positions = new dev.tally.subscriptions.DynamoPositionStore(stack.dynamo(),
+                    dev.tally.subscriptions.PositionTable.nameFor(example.alerts.AlertsSettings.DEFAULT_SUBSCRIPTION));
+            org.awaitility.Awaitility.await("the example subscriber to go on past the poison on " + shard)
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> positions.position(id).version() == 2);
         });
     }
 

@@ -20,6 +20,7 @@ import dev.tally.standins.apigateway.LocalApiGateway;
 import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.standins.lambda.EventSourceMapping;
 import dev.tally.subscriptions.SubscriberMapping;
+import dev.tally.subscriptions.SubscriptionStats;
 import example.alerts.AlertsFunction;
 import example.alerts.AlertsSettings;
 import dev.tally.standins.oidc.LocalIdentityProvider;
@@ -176,6 +177,8 @@ public final class DevStack implements AutoCloseable {
             var store = EventStoreSettings.defaults().withSnapshotEvery(settings.snapshotEvery());
             environment.putAll(store.toEnvironment());
             environment.put(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
+            // each process running a subscription writes its counts there, for ./tally status
+            environment.put(SubscriptionStats.DIRECTORY, data.orElse(settings.logDir()).resolve("subscription-stats").toString());
 
             progress.step("creating tables " + store.eventsTable() + " (with its stream) and " + store.idempotencyTable()
                     + ", and the Kinesis stream " + PublishedStream.DEFAULT_NAME);
@@ -212,8 +215,10 @@ public final class DevStack implements AutoCloseable {
             AlertsFunction.createTables(subscriberDynamo, alerts);
             progress.step("starting the example subscriber " + alerts.subscription() + " (a Lambda on "
                     + PublishedStream.DEFAULT_NAME + ", through a Kinesis event-source mapping)");
+            var alertsFunction = new AlertsFunction(alerts, subscriberDynamo, Clock.systemUTC(), settings.functionLog());
+            started.add(SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), environment, alertsFunction.subscription()));
             var alertsMapping = EventSourceMapping.onKinesisStream(kinesis, PublishedStream.DEFAULT_NAME, REGION,
-                    new AlertsFunction(alerts, subscriberDynamo, Clock.systemUTC(), settings.functionLog()),
+                    alertsFunction,
                     new EventSourceMapping.Settings(alerts.subscription(), SubscriberMapping.BATCH_SIZE,
                             SubscriberMapping.MAXIMUM_BATCHING_WINDOW, SubscriberMapping.REPORT_BATCH_ITEM_FAILURES,
                             SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR, SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS,
