@@ -167,11 +167,11 @@ class DevStackTest {
                     .until(() -> api.get("/balances/" + id), response -> response.status() == 200
                             && response.body().get("version").asLong() == 2);
             assertThat(balance.body().get("balance").asText()).isEqualTo("5.00");
-            var positions = new dev.tally.subscriptions.DynamoPositionStore(stack.dynamo(),
+            var examplePositions = new dev.tally.subscriptions.DynamoPositionStore(stack.dynamo(),
                     dev.tally.subscriptions.PositionTable.nameFor(example.alerts.AlertsSettings.DEFAULT_SUBSCRIPTION));
             org.awaitility.Awaitility.await("the example subscriber to go on past the poison on " + shard)
                     .atMost(java.time.Duration.ofSeconds(30))
-                    .until(() -> positions.position(id).version() == 2);
+                    .until(() -> examplePositions.position(id).version() == 2);
         });
     }
 
