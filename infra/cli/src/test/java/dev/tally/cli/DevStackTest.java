@@ -175,6 +175,36 @@ class DevStackTest {
         });
     }
 
+    /**
+     * A subscriber that misses versions fetches them through the statement API (GapPolicy.Fetch) with a token that
+     * may read the account, and handles them first, in order.
+     */
+    @Test
+    void a_gap_is_filled_from_the_statement_api_in_version_order() {
+        var id = open();
+        for (var amount : java.util.List.of("5.00", "2.50", "1.25")) {
+            assertThat(api.post("/accounts/" + id + "/credit", "{\"amount\": \"" + amount + "\"}").status()).isEqualTo(200);
+        }
+        var handled = new java.util.ArrayList<dev.tally.contracts.DomainEvent>();
+        var statement = new dev.tally.subscriptions.StatementApi(stack.apiEndpoint(), RenewingToken.auditor(stack, "gap-filler"),
+                java.net.http.HttpClient.newHttpClient(), java.time.Duration.ofSeconds(10));
+        var fixture = dev.tally.subscriptions.testing.SubscriptionFixture.inOrder(handled::add)
+                .withGaps(new dev.tally.subscriptions.GapPolicy.Fetch(statement))
+                .given(id, 1);
+
+        fixture.when(new dev.tally.contracts.DomainEvent.BalanceCredited(dev.tally.contracts.DomainEvent.eventIdFor(id, 4), id, 4,
+                java.time.Instant.now(), 125, 875, null, null, null));
+
+        assertThat(fixture.deadLetters()).isEmpty();
+        assertThat(handled).extracting(dev.tally.contracts.DomainEvent::version).containsExactly(2L, 3L, 4L);
+        var fetched = (dev.tally.contracts.DomainEvent.BalanceCredited) handled.get(1);
+        assertThat(fetched.amountMinor()).isEqualTo(250);
+        assertThat(fetched.balanceAfterMinor()).isEqualTo(750);
+        assertThat(fetched.eventId()).isEqualTo(dev.tally.contracts.DomainEvent.eventIdFor(id, 3));
+        assertThat(fetched.actor()).isNotNull();
+        assertThat(fixture.position(id).version()).isEqualTo(4);
+    }
+
     private static long eventItems() {
         return stack.dynamo().scanPaginator(b -> b.tableName(dev.tally.eventstore.EventTable.DEFAULT_NAME).select("COUNT"))
                 .stream().mapToLong(page -> page.count()).sum();
