@@ -41,6 +41,7 @@ public final class SubscriptionFixture {
     private static final String SHARD = "shardId-000000000000";
 
     private final EventHandler handler;
+    private final boolean inOrder;
     private final InMemoryPositionStore positions = new InMemoryPositionStore();
     private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
     private final List<String> log = new ArrayList<>();
@@ -48,17 +49,27 @@ public final class SubscriptionFixture {
     private Subscription subscription;
     private long sequence;
 
-    private SubscriptionFixture(EventHandler handler) {
+    private SubscriptionFixture(EventHandler handler, boolean inOrder) {
         this.handler = handler;
+        this.inOrder = inOrder;
     }
 
     /** A bench for {@code handler} as an in-order subscription (positions per account), gaps parked. */
     public static SubscriptionFixture inOrder(EventHandler handler) {
-        return new SubscriptionFixture(handler);
+        return new SubscriptionFixture(handler, true);
+    }
+
+    /**
+     * A bench for {@code handler} as a {@link Subscription#perEvent} subscription: no positions, so duplicates and
+     * gaps reach the handler, which must cope with them itself (the balances projection does).
+     */
+    public static SubscriptionFixture perEvent(EventHandler handler) {
+        return new SubscriptionFixture(handler, false);
     }
 
     /** Handles gaps as {@code policy} says instead of parking them. */
     public SubscriptionFixture withGaps(GapPolicy policy) {
+        requireInOrder("a gap policy");
         this.gaps = policy;
         this.subscription = null;
         return this;
@@ -66,6 +77,7 @@ public final class SubscriptionFixture {
 
     /** Given: the subscription has handled {@code account}'s events up to {@code version}. */
     public SubscriptionFixture given(String account, long version) {
+        requireInOrder("a position");
         var current = positions.position(account).version();
         if (!positions.advance(account, current, version)) {
             throw new IllegalStateException("cannot set the position of " + account);
@@ -79,8 +91,11 @@ public final class SubscriptionFixture {
      */
     public Subscription.Outcome when(Object... records) {
         if (subscription == null) {
-            subscription = Subscription.perEventInOrder("fixture", handler, Runnable::run, positions, gaps, deadLetters,
-                    QUICK, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), log::add);
+            var clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+            subscription = inOrder
+                    ? Subscription.perEventInOrder("fixture", handler, Runnable::run, positions, gaps, deadLetters, QUICK,
+                            clock, log::add)
+                    : Subscription.perEvent("fixture", handler, Runnable::run, deadLetters, QUICK, clock, log::add);
         }
         var batch = new ArrayList<StreamRecord>();
         for (var item : records) {
@@ -96,6 +111,12 @@ public final class SubscriptionFixture {
 
     private StreamRecord record(String partitionKey, byte[] data) {
         return new StreamRecord(SHARD, Long.toString(++sequence), partitionKey, data, Instant.EPOCH);
+    }
+
+    private void requireInOrder(String what) {
+        if (!inOrder) {
+            throw new IllegalStateException(what + " needs an in-order fixture (SubscriptionFixture.inOrder)");
+        }
     }
 
     /** Then: what was parked, in the order it arrived. */
