@@ -129,11 +129,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         var stats = SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), System.getenv(), app.subscription);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
-            try {
-                stats.close();
-            } catch (Exception ignored) {
-                // the stats are a local convenience
-            }
+            stats.close();
         }, "balances-stop"));
         if (args.length > 0 && args[0].equals("--exit-with-parent")) {
             KclWorker.exitWhenClosed(System.in);

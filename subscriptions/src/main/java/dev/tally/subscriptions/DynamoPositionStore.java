@@ -59,6 +59,19 @@ public final class DynamoPositionStore implements PositionStore {
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(parkedAt))));
     }
 
+    @Override
+    public void release(String accountId, String parkedAt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(tableName).key(key(accountId))
+                    .updateExpression("REMOVE #h")
+                    .conditionExpression("#h = :h")
+                    .expressionAttributeNames(Map.of("#h", HELD_BEHIND))
+                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(parkedAt))));
+        } catch (ConditionalCheckFailedException notHeldThere) {
+            // released already, or held behind another event since
+        }
+    }
+
     private static Map<String, AttributeValue> key(String accountId) {
         return Map.of(ACCOUNT_ID, AttributeValue.fromS(accountId));
     }

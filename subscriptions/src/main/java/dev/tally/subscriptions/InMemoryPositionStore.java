@@ -28,6 +28,12 @@ public final class InMemoryPositionStore implements PositionStore {
     }
 
     @Override
+    public void release(String accountId, String parkedAt) {
+        positions.computeIfPresent(accountId, (id, current) -> current.heldBehind().equals(Optional.of(parkedAt))
+                ? new Position(current.version(), Optional.empty()) : current);
+    }
+
+    @Override
     public void hold(String accountId, String parkedAt) {
         positions.compute(accountId, (id, current) -> new Position(current == null ? 0 : current.version(),
                 Optional.of(parkedAt)));

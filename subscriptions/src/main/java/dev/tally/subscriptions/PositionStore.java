@@ -31,4 +31,10 @@ public interface PositionStore {
 
     /** Holds the account back behind the parked event at {@code parkedAt}. */
     void hold(String accountId, String parkedAt);
+
+    /**
+     * Lets the account go on, if it is still held behind {@code parkedAt}: that event has now been handled (a
+     * redrive). Its later events, parked behind it, follow in the same redrive.
+     */
+    void release(String accountId, String parkedAt);
 }

@@ -116,7 +116,8 @@ public final class Subscription {
      * as its {@code positions} go, in version order: a duplicate (at or below the account's position) is not handed
      * over again; a gap (versions missing before it) is handled by {@code gaps}; and once an event of an account is
      * parked, the account's later events are parked behind it ({@link DeadLetter.Kind#HELD_BEHIND}), so the handler
-     * never sees an account out of order. The position advances after the handler returns: a crash between the two
+     * never sees an account out of order; a redrive that handles the parked event lets the account go on, and its
+     * held-behind events follow in the same redrive (oldest first). The position advances after the handler returns: a crash between the two
      * hands the event over once more, so make the effect idempotent on the event's id.
      */
     public static Subscription perEventInOrder(String name, EventHandler handler, Executor accounts,
@@ -220,15 +221,18 @@ public final class Subscription {
         for (var decoded : events) {
             long version = decoded.event().version();
             var record = decoded.record();
+            // the event the account is held behind, delivered again (a redrive): handled now, it lets the account go on
+            boolean heldHead = position.heldBehind().filter(record.position()::equals).isPresent();
             if (version <= position.version()) {
+                if (heldHead) {
+                    position = release(account, record);
+                }
                 duplicatesHere.incrementAndGet();
                 continue;
             }
-            if (position.heldBehind().isPresent()) {
-                if (!record.position().equals(position.heldBehind().get())) {
-                    park(record, DeadLetter.Kind.HELD_BEHIND, "account " + account + " waits behind the event parked at "
-                            + position.heldBehind().get() + "; version " + version + " is parked after it", 0);
-                }
+            if (position.heldBehind().isPresent() && !heldHead) {
+                park(record, DeadLetter.Kind.HELD_BEHIND, "account " + account + " waits behind the event parked at "
+                        + position.heldBehind().get() + "; version " + version + " is parked after it", 0);
                 parkedHere.incrementAndGet();
                 continue;
             }
@@ -243,6 +247,9 @@ public final class Subscription {
             }
             if (attempt(() -> eventHandler.handle(decoded.event()), List.of(record))) {
                 position = advance(account, position, version);
+                if (heldHead) {
+                    position = release(account, record);
+                }
                 handledHere.incrementAndGet();
             } else {
                 position = hold(account, record);
@@ -314,6 +321,11 @@ public final class Subscription {
             return new PositionStore.Position(version, position.heldBehind());
         }
         // another worker moved it (a lease taken over mid-batch): what it stored is the truth
+        return positions.position(account);
+    }
+
+    private PositionStore.Position release(String account, StreamRecord handled) {
+        positions.release(account, handled.position());
         return positions.position(account);
     }
 

@@ -61,12 +61,18 @@ public record SubscriptionStats(String subscription, long handled, long parked, 
         }
     }
 
+    /** Stops a {@link #reportEvery} reporter, after writing the stats once more; never throws. */
+    public interface Reporter extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /**
      * Writes {@code subscription}'s stats every {@code every} to the folder {@code environment} names under
      * {@link #DIRECTORY}, on a daemon thread, until the returned handle is closed (which writes them once more).
-     * Without that variable it does nothing.
+     * Without that variable it does nothing. Failing to write is ignored: the stats are a local convenience.
      */
-    public static AutoCloseable reportEvery(Duration every, Map<String, String> environment, Subscription subscription) {
+    public static Reporter reportEvery(Duration every, Map<String, String> environment, Subscription subscription) {
         var directory = environment.get(DIRECTORY);
         if (directory == null || directory.isBlank()) {
             return () -> { };
@@ -88,7 +94,11 @@ public record SubscriptionStats(String subscription, long handled, long parked, 
         });
         return () -> {
             reporter.interrupt();
-            subscription.stats().write(folder);
+            try {
+                subscription.stats().write(folder);
+            } catch (RuntimeException e) {
+                // as above
+            }
         };
     }
 }

@@ -56,4 +56,17 @@ class DynamoPositionStoreTest {
 
         assertThat(store.position(account)).isEqualTo(new PositionStore.Position(4, Optional.of("shardId-000000000001/123")));
     }
+
+    @Test
+    void an_account_is_released_only_from_the_event_it_is_held_behind() {
+        var account = UUID.randomUUID().toString();
+        store.advance(account, 0, 4);
+        store.hold(account, "shardId-000000000001/123");
+
+        store.release(account, "shardId-000000000001/999");
+        assertThat(store.position(account).heldBehind()).as("another event's release").contains("shardId-000000000001/123");
+        store.release(account, "shardId-000000000001/123");
+
+        assertThat(store.position(account)).isEqualTo(new PositionStore.Position(4, Optional.empty()));
+    }
 }

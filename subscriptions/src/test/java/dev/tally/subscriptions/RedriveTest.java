@@ -53,6 +53,35 @@ class RedriveTest {
                 "redriven shardId-000000000000/2 (was REJECTED)", "still parked shardId-000000000000/4");
     }
 
+    @Test
+    void an_in_order_account_held_behind_a_parked_event_goes_on_once_the_redrive_handles_it() {
+        var deadLetters = new InMemoryDeadLetterStore();
+        var positions = new InMemoryPositionStore();
+        var handled = new CopyOnWriteArrayList<Long>();
+        var broken = new AtomicBoolean(true);
+        var subscription = Subscription.perEventInOrder("test", event -> {
+            if (broken.get() && event.version() == 2) {
+                throw new PoisonEventException("rule X is not deployed yet");
+            }
+            handled.add(event.version());
+        }, Runnable::run, positions, new GapPolicy.Park(), deadLetters, new Backoff(1, Duration.ZERO, Duration.ZERO),
+                CLOCK, line -> { });
+        subscription.process(List.of(record(1, credit(1)), record(2, credit(2)), record(3, credit(3))));
+        assertThat(deadLetters.list("test")).extracting(DeadLetter::kind)
+                .containsExactly(DeadLetter.Kind.REJECTED, DeadLetter.Kind.HELD_BEHIND);
+        subscription.process(List.of(record(4, credit(4))));
+        assertThat(positions.position(A).heldBehind()).contains("shardId-000000000000/2");
+
+        broken.set(false);
+        var result = Redrive.run(subscription, deadLetters, CLOCK, line -> { });
+        subscription.process(List.of(record(5, credit(5))));
+
+        assertThat(result).isEqualTo(new Redrive.Result(3, 0));
+        assertThat(handled).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(positions.position(A)).isEqualTo(new PositionStore.Position(5, java.util.Optional.empty()));
+        assertThat(deadLetters.list("test")).isEmpty();
+    }
+
     private static byte[] credit(long version) {
         return DomainEventCodec.toJson(new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(A, version), A, version,
                 Instant.EPOCH, 100, 100 * version, null, null, null));

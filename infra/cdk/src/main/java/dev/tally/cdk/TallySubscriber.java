@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisConsumerEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -121,30 +122,22 @@ public final class TallySubscriber extends Construct {
                 .actions(List.of("dynamodb:PutItem"))
                 .resources(List.of(deadLetters.getTableArn())).build());
 
+        var mapping = KinesisEventSourceProps.builder()
+                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .batchSize(SubscriberMapping.BATCH_SIZE)
+                .maxBatchingWindow(Duration.millis(SubscriberMapping.MAXIMUM_BATCHING_WINDOW.toMillis()))
+                .reportBatchItemFailures(SubscriberMapping.REPORT_BATCH_ITEM_FAILURES)
+                .bisectBatchOnError(SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR)
+                .retryAttempts(SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS)
+                .maxRecordAge(Duration.seconds(SubscriberMapping.MAXIMUM_RECORD_AGE.toSeconds()))
+                .onFailure(new SqsDlq(onFailure))
+                .build();
         if (props.enhancedFanOut()) {
             var consumer = StreamConsumer.Builder.create(this, "Consumer").stream(stream)
                     .streamConsumerName(props.subscription()).build();
-            function.addEventSource(KinesisConsumerEventSource.Builder.create(consumer)
-                    .startingPosition(StartingPosition.TRIM_HORIZON)
-                    .batchSize(SubscriberMapping.BATCH_SIZE)
-                    .maxBatchingWindow(Duration.millis(SubscriberMapping.MAXIMUM_BATCHING_WINDOW.toMillis()))
-                    .reportBatchItemFailures(SubscriberMapping.REPORT_BATCH_ITEM_FAILURES)
-                    .bisectBatchOnError(SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR)
-                    .retryAttempts(SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS)
-                    .maxRecordAge(Duration.seconds(SubscriberMapping.MAXIMUM_RECORD_AGE.toSeconds()))
-                    .onFailure(new SqsDlq(onFailure))
-                    .build());
+            function.addEventSource(new KinesisConsumerEventSource(consumer, mapping));
         } else {
-            function.addEventSource(KinesisEventSource.Builder.create(stream)
-                    .startingPosition(StartingPosition.TRIM_HORIZON)
-                    .batchSize(SubscriberMapping.BATCH_SIZE)
-                    .maxBatchingWindow(Duration.millis(SubscriberMapping.MAXIMUM_BATCHING_WINDOW.toMillis()))
-                    .reportBatchItemFailures(SubscriberMapping.REPORT_BATCH_ITEM_FAILURES)
-                    .bisectBatchOnError(SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR)
-                    .retryAttempts(SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS)
-                    .maxRecordAge(Duration.seconds(SubscriberMapping.MAXIMUM_RECORD_AGE.toSeconds()))
-                    .onFailure(new SqsDlq(onFailure))
-                    .build());
+            function.addEventSource(new KinesisEventSource(stream, mapping));
         }
 
         alarms = List.of(

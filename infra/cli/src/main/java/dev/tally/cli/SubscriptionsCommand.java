@@ -26,8 +26,8 @@ final class SubscriptionsCommand implements Runnable {
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = {"Start a new subscription from the beginning of time, on the running stack.",
-                    "It reads the lake's whole history first (synced from S3), then switches to the stream at a point "
+            description = {"Start a new subscription from the beginning of time.",
+                    "On the running stack, it reads the lake's whole history first (synced from S3), then switches to the stream at a point "
                             + "that overlaps it; positions skip what both hold, so it sees every event once, in "
                             + "per-account order. The subscription is the example subscriber's rule (large withdrawal "
                             + "alerts) under NAME, with tables of its own: NAME-days (its alerts), NAME-positions, "
