@@ -17,12 +17,19 @@ import java.util.function.Consumer;
  */
 public final class LakeHistory {
 
-    private static final String SQL = "SELECT DISTINCT " + String.join(", ", LakeTable.EVENT_ID, LakeTable.ACCOUNT_ID,
+    /**
+     * One row per event id (DuckDB's DISTINCT ON; this runs only locally on the synced lake): of its copies, the one
+     * with the most columns filled, since a copy written before a column existed has it null.
+     */
+    private static final String SQL = "SELECT * FROM (SELECT DISTINCT ON (" + LakeTable.EVENT_ID + ") "
+            + String.join(", ", LakeTable.EVENT_ID, LakeTable.ACCOUNT_ID,
             LakeTable.VERSION, LakeTable.TYPE, LakeTable.AMOUNT, LakeTable.BALANCE_AFTER,
             "epoch_ms(" + LakeTable.OCCURRED_AT + ") AS occurred_at_ms", LakeTable.ACTOR_ISSUER, LakeTable.ACTOR_SUBJECT,
             LakeTable.REQUEST_ID, LakeTable.OWNER_ISSUER, LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME,
             LakeTable.IDEMPOTENCY_KEY)
-            + " FROM " + LakeTable.EVENTS + " ORDER BY " + LakeTable.ACCOUNT_ID + ", " + LakeTable.VERSION;
+            + " FROM " + LakeTable.EVENTS + " ORDER BY " + LakeTable.EVENT_ID + ", " + String.join(" NULLS LAST, ",
+            LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME, LakeTable.IDEMPOTENCY_KEY, LakeTable.ACTOR_SUBJECT,
+            LakeTable.REQUEST_ID) + " NULLS LAST) ORDER BY " + LakeTable.ACCOUNT_ID + ", " + LakeTable.VERSION;
 
     private LakeHistory() {
     }

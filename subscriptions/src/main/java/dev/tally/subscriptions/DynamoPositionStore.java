@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import static dev.tally.subscriptions.PositionTable.ACCOUNT_ID;
 import static dev.tally.subscriptions.PositionTable.HELD_BEHIND;
+import static dev.tally.subscriptions.PositionTable.HELD_VERSION;
 import static dev.tally.subscriptions.PositionTable.VERSION;
 
 /** Positions in a {@link PositionTable}: strongly consistent reads, and conditional updates. */
@@ -30,8 +31,9 @@ public final class DynamoPositionStore implements PositionStore {
         }
         var version = item.get(VERSION);
         var held = item.get(HELD_BEHIND);
-        return new Position(version == null ? 0 : Long.parseLong(version.n()),
-                held == null ? Optional.empty() : Optional.of(held.s()));
+        var heldVersion = item.get(HELD_VERSION);
+        return new Position(version == null ? 0 : Long.parseLong(version.n()), held == null ? Optional.empty()
+                : Optional.of(new Hold(held.s(), heldVersion == null ? 0 : Long.parseLong(heldVersion.n()))));
     }
 
     @Override
@@ -52,21 +54,23 @@ public final class DynamoPositionStore implements PositionStore {
     }
 
     @Override
-    public void hold(String accountId, String parkedAt) {
+    public void hold(String accountId, String parkedAt, long version) {
         dynamo.updateItem(b -> b.tableName(tableName).key(key(accountId))
-                .updateExpression("SET #h = :h")
-                .expressionAttributeNames(Map.of("#h", HELD_BEHIND))
-                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(parkedAt))));
+                .updateExpression("SET #h = :h, #hv = :hv")
+                .expressionAttributeNames(Map.of("#h", HELD_BEHIND, "#hv", HELD_VERSION))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(parkedAt),
+                        ":hv", AttributeValue.fromN(Long.toString(version)))));
     }
 
     @Override
-    public void release(String accountId, String parkedAt) {
+    public void release(String accountId, Hold handled) {
         try {
             dynamo.updateItem(b -> b.tableName(tableName).key(key(accountId))
-                    .updateExpression("REMOVE #h")
-                    .conditionExpression("#h = :h")
-                    .expressionAttributeNames(Map.of("#h", HELD_BEHIND))
-                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(parkedAt))));
+                    .updateExpression("REMOVE #h, #hv")
+                    .conditionExpression("#h = :h OR #hv = :hv")
+                    .expressionAttributeNames(Map.of("#h", HELD_BEHIND, "#hv", HELD_VERSION))
+                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(handled.parkedAt()),
+                            ":hv", AttributeValue.fromN(Long.toString(handled.version())))));
         } catch (ConditionalCheckFailedException notHeldThere) {
             // released already, or held behind another event since
         }

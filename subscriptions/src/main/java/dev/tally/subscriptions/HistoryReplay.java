@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Feeds history older than the stream (the lake, read back by the analytics module's {@code LakeHistory}) through an
  * in-order subscription, before the subscription switches to the stream. Each event is handed over as a record of the
- * pseudo-shard {@value #SHARD}, so it is handled, parked and de-duplicated exactly as a stream record would be: the
+ * pseudo-shard {@value #SHARD} at {@code history/<account>/<version>}, so it is handled, parked and de-duplicated
+ * exactly as a stream record would be: the
  * subscription's positions make the switch safe. The stream is then read from {@link #streamStart()}, which overlaps
  * the history by {@link #STREAM_OVERLAP}: what both hold is a duplicate, skipped by (account, version).
  *
@@ -66,7 +67,8 @@ public final class HistoryReplay implements Consumer<DomainEvent> {
         if (newest == null || event.occurredAt().isAfter(newest)) {
             newest = event.occurredAt();
         }
-        batch.add(new StreamRecord(SHARD, String.format("%020d", events), event.accountId(),
+        // the position names the event, not its place in this run: a replay run again parks it at the same place
+        batch.add(new StreamRecord(SHARD, event.accountId() + "/" + event.version(), event.accountId(),
                 DomainEventCodec.toJson(event), event.occurredAt()));
         if (batch.size() == BATCH_SIZE) {
             flush();

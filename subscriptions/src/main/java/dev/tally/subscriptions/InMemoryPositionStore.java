@@ -22,20 +22,21 @@ public final class InMemoryPositionStore implements PositionStore {
                 return current;
             }
             moved[0] = true;
-            return new Position(version, now.heldBehind());
+            return new Position(version, now.held());
         });
         return moved[0];
     }
 
     @Override
-    public void release(String accountId, String parkedAt) {
-        positions.computeIfPresent(accountId, (id, current) -> current.heldBehind().equals(Optional.of(parkedAt))
+    public void release(String accountId, Hold handled) {
+        positions.computeIfPresent(accountId, (id, current) -> current.held().filter(hold -> hold.version() == handled.version()
+                || hold.parkedAt().equals(handled.parkedAt())).isPresent()
                 ? new Position(current.version(), Optional.empty()) : current);
     }
 
     @Override
-    public void hold(String accountId, String parkedAt) {
+    public void hold(String accountId, String parkedAt, long version) {
         positions.compute(accountId, (id, current) -> new Position(current == null ? 0 : current.version(),
-                Optional.of(parkedAt)));
+                Optional.of(new Hold(parkedAt, version))));
     }
 }

@@ -20,6 +20,10 @@ public final class KclLeaseTable {
 
     public static final String LEASE_KEY = "leaseKey";
     public static final String LEASE_OWNER = "leaseOwner";
+    /** Where KCL keeps a lease's checkpoint: a sequence number, or a sentinel such as {@code SHARD_END}. */
+    public static final String CHECKPOINT = "checkpoint";
+    /** The checkpoint of a shard read to its end. */
+    public static final String SHARD_END = "SHARD_END";
     public static final String OWNER_INDEX = "LeaseOwnerToLeaseKeyIndex";
 
     private KclLeaseTable() {

@@ -48,9 +48,9 @@ public final class KclWorker implements AutoCloseable {
 
         @Override
         public void close() {
-            kinesis.close();
-            dynamo.close();
-            cloudWatch.close();
+            try (kinesis; dynamo; cloudWatch) {
+                // closes all three, even when one throws
+            }
         }
 
         /**

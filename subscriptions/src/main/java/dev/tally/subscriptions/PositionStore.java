@@ -11,12 +11,24 @@ import java.util.Optional;
 public interface PositionStore {
 
     /**
-     * @param version    the highest version handled, 0 for an account not seen yet
-     * @param heldBehind the position ({@code shardId/sequenceNumber}) of the parked event the account waits behind:
-     *                   its later events are parked after it, in order, until it is redriven
+     * @param version the highest version handled, 0 for an account not seen yet
+     * @param held    the parked event the account waits behind, if any: its later events are parked after it, in
+     *                order, until it is handled (a redrive, or its version arriving again)
      */
-    record Position(long version, Optional<String> heldBehind) {
+    record Position(long version, Optional<Hold> held) {
         public static final Position NONE = new Position(0, Optional.empty());
+
+        /** Where the event the account waits behind was parked ({@code shardId/sequenceNumber}). */
+        public Optional<String> heldBehind() {
+            return held.map(Hold::parkedAt);
+        }
+    }
+
+    /**
+     * @param parkedAt the parked event's position ({@code shardId/sequenceNumber})
+     * @param version  its version; 0 if unknown (held before versions were kept with the hold)
+     */
+    record Hold(String parkedAt, long version) {
     }
 
     Position position(String accountId);
@@ -29,12 +41,12 @@ public interface PositionStore {
      */
     boolean advance(String accountId, long expected, long version);
 
-    /** Holds the account back behind the parked event at {@code parkedAt}. */
-    void hold(String accountId, String parkedAt);
+    /** Holds the account back behind the parked event at {@code parkedAt}, of {@code version}. */
+    void hold(String accountId, String parkedAt, long version);
 
     /**
-     * Lets the account go on, if it is still held behind {@code parkedAt}: that event has now been handled (a
-     * redrive). Its later events, parked behind it, follow in the same redrive.
+     * Lets the account go on, if it is still held behind that event (the same version, or the same position): it has
+     * now been handled. Its later events, parked behind it, follow in a redrive.
      */
-    void release(String accountId, String parkedAt);
+    void release(String accountId, Hold handled);
 }

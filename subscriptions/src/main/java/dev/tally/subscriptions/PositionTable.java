@@ -9,12 +9,17 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** A subscription's positions in DynamoDB: hash {@code AccountId}; {@code Version} N; {@code HeldBehind} S. */
+/**
+ * A subscription's positions in DynamoDB: hash {@code AccountId}; {@code Version} N; {@code HeldBehind} S and
+ * {@code HeldVersion} N while the account is held behind a parked event.
+ */
 public final class PositionTable {
 
     public static final String ACCOUNT_ID = "AccountId";
     public static final String VERSION = "Version";
     public static final String HELD_BEHIND = "HeldBehind";
+    /** The held event's version (added later: an item held before has none, and is released by position only). */
+    public static final String HELD_VERSION = "HeldVersion";
 
     private PositionTable() {
     }

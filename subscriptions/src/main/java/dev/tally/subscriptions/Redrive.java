@@ -27,7 +27,7 @@ public final class Redrive {
     public static Result run(Subscription subscription, DeadLetterStore deadLetters, Clock clock, Consumer<String> progress) {
         int redriven = 0;
         int stillParked = 0;
-        for (var letter : deadLetters.list(subscription.name())) {
+        for (var letter : inOrder(deadLetters.list(subscription.name()))) {
             var outcome = subscription.process(java.util.List.of(letter.record()));
             if (outcome.parked() == 0) {
                 deadLetters.redriven(letter, clock.instant());
@@ -39,5 +39,30 @@ public final class Redrive {
             }
         }
         return new Result(redriven, stillParked);
+    }
+
+    /**
+     * The letters in the order they must go again: each account's events by version (the parked event an account is
+     * held behind comes before those parked after it, whichever shard or replay they came from), then what cannot be
+     * read, as parked.
+     */
+    static java.util.List<DeadLetter> inOrder(java.util.List<DeadLetter> letters) {
+        record Keyed(DeadLetter letter, String account, long version) {
+        }
+        var readable = new java.util.ArrayList<Keyed>();
+        var unreadable = new java.util.ArrayList<DeadLetter>();
+        for (var letter : letters) {
+            try {
+                var event = dev.tally.contracts.DomainEventCodec.fromJson(letter.record().data());
+                readable.add(new Keyed(letter, event.accountId(), event.version()));
+            } catch (dev.tally.contracts.UnreadableDomainEventException e) {
+                unreadable.add(letter);
+            }
+        }
+        readable.sort(java.util.Comparator.comparing(Keyed::account).thenComparingLong(Keyed::version));
+        var ordered = new java.util.ArrayList<DeadLetter>(letters.size());
+        readable.forEach(keyed -> ordered.add(keyed.letter()));
+        ordered.addAll(unreadable);
+        return ordered;
     }
 }

@@ -65,10 +65,15 @@ public final class StatementApi implements GapPolicy.MissingEvents {
             var response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Authorization", "Bearer " + token.get()).header("Accept", "application/json").GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() == 429 || response.statusCode() >= 500) {
+                throw new RetryLaterException("GET " + uri + " answered " + response.statusCode() + ": " + response.body(), null);
+            }
             if (response.statusCode() != 200) {
+                // 401, 403, 404: the token may not read the account; no retry changes that
                 throw new IOException("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
             }
             var page = json.readTree(response.body());
+            long pageStart = cursor;
             for (var entry : page.path("events")) {
                 var event = event(accountId, entry);
                 if (event.version() > upTo) {
@@ -77,7 +82,7 @@ public final class StatementApi implements GapPolicy.MissingEvents {
                 events.add(event);
                 cursor = event.version();
             }
-            if (page.path("nextAfter").isNull() || page.path("events").isEmpty()) {
+            if (page.path("nextAfter").isNull() || page.path("events").isEmpty() || cursor == pageStart) {
                 break;
             }
         }

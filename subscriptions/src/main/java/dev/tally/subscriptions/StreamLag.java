@@ -33,11 +33,15 @@ public final class StreamLag {
     }
 
     /**
-     * @param doneWith the last sequence number handled on the shard (a checkpoint); empty if none yet
+     * @param doneWith the last sequence number handled on the shard (a checkpoint), or KCL's {@code SHARD_END};
+     *                 empty if none yet
      * @param from     where a subscription with no checkpoint starts: a timestamp, or empty for the trim horizon
      */
     public static Shard probe(KinesisClient kinesis, String stream, String shardId, Optional<String> doneWith,
                               Optional<Instant> from, Clock clock) {
+        if (doneWith.filter(KclLeaseTable.SHARD_END::equals).isPresent()) {
+            return new Shard(shardId, KclLeaseTable.SHARD_END, Optional.empty(), Duration.ZERO);
+        }
         var iterator = kinesis.getShardIterator(b -> {
             b.streamName(stream).shardId(shardId);
             if (doneWith.isPresent()) {
@@ -49,6 +53,7 @@ public final class StreamLag {
             }
         }).shardIterator();
         var position = doneWith.orElseGet(() -> from.map(at -> "not started (from " + at + ")").orElse("not started (from the trim horizon)"));
+        long behind = 0;
         for (int read = 0; read < EMPTY_READS && iterator != null; read++) {
             var current = iterator;
             var page = kinesis.getRecords(b -> b.shardIterator(current).limit(1));
@@ -56,11 +61,18 @@ public final class StreamLag {
                 var arrived = page.records().getFirst().approximateArrivalTimestamp();
                 return new Shard(shardId, position, Optional.of(arrived), Duration.between(arrived, clock.instant()));
             }
-            if (page.millisBehindLatest() == null || page.millisBehindLatest() == 0) {
-                break;
+            behind = page.millisBehindLatest() == null ? 0 : page.millisBehindLatest();
+            if (behind == 0) {
+                return new Shard(shardId, position, Optional.empty(), Duration.ZERO);
             }
             iterator = page.nextShardIterator();
         }
-        return new Shard(shardId, position, Optional.empty(), Duration.ZERO);
+        if (iterator == null) {
+            // a closed shard read to its end
+            return new Shard(shardId, position, Optional.empty(), Duration.ZERO);
+        }
+        // only empty pages so far, but Kinesis says there is more: behind by what it says, not caught up
+        var at = clock.instant().minusMillis(behind);
+        return new Shard(shardId, position, Optional.of(at), Duration.ofMillis(behind));
     }
 }

@@ -8,8 +8,10 @@ import java.time.Duration;
  *
  * <p>The kit parks bad records itself, so the mapping only ever retries a batch the subscription held: an outage, or
  * events waiting for a gap to fill. Those are retried until they are {@link #MAXIMUM_RECORD_AGE} old, then the
- * batch's shard and sequence range go to the on-failure destination (an SQS queue), from which it can be read again
- * while the stream still holds it. That bounds how long an outage holds a shard, and nothing is lost unseen.
+ * batch's shard and sequence range go to the on-failure destination (an SQS queue) and its alarm fires: the records
+ * stay on the stream for the rest of its retention, to be read again by hand (no tool here does it yet), or replayed
+ * from the lake later; an in-order subscriber parks those accounts' later events as gaps meanwhile. That bounds how
+ * long an outage holds a shard, and nothing is lost unseen.
  */
 public final class SubscriberMapping {
 

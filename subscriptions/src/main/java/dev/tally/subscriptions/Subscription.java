@@ -221,25 +221,30 @@ public final class Subscription {
         for (var decoded : events) {
             long version = decoded.event().version();
             var record = decoded.record();
-            // the event the account is held behind, delivered again (a redrive): handled now, it lets the account go on
-            boolean heldHead = position.heldBehind().filter(record.position()::equals).isPresent();
+            var held = position.held();
+            // The event the account is held behind, delivered again (a redrive, or another copy of it: from the
+            // stream after a replay, say): handled now, it lets the account go on.
+            boolean heldHead = held.filter(hold -> hold.parkedAt().equals(record.position())
+                    || hold.version() == version).isPresent();
+            // An older version than the held one is what the account lacks before it (a gap being filled): in order.
+            boolean beforeHead = held.filter(hold -> version < hold.version()).isPresent();
             if (version <= position.version()) {
                 if (heldHead) {
-                    position = release(account, record);
+                    position = release(account, held.get());
                 }
                 duplicatesHere.incrementAndGet();
                 continue;
             }
-            if (position.heldBehind().isPresent() && !heldHead) {
+            if (held.isPresent() && !heldHead && !beforeHead) {
                 park(record, DeadLetter.Kind.HELD_BEHIND, "account " + account + " waits behind the event parked at "
-                        + position.heldBehind().get() + "; version " + version + " is parked after it", 0);
+                        + held.get().parkedAt() + "; version " + version + " is parked after it", 0);
                 parkedHere.incrementAndGet();
                 continue;
             }
             if (version > position.version() + 1) {
                 var filled = fillGap(account, decoded, position, handledHere);
                 if (filled.isEmpty()) {
-                    position = hold(account, record);
+                    position = hold(account, record, version);
                     parkedHere.incrementAndGet();
                     continue;
                 }
@@ -248,11 +253,11 @@ public final class Subscription {
             if (attempt(() -> eventHandler.handle(decoded.event()), List.of(record))) {
                 position = advance(account, position, version);
                 if (heldHead) {
-                    position = release(account, record);
+                    position = release(account, held.get());
                 }
                 handledHere.incrementAndGet();
             } else {
-                position = hold(account, record);
+                position = hold(account, record, version);
                 parkedHere.incrementAndGet();
             }
         }
@@ -285,15 +290,28 @@ public final class Subscription {
             }
             case GapPolicy.Fetch fetch -> {
                 List<DomainEvent> found;
-                try {
-                    found = fetch.source().read(account, position.version(), version - 1);
-                } catch (Exception e) {
-                    if (interrupted(e)) {
-                        Thread.currentThread().interrupt();
-                        throw new SubscriptionHeldException(name + ": interrupted while fetching " + missing, e);
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        found = fetch.source().read(account, position.version(), version - 1);
+                        break;
+                    } catch (Exception e) {
+                        if (interrupted(e)) {
+                            Thread.currentThread().interrupt();
+                            throw new SubscriptionHeldException(name + ": interrupted while fetching " + missing, e);
+                        }
+                        // throttled, a 5xx or a broken connection: tried again like a handler's failure
+                        boolean mayPass = e instanceof RetryLaterException || RetryableFailures.isRetryable(e);
+                        if (mayPass && retries.allowsAttemptAfter(attempt)) {
+                            retried.incrementAndGet();
+                            log.accept(name + ": fetching " + missing + " failed (attempt " + attempt + " of "
+                                    + retries.maxAttempts() + "), trying again: " + e);
+                            pause(attempt, decoded.record());
+                            continue;
+                        }
+                        park(decoded.record(), DeadLetter.Kind.GAP, missing + " and could not be fetched (attempt "
+                                + attempt + "): " + e, attempt);
+                        return java.util.Optional.empty();
                     }
-                    park(decoded.record(), DeadLetter.Kind.GAP, missing + " and could not be fetched: " + e, 0);
-                    return java.util.Optional.empty();
                 }
                 var current = position;
                 for (var event : found) {
@@ -318,19 +336,20 @@ public final class Subscription {
 
     private PositionStore.Position advance(String account, PositionStore.Position position, long version) {
         if (positions.advance(account, position.version(), version)) {
-            return new PositionStore.Position(version, position.heldBehind());
+            return new PositionStore.Position(version, position.held());
         }
         // another worker moved it (a lease taken over mid-batch): what it stored is the truth
         return positions.position(account);
     }
 
-    private PositionStore.Position release(String account, StreamRecord handled) {
-        positions.release(account, handled.position());
+    private PositionStore.Position release(String account, PositionStore.Hold handled) {
+        positions.release(account, handled);
         return positions.position(account);
     }
 
-    private PositionStore.Position hold(String account, StreamRecord parked) {
-        positions.hold(account, parked.position());
+    /** Holds the account behind {@code parked}; an older event parked later takes the hold over (it comes first). */
+    private PositionStore.Position hold(String account, StreamRecord parked, long version) {
+        positions.hold(account, parked.position(), version);
         return positions.position(account);
     }
 

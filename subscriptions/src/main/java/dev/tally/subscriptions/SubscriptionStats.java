@@ -95,6 +95,11 @@ public record SubscriptionStats(String subscription, long handled, long parked, 
         return () -> {
             reporter.interrupt();
             try {
+                reporter.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
                 subscription.stats().write(folder);
             } catch (RuntimeException e) {
                 // as above

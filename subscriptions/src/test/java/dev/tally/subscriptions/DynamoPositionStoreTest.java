@@ -52,20 +52,21 @@ class DynamoPositionStoreTest {
         var account = UUID.randomUUID().toString();
         store.advance(account, 0, 4);
 
-        store.hold(account, "shardId-000000000001/123");
+        store.hold(account, "shardId-000000000001/123", 6);
 
-        assertThat(store.position(account)).isEqualTo(new PositionStore.Position(4, Optional.of("shardId-000000000001/123")));
+        assertThat(store.position(account)).isEqualTo(new PositionStore.Position(4,
+                Optional.of(new PositionStore.Hold("shardId-000000000001/123", 6))));
     }
 
     @Test
-    void an_account_is_released_only_from_the_event_it_is_held_behind() {
+    void an_account_is_released_by_the_held_version_from_any_copy_of_it_and_by_nothing_else() {
         var account = UUID.randomUUID().toString();
         store.advance(account, 0, 4);
-        store.hold(account, "shardId-000000000001/123");
+        store.hold(account, "shardId-000000000001/123", 6);
 
-        store.release(account, "shardId-000000000001/999");
+        store.release(account, new PositionStore.Hold("shardId-000000000001/999", 7));
         assertThat(store.position(account).heldBehind()).as("another event's release").contains("shardId-000000000001/123");
-        store.release(account, "shardId-000000000001/123");
+        store.release(account, new PositionStore.Hold("history/" + account + "/6", 6));
 
         assertThat(store.position(account)).isEqualTo(new PositionStore.Position(4, Optional.empty()));
     }

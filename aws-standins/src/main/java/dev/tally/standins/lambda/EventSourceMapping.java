@@ -37,8 +37,13 @@ import java.util.function.Consumer;
  *   window since its first record has passed.</li>
  *   <li>{@code ReportBatchItemFailures}: the lowest reported sequence number is the checkpoint; the records before
  *   it are done, the rest are retried.</li>
- *   <li>{@code BisectBatchOnFunctionError}: a failing batch is split in two and each half retried; splitting does
- *   not count against the retry budget.</li>
+ *   <li>{@code BisectBatchOnFunctionError}: a batch whose invocation fails (the function throws) is split in two and
+ *   each half retried; splitting does not count against the retry budget. A batch with a reported item failure is
+ *   split at that record instead: the records before it are done, the rest retried
+ *   (<a href="https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html">as Lambda
+ *   documents</a>).</li>
+ *   <li>A closed shard is read to its end once, then left alone. Parent and child shards are polled side by side
+ *   (Lambda finishes a parent first): the local streams do not reshard.</li>
  *   <li>{@code MaximumRetryAttempts} (-1: until the records expire) and {@code MaximumRecordAgeInSeconds}
  *   (-1: never): what exceeds them goes to the on-failure destination with Lambda's invocation-record shape,
  *   and the shard moves on.</li>
@@ -108,9 +113,19 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         this.settings = settings;
         this.deadLetters = deadLetters;
         this.clock = clock;
-        this.checkpoints = new ShardCheckpoints(dataDir.map(dir -> dir.resolve("checkpoints-" + settings.functionName() + ".json")));
+        this.checkpoints = new ShardCheckpoints(dataDir.map(dir -> checkpointFile(dir, settings.functionName())));
         this.log = log;
         this.poller = Thread.ofPlatform().name("esm-" + settings.functionName()).daemon().start(this::pollLoop);
+    }
+
+    /** Where a mapping kept under {@code dataDir} checkpoints the function {@code functionName}'s shards. */
+    public static Path checkpointFile(Path dataDir, String functionName) {
+        return dataDir.resolve("checkpoints-" + functionName + ".json");
+    }
+
+    /** The checkpoints a mapping left in {@code file}: the sequence number each shard is done with. */
+    public static Map<String, String> readCheckpoints(Path file) {
+        return new ShardCheckpoints(Optional.of(file)).all();
     }
 
     /** How many times the function has been invoked. */
@@ -125,6 +140,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
 
     private void pollLoop() {
         var iterators = new LinkedHashMap<String, String>();
+        var finished = new java.util.HashSet<String>();
         var buffers = new LinkedHashMap<String, List<Polled>>();
         var firstBuffered = new LinkedHashMap<String, Instant>();
         List<String> shards = List.of();
@@ -137,11 +153,21 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     shardsReadAt = clock.instant();
                 }
                 for (var shardId : shards) {
-                    var iterator = iterators.computeIfAbsent(shardId, this::startIterator);
+                    var buffered = buffers.get(shardId);
+                    if (finished.contains(shardId) && (buffered == null || buffered.isEmpty())) {
+                        continue;
+                    }
+                    var iterator = finished.contains(shardId) ? null : iterators.computeIfAbsent(shardId, this::startIterator);
                     var buffer = buffers.computeIfAbsent(shardId, id -> new ArrayList<>());
-                    if (buffer.size() < settings.batchSize()) {
+                    if (iterator != null && buffer.size() < settings.batchSize()) {
                         var page = source.read(iterator, Math.min(1000, settings.batchSize() - buffer.size()));
-                        iterators.put(shardId, page.nextIterator());
+                        if (page.nextIterator() == null) {
+                            // a closed shard read to its end: done, once its buffer is delivered
+                            finished.add(shardId);
+                            iterators.remove(shardId);
+                        } else {
+                            iterators.put(shardId, page.nextIterator());
+                        }
                         if (!page.records().isEmpty()) {
                             if (buffer.isEmpty()) {
                                 firstBuffered.put(shardId, clock.instant());
@@ -168,6 +194,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     log.accept("event-source mapping " + settings.functionName() + ": polling failed, retrying: " + e);
                     iterators.clear();
                     buffers.clear();
+                    finished.clear();
                     shardsReadAt = Instant.MIN;
                     pause(Duration.ofSeconds(1));
                 }
@@ -200,7 +227,8 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                 checkpoint(shardId, records.getLast());
                 return;
             }
-            if (settings.bisectBatchOnFunctionError() && records.size() > 1) {
+            // Lambda splits a batch on a function error; a reported item failure already says where to resume
+            if (settings.bisectBatchOnFunctionError() && outcome.functionError() && records.size() > 1) {
                 var half = records.size() / 2;
                 var first = List.copyOf(records.subList(0, half));
                 var second = List.copyOf(records.subList(half, records.size()));
@@ -230,7 +258,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         return List.copyOf(records.subList(expired, records.size()));
     }
 
-    private record Outcome(List<Polled> remaining, String reason) {
+    private record Outcome(List<Polled> remaining, String reason, boolean functionError) {
     }
 
     private Outcome invoke(String shardId, List<Polled> records) {
@@ -246,11 +274,11 @@ public final class EventSourceMapping<E> implements AutoCloseable {
             response = handler.handleRequest(source.event(shardId, records), context);
         } catch (RuntimeException e) {
             log.accept("[" + settings.functionName() + "] function error: " + e);
-            return new Outcome(records, "function error: " + e);
+            return new Outcome(records, "function error: " + e, true);
         }
         if (!settings.reportBatchItemFailures() || response == null || response.getBatchItemFailures() == null
                 || response.getBatchItemFailures().isEmpty()) {
-            return new Outcome(List.of(), null);
+            return new Outcome(List.of(), null, false);
         }
         var lowest = response.getBatchItemFailures().stream()
                 .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
@@ -262,13 +290,13 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         }
         if (from == records.size()) {
             // Lambda treats an identifier it cannot match as a failure of the whole batch.
-            return new Outcome(records, "batch item failure names an unknown record: " + lowest);
+            return new Outcome(records, "batch item failure names an unknown record: " + lowest, false);
         }
         var remaining = List.copyOf(records.subList(from, records.size()));
         var reason = lines.stream().filter(line -> remaining.stream()
                 .anyMatch(r -> line.contains(r.sequenceNumber()))).findFirst()
                 .orElse("the function reported record " + lowest + " as failed");
-        return new Outcome(remaining, reason);
+        return new Outcome(remaining, reason, false);
     }
 
     private void deadLetter(String shardId, List<Polled> records, String condition, int attempts, String reason) {

@@ -61,9 +61,13 @@ class KinesisEventSourceMappingTest {
         kinesalite.close();
     }
 
+    /** The sequence number each value was put at. */
+    private final java.util.Map<String, String> sequenceNumbers = new ConcurrentHashMap<>();
+
     private void put(String... values) {
         for (var value : values) {
-            kinesis.putRecord(b -> b.streamName(STREAM).partitionKey("p").data(SdkBytes.fromUtf8String(value)));
+            sequenceNumbers.put(value, kinesis.putRecord(b -> b.streamName(STREAM).partitionKey("p")
+                    .data(SdkBytes.fromUtf8String(value))).sequenceNumber());
         }
     }
 
@@ -128,7 +132,9 @@ class KinesisEventSourceMappingTest {
         var letter = deadLetters.entries().getFirst();
         assertThat(letter.path("requestContext").path("condition").asText()).isEqualTo("RetryAttemptsExhausted");
         assertThat(letter.path("KinesisBatchInfo").path("shardId").asText()).isEqualTo("shardId-000000000000");
-        assertThat(letter.path("KinesisBatchInfo").path("batchSize").asInt()).isEqualTo(1);
+        // retried from the reported record: what is set aside starts with poison (and holds what followed it in its batch)
+        assertThat(letter.path("KinesisBatchInfo").path("startSequenceNumber").asText()).isEqualTo(sequenceNumbers.get("poison"));
+        assertThat(letter.path("KinesisBatchInfo").path("batchSize").asInt()).isBetween(1, 2);
         assertThat(letter.path("reason").asText()).contains("poison");
         assertThat(delivered.stream().filter("a"::equals)).hasSize(1);
         assertThat(delivered.stream().filter("b"::equals)).hasSize(2);

@@ -14,17 +14,18 @@ final class KclCheckpoints {
     }
 
     /**
-     * The sequence number each shard is checkpointed at; a shard whose lease holds no sequence number yet (KCL's
-     * TRIM_HORIZON, AT_TIMESTAMP or LATEST sentinels) or has none is left out. Empty without a lease table.
+     * The sequence number each shard is checkpointed at, or {@code SHARD_END} for a shard read to its end; a shard
+     * whose lease holds no sequence number yet (KCL's TRIM_HORIZON, AT_TIMESTAMP or LATEST sentinels) or has none is
+     * left out. Empty without a lease table.
      */
     static Map<String, String> of(DynamoDbClient dynamo, String application) {
         var checkpoints = new LinkedHashMap<String, String>();
         try {
             for (var lease : dynamo.scan(b -> b.tableName(application).consistentRead(true)).items()) {
                 var key = lease.get(KclLeaseTable.LEASE_KEY);
-                var checkpoint = lease.get("checkpoint");
+                var checkpoint = lease.get(KclLeaseTable.CHECKPOINT);
                 if (key != null && key.s() != null && key.s().startsWith("shardId-") && checkpoint != null && checkpoint.s() != null
-                        && checkpoint.s().chars().allMatch(Character::isDigit)) {
+                        && (checkpoint.s().chars().allMatch(Character::isDigit) || checkpoint.s().equals(KclLeaseTable.SHARD_END))) {
                     checkpoints.put(key.s(), checkpoint.s());
                 }
             }

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LakeHistory;
 import dev.tally.contracts.PublishedStream;
@@ -106,21 +107,45 @@ final class LakeReplay implements AutoCloseable {
                     .map(at -> ", the newest at " + at).orElse(" (the lake is empty)"));
 
             var stream = stack.getOrDefault(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
+            var streamStart = streamStart(replay, kinesis, dynamo, stream);
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(DevStack.ACCESS_KEY, DevStack.SECRET_KEY));
             var kcl = KclWorker.Clients.forEndpoints(URI.create(stack.get("AWS_ENDPOINT_URL_KINESIS")),
                     URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")), Region.of(DevStack.REGION), credentials);
             clients.add(kcl);
-            progress.accept("switching to the stream " + stream + replay.streamStart().map(at -> " from " + at
-                    + " (" + HistoryReplay.STREAM_OVERLAP + " before the newest event of the lake; what both hold is "
+            progress.accept("switching to the stream " + stream + streamStart.map(at -> " from " + at
+                    + " (" + HistoryReplay.STREAM_OVERLAP + " before what the lake surely holds; what both hold is "
                     + "skipped by account and version)").orElse(" from its trim horizon"));
             var worker = KclWorker.start(kcl, stream, name, KclWorker.newWorkerId(),
                     () -> new SubscriptionProcessor(subscription, clock, line -> progress.accept("  " + line)),
-                    replay.streamStart(), line -> progress.accept("  " + line));
-            return new LakeReplay(name, subscription, history, replay.streamStart(), worker, clients, kinesis, dynamo, stream);
+                    streamStart, line -> progress.accept("  " + line));
+            return new LakeReplay(name, subscription, history, streamStart, worker, clients, kinesis, dynamo, stream);
         } catch (RuntimeException e) {
             DevStack.closeAll(clients);
             throw e;
         }
+    }
+
+    /**
+     * Where the stream must be read from so that nothing falls between the lake and the stream: the history's own
+     * start ({@link HistoryReplay#streamStart()}), or earlier if the lake writer is behind on a shard: then what it
+     * has not handled yet is not in the lake, so the stream is read from the oldest of those, less the same overlap.
+     */
+    private static Optional<java.time.Instant> streamStart(HistoryReplay replay, KinesisClient kinesis, DynamoDbClient dynamo,
+                                                           String stream) {
+        var start = replay.streamStart();
+        if (start.isEmpty()) {
+            return start;
+        }
+        var writer = KclCheckpoints.of(dynamo, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+        for (var shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            var lag = StreamLag.probe(kinesis, stream, shard.shardId(), Optional.ofNullable(writer.get(shard.shardId())),
+                    Optional.empty(), Clock.systemUTC());
+            var frontier = lag.oldestUnhandledArrival().map(at -> at.minus(HistoryReplay.STREAM_OVERLAP));
+            if (frontier.isPresent() && frontier.get().isBefore(start.get())) {
+                start = frontier;
+            }
+        }
+        return start;
     }
 
     HistoryReplay.Progress history() {

@@ -45,11 +45,9 @@ final class StatusCommand implements Callable<Integer> {
         var stack = StackEnvironment.running();
         try (var dynamo = DevStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")))) {
             System.out.println("stream-translator (DynamoDB stream of events -> Kinesis domain-events)");
-            var checkpoints = TallyCli.home().resolve(".tally/data/mappings/checkpoints-" + TranslatorMapping.FUNCTION_NAME + ".json");
-            if (Files.exists(checkpoints)) {
-                var positions = new com.fasterxml.jackson.databind.ObjectMapper().readValue(checkpoints.toFile(), Map.class);
-                positions.forEach((shard, sequence) -> System.out.printf("  %-40s checkpoint %s%n", shard, sequence));
-            } else {
+            var checkpoints = DevStack.mappingCheckpoints(stack, TranslatorMapping.FUNCTION_NAME);
+            checkpoints.forEach((shard, sequence) -> System.out.printf("  %-40s checkpoint %s%n", shard, sequence));
+            if (checkpoints.isEmpty()) {
                 System.out.println("  no checkpoint yet");
             }
 
@@ -115,7 +113,7 @@ final class StatusCommand implements Callable<Integer> {
             for (var subscription : StackSubscriptions.ALL) {
                 var checkpoints = subscription.runner() == StackSubscriptions.Runner.KCL_WORKER
                         ? KclCheckpoints.of(dynamo, subscription.name())
-                        : mappingCheckpoints(subscription.name());
+                        : DevStack.mappingCheckpoints(stack, subscription.name());
                 var lags = shards.stream().map(shard -> StreamLag.probe(kinesis, stream, shard.shardId(),
                         Optional.ofNullable(checkpoints.get(shard.shardId())), Optional.empty(), Clock.systemUTC())).toList();
                 boolean caughtUp = lags.stream().allMatch(StreamLag.Shard::caughtUp);
@@ -134,18 +132,6 @@ final class StatusCommand implements Callable<Integer> {
                 printDeadLetters(dynamo, subscription.name());
             }
         }
-    }
-
-    /** The checkpoints the local event-source mapping {@code function} keeps under the data folder. */
-    private static Map<String, String> mappingCheckpoints(String function) throws java.io.IOException {
-        var file = TallyCli.home().resolve(".tally/data/mappings/checkpoints-" + function + ".json");
-        if (!Files.exists(file)) {
-            return Map.of();
-        }
-        var checkpoints = new java.util.LinkedHashMap<String, String>();
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).properties()
-                .forEach(entry -> checkpoints.put(entry.getKey(), entry.getValue().asText()));
-        return checkpoints;
     }
 
     /** How many records the subscription has parked; its dead-letter table holds them until they are redriven. */

@@ -69,6 +69,10 @@ public final class DevStack implements AutoCloseable {
     public static final String REGION = "us-east-1";
     /** The export naming the lake bucket, for ./tally report. */
     public static final String LAKE_BUCKET = "TALLY_LAKE_BUCKET";
+    /** The export naming the stack's data folder, when it keeps one. */
+    public static final String DATA_DIR = "TALLY_DATA_DIR";
+    /** Where the event-source mappings keep their checkpoints, under the data folder. */
+    static final String MAPPINGS = "mappings";
     /** The export naming the HTTP API's base URL. */
     public static final String API_URL = "TALLY_API_URL";
     /** The export naming the identity provider's issuer URL, which the gateway's JWT authorizer trusts. */
@@ -177,6 +181,7 @@ public final class DevStack implements AutoCloseable {
             var store = EventStoreSettings.defaults().withSnapshotEvery(settings.snapshotEvery());
             environment.putAll(store.toEnvironment());
             environment.put(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
+            data.ifPresent(d -> environment.put(DATA_DIR, d.toAbsolutePath().toString()));
             // each process running a subscription writes its counts there, for ./tally status
             environment.put(SubscriptionStats.DIRECTORY, data.orElse(settings.logDir()).resolve("subscription-stats").toString());
 
@@ -195,7 +200,7 @@ public final class DevStack implements AutoCloseable {
                     TranslatorMapping.MAXIMUM_BATCHING_WINDOW, TranslatorMapping.REPORT_BATCH_ITEM_FAILURES,
                     TranslatorMapping.BISECT_BATCH_ON_FUNCTION_ERROR, TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
                     TranslatorMapping.MAXIMUM_RECORD_AGE, true),
-                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve("mappings")), settings.functionLog());
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve(MAPPINGS)), settings.functionLog());
             started.add(mapping);
 
             environment.put(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME);
@@ -223,7 +228,7 @@ public final class DevStack implements AutoCloseable {
                             SubscriberMapping.MAXIMUM_BATCHING_WINDOW, SubscriberMapping.REPORT_BATCH_ITEM_FAILURES,
                             SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR, SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS,
                             SubscriberMapping.MAXIMUM_RECORD_AGE, true),
-                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve("mappings")), settings.functionLog());
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve(MAPPINGS)), settings.functionLog());
             started.add(alertsMapping);
 
             var lake = DevLake.start(settings.s3Port(), settings.firehosePort(), settings.athenaPort(), data, workerEnvironment,
@@ -353,6 +358,19 @@ public final class DevStack implements AutoCloseable {
 
     public DevLake lake() {
         return lake;
+    }
+
+    /**
+     * The checkpoints the event-source mapping of {@code function} keeps, by shard; empty when the stack (whose
+     * exports are {@code stack}) keeps no data folder or the mapping has none yet.
+     */
+    public static Map<String, String> mappingCheckpoints(Map<String, String> stack, String function) {
+        var data = stack.get(DATA_DIR);
+        if (data == null) {
+            return Map.of();
+        }
+        var file = EventSourceMapping.checkpointFile(Path.of(data).resolve(MAPPINGS), function);
+        return java.nio.file.Files.exists(file) ? EventSourceMapping.readCheckpoints(file) : Map.of();
     }
 
     /** The SDK's standard settings that point a process at this stack's emulators. */
