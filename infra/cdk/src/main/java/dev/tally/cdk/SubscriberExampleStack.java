@@ -34,8 +34,10 @@ public final class SubscriberExampleStack extends Stack {
      * @param artifacts the checkout root (the example's jar is in its target folder)
      * @param streamArn Tally's domain-events stream, or null for the one named {@code domain-events} in this account
      *                  and region
+     * @param streamKeyArn the stream's KMS key when Tally shares it across accounts, or null
      */
-    public SubscriberExampleStack(Construct scope, String id, StackProps props, Path artifacts, String streamArn) {
+    public SubscriberExampleStack(Construct scope, String id, StackProps props, Path artifacts, String streamArn,
+                                  String streamKeyArn) {
         super(scope, id, props);
         var arn = streamArn != null ? streamArn : formatArn(ArnComponents.builder().service("kinesis").resource("stream")
                 .resourceName(PublishedStream.DEFAULT_NAME).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
@@ -51,7 +53,7 @@ public final class SubscriberExampleStack extends Stack {
                 AlertsFunction.class.getName(),
                 Map.of(AlertsSettings.TABLE, days.getTableName(),
                         AlertsSettings.THRESHOLD_MINOR, Long.toString(AlertsSettings.DEFAULT_THRESHOLD_MINOR)),
-                false));
+                false, streamKeyArn));
         subscriber.function().addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"))
                 .resources(List.of(days.getTableArn())).build());

@@ -12,7 +12,8 @@ import java.util.List;
  * {@code throttleRate} and {@code throttleBurst} for the API stage (default: {@link TallyStack.Throttle#DEFAULT}),
  * {@code alarmEmail} for an e-mail subscription to the alarms' topic (default: none), {@code subscriberAccounts}
  * (comma-separated account ids) whose subscribers may read domain-events, and {@code tallyStreamArn} for the
- * example subscriber's stack (default: domain-events in the same account and region). The Lambda jars must be built
+ * example subscriber's stack (default: domain-events in the same account and region), with {@code tallyStreamKeyArn}
+ * when Tally's stream is shared across accounts (its key of its own). The Lambda jars must be built
  * first: {@code ./tally synth} does both.
  */
 public final class TallyApp {
@@ -37,6 +38,7 @@ public final class TallyApp {
         var email = app.getNode().tryGetContext("alarmEmail");
         var subscribers = app.getNode().tryGetContext("subscriberAccounts");
         var streamArn = app.getNode().tryGetContext("tallyStreamArn");
+        var streamKeyArn = app.getNode().tryGetContext("tallyStreamKeyArn");
         // ./tally synth runs this from the checkout's root, where the modules' target folders hold the jars
         new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of("").toAbsolutePath(),
                 issuer, audience, shards == null ? null : Integer.valueOf(shards.toString()), throttle,
@@ -45,7 +47,8 @@ public final class TallyApp {
                         : List.of(subscribers.toString().trim().split("\\s*,\\s*"))));
         // a subscriber team's stack, as the example subscriber would deploy it
         new SubscriberExampleStack(app, "TallySubscriberExample", StackProps.builder().build(),
-                Path.of("").toAbsolutePath(), streamArn == null ? null : streamArn.toString());
+                Path.of("").toAbsolutePath(), streamArn == null ? null : streamArn.toString(),
+                streamKeyArn == null ? null : streamKeyArn.toString());
         app.synth();
     }
 }

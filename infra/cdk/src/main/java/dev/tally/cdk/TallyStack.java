@@ -18,6 +18,7 @@ import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -46,6 +47,7 @@ import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.ResourcePolicy;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -143,6 +145,12 @@ public final class TallyStack extends Stack {
     /** The event store as every function and worker that reads or writes it sees it: one snapshot interval for all. */
     private final EventStoreSettings eventStore;
     private final Stream domainEvents;
+    /**
+     * The key {@link #domainEvents} is encrypted with when it is shared with other accounts, or null: AWS-managed keys
+     * cannot be shared, so a shared stream has a key of its own, whose policy lets the subscriber accounts decrypt
+     * through Kinesis only; Tally's own writer and readers are granted its use.
+     */
+    private final Key domainEventsKey;
     private Table catalog;
     private List<String> balancesKclTables;
     private List<String> lakeWriterKclTables;
@@ -178,13 +186,30 @@ public final class TallyStack extends Stack {
         eventStore = new EventStoreSettings(events.getTableName(), idempotency.getTableName(), SnapshotPolicy.defaults());
         readModelTables();
 
+        domainEventsKey = settings.subscriberAccounts().isEmpty() ? null : Key.Builder.create(this, "DomainEventsKey")
+                .description("Encrypts domain-events, shared with subscriber accounts")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
         domainEvents = Stream.Builder.create(this, "DomainEvents")
                 .streamName(PublishedStream.DEFAULT_NAME)
                 .streamMode(settings.kinesisShards() == null ? StreamMode.ON_DEMAND : StreamMode.PROVISIONED)
                 .shardCount(settings.kinesisShards())
-                .encryption(StreamEncryption.MANAGED)
+                .encryption(domainEventsKey == null ? StreamEncryption.MANAGED : StreamEncryption.KMS)
+                .encryptionKey(domainEventsKey)
                 .retentionPeriod(Duration.hours(24))
                 .build();
+        if (domainEventsKey != null) {
+            domainEventsKey.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .principals(settings.subscriberAccounts().stream().<IPrincipal>map(AccountPrincipal::new).toList())
+                    .actions(List.of("kms:Decrypt"))
+                    .resources(List.of("*")) // in a key policy, "*" is this key
+                    .conditions(Map.of("StringEquals", Map.of("kms:ViaService",
+                            "kinesis." + getRegion() + ".amazonaws.com")))
+                    .build());
+            CfnOutput.Builder.create(this, "DomainEventsKeyArn").value(domainEventsKey.getKeyArn())
+                    .description("Subscribers in other accounts grant their function kms:Decrypt on this key").build();
+        }
         if (!settings.subscriberAccounts().isEmpty()) {
             ResourcePolicy.Builder.create(this, "DomainEventsSubscribers").stream(domainEvents)
                     .policyDocument(PolicyDocument.Builder.create().statements(List.of(PolicyStatement.Builder.create()
@@ -242,9 +267,16 @@ public final class TallyStack extends Stack {
         }
     }
 
+    /** Use of the stream's own key, when it has one (see {@link #domainEventsKey}). */
+    private java.util.Optional<PolicyStatement> streamKeyUse(String action) {
+        return java.util.Optional.ofNullable(domainEventsKey).map(key -> PolicyStatement.Builder.create()
+                .actions(List.of(action)).resources(List.of(key.getKeyArn())).build());
+    }
+
     /** The balances projection: reads the stream, repairs gaps from the events table, writes the read model. */
     private FargateService projectionWorker(Workers workers) {
         var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, balancesKclTables));
+        streamKeyUse("kms:Decrypt").ifPresent(statements::add);
         statements.add(parking(balancesDeadLetters));
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:Query"))
@@ -265,6 +297,7 @@ public final class TallyStack extends Stack {
     /** The lake writer: reads the stream, puts rows to the lake's Firehose delivery stream. */
     private FargateService lakeWriter(Workers workers, DataLake lake) {
         var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, lakeWriterKclTables));
+        streamKeyUse("kms:Decrypt").ifPresent(statements::add);
         statements.add(parking(lakeWriterDeadLetters));
         statements.add(PolicyStatement.Builder.create()
                 .actions(List.of("firehose:PutRecordBatch"))
@@ -470,6 +503,7 @@ public final class TallyStack extends Stack {
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kinesis:PutRecords"))
                 .resources(List.of(domainEvents.getStreamArn())).build());
+        streamKeyUse("kms:GenerateDataKey").ifPresent(function::addToRolePolicy);
         var deadLetters = Queue.Builder.create(this, "TranslatorDeadLetters")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)

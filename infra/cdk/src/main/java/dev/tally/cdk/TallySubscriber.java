@@ -16,6 +16,8 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.kinesis.StreamConsumer;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -61,9 +63,11 @@ public final class TallySubscriber extends Construct {
      * @param environment    the function's own settings; the subscription's name is added as
      *                       {@link SubscriberMapping#SUBSCRIPTION}
      * @param enhancedFanOut read through a dedicated consumer
+     * @param streamKeyArn   the KMS key Tally's stream is encrypted with when it is shared across accounts (a key of
+     *                       its own), or null (same account: the AWS-managed key needs no grant)
      */
     public record Props(String subscription, String streamArn, Path jar, String handler, Map<String, String> environment,
-                        boolean enhancedFanOut) {
+                        boolean enhancedFanOut, String streamKeyArn) {
         public Props {
             Objects.requireNonNull(subscription, "subscription");
             Objects.requireNonNull(streamArn, "streamArn");
@@ -103,7 +107,14 @@ public final class TallySubscriber extends Construct {
 
         var environment = new LinkedHashMap<>(props.environment());
         environment.put(SubscriberMapping.SUBSCRIPTION, props.subscription());
+        // A role of its own: the default one would carry AWSLambdaBasicExecutionRole, whose logs actions are on "*"
+        var logs = LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        var role = Role.Builder.create(this, "Role").assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("The " + props.subscription() + " subscriber").build();
+        logs.grantWrite(role);
         function = Function.Builder.create(this, "Function")
+                .role(role)
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
                 .code(Code.fromAsset(props.jar().toString()))
@@ -111,8 +122,7 @@ public final class TallySubscriber extends Construct {
                 .memorySize(1024)
                 .timeout(Duration.seconds(60))
                 .environment(environment)
-                .logGroup(LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH)
-                        .removalPolicy(RemovalPolicy.DESTROY).build())
+                .logGroup(logs)
                 .build();
         // the kit reads and advances positions, and parks dead letters; nothing else
         function.addToRolePolicy(PolicyStatement.Builder.create()
@@ -121,6 +131,11 @@ public final class TallySubscriber extends Construct {
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:PutItem"))
                 .resources(List.of(deadLetters.getTableArn())).build());
+        if (props.streamKeyArn() != null) {
+            function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("kms:Decrypt"))
+                    .resources(List.of(props.streamKeyArn())).build());
+        }
 
         var mapping = KinesisEventSourceProps.builder()
                 .startingPosition(StartingPosition.TRIM_HORIZON)

@@ -118,6 +118,25 @@ class TallyStackTest {
     }
 
     @Test
+    void a_stream_shared_across_accounts_has_a_key_of_its_own_that_they_may_decrypt_with_through_kinesis_only() {
+        template.hasResourceProperties("AWS::Kinesis::Stream", Map.of("StreamEncryption", Map.of("EncryptionType", "KMS",
+                "KeyId", software.amazon.awscdk.assertions.Match.anyValue())));
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true, "KeyPolicy", Map.of("Statement",
+                software.amazon.awscdk.assertions.Match.arrayWith(List.of(software.amazon.awscdk.assertions.Match.objectLike(Map.of(
+                        "Action", "kms:Decrypt",
+                        "Condition", Map.of("StringEquals", Map.of("kms:ViaService",
+                                software.amazon.awscdk.assertions.Match.anyValue())))))))));
+        // unshared, the AWS-managed key does
+        var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
+        var unshared = Template.fromStack(new TallyStack(new App(), "Tally", StackProps.builder().build(),
+                new TallyStack.Settings(home, "https://issuer.example.com/", "tally-api", null, TallyStack.Throttle.DEFAULT,
+                        null, List.of())));
+        unshared.hasResourceProperties("AWS::Kinesis::Stream", Map.of("StreamEncryption",
+                Map.of("EncryptionType", "KMS", "KeyId", "alias/aws/kinesis")));
+        unshared.resourceCountIs("AWS::KMS::Key", 0);
+    }
+
+    @Test
     void the_api_stage_throttles_every_route_as_the_settings_say() {
         template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
                 "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 25, "ThrottlingBurstLimit", 50)));
@@ -409,6 +428,8 @@ class TallyStackTest {
                 "dynamodb:Scan", "dynamodb:DescribeTable",
                 "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator",
                 "kinesis:GetRecords",
+                // the stream's own key, shared with subscriber accounts: the translator encrypts, the workers decrypt
+                "kms:GenerateDataKey", "kms:Decrypt",
                 // the stream read the event-source mapping needs, granted by CDK
                 "dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
                 // the on-failure destination

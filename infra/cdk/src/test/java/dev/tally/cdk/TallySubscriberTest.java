@@ -26,7 +26,8 @@ class TallySubscriberTest {
     @BeforeAll
     static void synthesize() {
         var home = Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize();
-        template = Template.fromStack(new SubscriberExampleStack(new App(), "Subscriber", StackProps.builder().build(), home, STREAM));
+        template = Template.fromStack(new SubscriberExampleStack(new App(), "Subscriber", StackProps.builder().build(), home, STREAM,
+                "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
     }
 
     @Test
@@ -73,8 +74,17 @@ class TallySubscriberTest {
         });
         assertThat(actions).noneMatch(a -> a.equals("*") || a.endsWith(":*"))
                 .contains("kinesis:GetRecords", "kinesis:GetShardIterator", "dynamodb:GetItem", "dynamodb:UpdateItem",
-                        "dynamodb:PutItem", "sqs:SendMessage")
+                        "dynamodb:PutItem", "sqs:SendMessage", "logs:PutLogEvents", "kms:Decrypt")
                 .doesNotContain("dynamodb:Scan", "dynamodb:DeleteItem", "kinesis:PutRecord", "kinesis:PutRecords");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_function_role_carries_no_managed_policy_whose_actions_would_be_on_every_resource() {
+        template.findResources("AWS::IAM::Role").forEach((name, resource) -> {
+            var properties = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            assertThat(properties).as(name).doesNotContainKey("ManagedPolicyArns");
+        });
     }
 
     @Test
@@ -84,7 +94,7 @@ class TallySubscriberTest {
         new TallySubscriber(stack, "Efo", new TallySubscriber.Props("efo-subscriber", STREAM,
                 Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize()
                         .resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar"),
-                "example.alerts.AlertsFunction", Map.of(), true));
+                "example.alerts.AlertsFunction", Map.of(), true, null));
         var efo = Template.fromStack(stack);
         efo.hasResourceProperties("AWS::Kinesis::StreamConsumer", Map.of("ConsumerName", "efo-subscriber", "StreamARN", STREAM));
         efo.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
