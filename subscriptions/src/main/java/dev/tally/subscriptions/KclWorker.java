@@ -1,5 +1,6 @@
 package dev.tally.subscriptions;
 
+import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.regions.Region;
@@ -115,8 +116,13 @@ public final class KclWorker implements AutoCloseable {
      */
     public static KclWorker start(Clients clients, String streamName, String applicationName, String workerId,
                                   ShardRecordProcessorFactory processors, Optional<Instant> from, Consumer<String> log) {
-        var configs = new ConfigsBuilder(streamName, applicationName, clients.kinesis(), clients.dynamo(),
-                clients.cloudWatch(), workerId, processors);
+        // By ARN for a stream in another account (kinesalite takes names only, so this path runs in AWS alone)
+        boolean byArn = streamName.startsWith("arn:");
+        var configs = byArn
+                ? new ConfigsBuilder(Arn.fromString(streamName), applicationName, clients.kinesis(), clients.dynamo(),
+                        clients.cloudWatch(), workerId, processors)
+                : new ConfigsBuilder(streamName, applicationName, clients.kinesis(), clients.dynamo(),
+                        clients.cloudWatch(), workerId, processors);
         var scheduler = new Scheduler(
                 configs.checkpointConfig(),
                 configs.coordinatorConfig().parentShardPollIntervalMillis(1000),
@@ -132,7 +138,8 @@ public final class KclWorker implements AutoCloseable {
                         .initialPositionInStreamExtended(from
                                 .map(at -> InitialPositionInStreamExtended.newInitialPositionAtTimestamp(Date.from(at)))
                                 .orElse(InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)))
-                        .retrievalSpecificConfig(new PollingConfig(streamName, clients.kinesis())
+                        .retrievalSpecificConfig((byArn ? new PollingConfig(clients.kinesis())
+                                : new PollingConfig(streamName, clients.kinesis()))
                                 .idleTimeBetweenReadsInMillis(250)));
         Thread.ofPlatform().name(applicationName + "-scheduler").daemon().start(scheduler);
         log.accept(applicationName + ": worker " + workerId + " started on stream " + streamName

@@ -49,12 +49,13 @@ public final class SubscriberExampleStack extends Stack {
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.RETAIN).build();
         subscriber = new TallySubscriber(this, "Alerts", new TallySubscriber.Props(subscription, arn,
-                artifacts.resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar"),
-                AlertsFunction.class.getName(),
+                new TallySubscriber.Runner.Lambda(
+                        artifacts.resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar"),
+                        AlertsFunction.class.getName(), false),
                 Map.of(AlertsSettings.TABLE, days.getTableName(),
                         AlertsSettings.THRESHOLD_MINOR, Long.toString(AlertsSettings.DEFAULT_THRESHOLD_MINOR)),
-                false, streamKeyArn));
-        subscriber.function().addToRolePolicy(PolicyStatement.Builder.create()
+                streamKeyArn));
+        subscriber.grantee().getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"))
                 .resources(List.of(days.getTableArn())).build());
     }

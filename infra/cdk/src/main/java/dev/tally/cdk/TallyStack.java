@@ -329,8 +329,8 @@ public final class TallyStack extends Stack {
                 .partitionKey(Attribute.builder().name(BalancesTable.ACCOUNT_ID).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
-        balancesKclTables = kclTables("Balances", ProjectionEnvironment.BALANCES_APPLICATION);
-        lakeWriterKclTables = kclTables("LakeWriter", AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
+        balancesKclTables = Workers.kclTables(this, "Balances", ProjectionEnvironment.BALANCES_APPLICATION);
+        lakeWriterKclTables = Workers.kclTables(this, "LakeWriter", AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
         balancesDeadLetters = deadLetterTable("Balances", ProjectionEnvironment.BALANCES_APPLICATION);
         lakeWriterDeadLetters = deadLetterTable("LakeWriter", AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
     }
@@ -363,33 +363,6 @@ public final class TallyStack extends Stack {
         return PolicyStatement.Builder.create()
                 .actions(List.of("dynamodb:DescribeTable", "dynamodb:PutItem"))
                 .resources(List.of(deadLetters.getTableArn())).build();
-    }
-
-    /**
-     * A KCL 3 application's tables, created up front: the lease table needs its owner index from the start, and
-     * creating them here spares the worker the permission to create tables. Returns their ARNs.
-     */
-    private List<String> kclTables(String id, String application) {
-        var leases = Table.Builder.create(this, id + "Leases")
-                .tableName(application)
-                .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(RemovalPolicy.DESTROY).build();
-        leases.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(KclLeaseTable.OWNER_INDEX)
-                .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_OWNER).type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
-                .projectionType(ProjectionType.KEYS_ONLY).build());
-        var metrics = Table.Builder.create(this, id + "WorkerMetrics")
-                .tableName(application + "-WorkerMetricStats")
-                .partitionKey(Attribute.builder().name("wid").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(RemovalPolicy.DESTROY).build();
-        var coordinator = Table.Builder.create(this, id + "CoordinatorState")
-                .tableName(application + "-CoordinatorState")
-                .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(RemovalPolicy.DESTROY).build();
-        return List.of(leases.getTableArn(), metrics.getTableArn(), coordinator.getTableArn());
     }
 
     private Function javaFunction(String id, Path jar, String handler, int memory, Duration timeout,

@@ -1,6 +1,14 @@
 package dev.tally.cdk;
 
+import dev.tally.subscriptions.KclLeaseTable;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
@@ -16,13 +24,14 @@ import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.ecs.LogDrivers;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.kinesis.IStream;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -73,25 +82,34 @@ final class Workers extends Construct {
      * A service running {@code jar} from the image with {@code environment}; its task role gets {@code statements}.
      */
     FargateService service(String name, String jar, Map<String, String> environment, List<PolicyStatement> statements) {
-        var role = Role.Builder.create(this, name + "TaskRole").assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+        return service(this, name, cluster, image, "/app/" + jar, environment, statements);
+    }
+
+    /**
+     * A Fargate service of {@link #TASKS_PER_SERVICE} tasks in {@code cluster}'s private subnets running the jar at
+     * {@code jarPath} in {@code image}, its task role granted {@code statements} only.
+     */
+    static FargateService service(Construct scope, String name, ICluster cluster, ContainerImage image, String jarPath,
+                                  Map<String, String> environment, List<PolicyStatement> statements) {
+        var role = Role.Builder.create(scope, name + "TaskRole").assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
                 .description("The " + name + " KCL worker").build();
         statements.forEach(role::addToPolicy);
-        var task = FargateTaskDefinition.Builder.create(this, name + "Task")
+        var task = FargateTaskDefinition.Builder.create(scope, name + "Task")
                 .cpu(CPU).memoryLimitMiB(MEMORY_MIB)
                 .runtimePlatform(RuntimePlatform.builder().cpuArchitecture(CpuArchitecture.ARM64)
                         .operatingSystemFamily(OperatingSystemFamily.LINUX).build())
                 .taskRole(role)
                 .build();
-        var logs = LogGroup.Builder.create(this, name + "Logs").retention(RetentionDays.ONE_MONTH)
+        var logs = LogGroup.Builder.create(scope, name + "Logs").retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
         task.addContainer("worker", ContainerDefinitionOptions.builder()
                 .image(image)
-                .command(List.of("/app/" + jar))
+                .command(List.of(jarPath))
                 .environment(environment)
                 .readonlyRootFilesystem(true)
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix(name).build()))
                 .build());
-        return FargateService.Builder.create(this, name + "Service")
+        return FargateService.Builder.create(scope, name + "Service")
                 .cluster(cluster)
                 .taskDefinition(task)
                 .desiredCount(TASKS_PER_SERVICE)
@@ -104,11 +122,38 @@ final class Workers extends Construct {
     }
 
     /**
+     * A KCL 3 application's tables, created up front: the lease table needs its owner index from the start, and
+     * creating them here spares the worker the permission to create tables. Returns their ARNs.
+     */
+    static List<String> kclTables(Construct scope, String id, String application) {
+        var leases = Table.Builder.create(scope, id + "Leases")
+                .tableName(application)
+                .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        leases.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(KclLeaseTable.OWNER_INDEX)
+                .partitionKey(Attribute.builder().name(KclLeaseTable.LEASE_OWNER).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(KclLeaseTable.LEASE_KEY).type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.KEYS_ONLY).build());
+        var metrics = Table.Builder.create(scope, id + "WorkerMetrics")
+                .tableName(application + "-WorkerMetricStats")
+                .partitionKey(Attribute.builder().name("wid").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        var coordinator = Table.Builder.create(scope, id + "CoordinatorState")
+                .tableName(application + "-CoordinatorState")
+                .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        return List.of(leases.getTableArn(), metrics.getTableArn(), coordinator.getTableArn());
+    }
+
+    /**
      * What a KCL 3 worker calls, polling (no enhanced fan-out) and with metrics off: reading the stream, and its
      * three tables (lease, worker metrics, coordinator state), which the CDK app creates so the worker needs no
      * CreateTable.
      */
-    static List<PolicyStatement> kclStatements(Stream stream, List<String> kclTableArns) {
+    static List<PolicyStatement> kclStatements(IStream stream, List<String> kclTableArns) {
         var tablesAndIndexes = new java.util.ArrayList<String>(kclTableArns);
         kclTableArns.forEach(arn -> tablesAndIndexes.add(arn + "/index/*"));
         return List.of(

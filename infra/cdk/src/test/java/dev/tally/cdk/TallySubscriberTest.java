@@ -92,11 +92,48 @@ class TallySubscriberTest {
         var app = new App();
         var stack = new software.amazon.awscdk.Stack(app, "Efo");
         new TallySubscriber(stack, "Efo", new TallySubscriber.Props("efo-subscriber", STREAM,
-                Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath().normalize()
-                        .resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar"),
-                "example.alerts.AlertsFunction", Map.of(), true, null));
+                new TallySubscriber.Runner.Lambda(Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath()
+                        .normalize().resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar"),
+                        "example.alerts.AlertsFunction", true), Map.of(), null));
         var efo = Template.fromStack(stack);
         efo.hasResourceProperties("AWS::Kinesis::StreamConsumer", Map.of("ConsumerName", "efo-subscriber", "StreamARN", STREAM));
         efo.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_worker_subscriber_runs_as_a_fargate_service_with_its_kcl_tables_and_only_the_grants_it_needs() {
+        var app = new App();
+        var stack = new software.amazon.awscdk.Stack(app, "Worker");
+        var vpc = software.amazon.awscdk.services.ec2.Vpc.Builder.create(stack, "Vpc").maxAzs(2).natGateways(1).build();
+        var cluster = software.amazon.awscdk.services.ecs.Cluster.Builder.create(stack, "Cluster").vpc(vpc).build();
+        new TallySubscriber(stack, "Alerts", new TallySubscriber.Props("alerts-worker", STREAM,
+                new TallySubscriber.Runner.Worker(Path.of(System.getProperty("tally.home", "../..")).toAbsolutePath()
+                        .normalize().resolve("examples/large-withdrawal-alerts/target/large-withdrawal-alerts-worker.jar"),
+                        cluster), Map.of(), null));
+        var worker = Template.fromStack(stack);
+
+        worker.hasResourceProperties("AWS::ECS::Service", Map.of("DesiredCount", 2));
+        worker.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "alerts-worker",
+                "GlobalSecondaryIndexes", Match.arrayWith(List.of(Match.objectLike(Map.of("IndexName", "LeaseOwnerToLeaseKeyIndex"))))));
+        worker.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "alerts-worker-positions"));
+        worker.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                "Command", List.of("/app/large-withdrawal-alerts-worker.jar"),
+                "Environment", Match.arrayWith(List.of(
+                        Map.of("Name", "TALLY_SUBSCRIPTION", "Value", "alerts-worker"),
+                        Map.of("Name", "TALLY_DOMAIN_EVENTS_STREAM", "Value", STREAM))))))));
+        worker.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+        var actions = new ArrayList<String>();
+        worker.findResources("AWS::IAM::Policy").forEach((name, resource) -> {
+            var document = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resource).get("Properties"))
+                    .get("PolicyDocument");
+            for (var statement : (List<Map<String, Object>>) document.get("Statement")) {
+                var action = statement.get("Action");
+                actions.addAll(action instanceof List<?> many ? (List<String>) many : List.of((String) action));
+            }
+        });
+        assertThat(actions).noneMatch(a -> a.equals("*") || a.endsWith(":*"))
+                .contains("kinesis:GetRecords", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem")
+                .doesNotContain("dynamodb:CreateTable", "kinesis:PutRecords");
     }
 }
