@@ -2,6 +2,8 @@ package dev.tally.analytics;
 
 import dev.tally.contracts.DomainEvent;
 import dev.tally.subscriptions.BatchHandler;
+import dev.tally.subscriptions.BatchItemFailuresException;
+import dev.tally.subscriptions.PoisonEventException;
 import dev.tally.subscriptions.RetryLaterException;
 
 import java.util.List;
@@ -21,8 +23,19 @@ final class LakeRowsSubscriber implements BatchHandler {
     }
 
     @Override
-    public void handle(List<DomainEvent> events) {
-        var rows = events.stream().map(event -> LakeRow.of(event).toJsonLine()).toList();
+    public void handle(List<DomainEvent> events) throws BatchItemFailuresException {
+        // a row Firehose could never take is that event's failure alone: the others are sent
+        var rows = new java.util.ArrayList<byte[]>(events.size());
+        var tooBig = new java.util.LinkedHashMap<DomainEvent, Exception>();
+        for (var event : events) {
+            var row = LakeRow.of(event).toJsonLine();
+            if (row.length > FirehoseSender.MAX_RECORD_BYTES) {
+                tooBig.put(event, new PoisonEventException("its lake row is " + row.length + " bytes, over Firehose's "
+                        + "limit of " + FirehoseSender.MAX_RECORD_BYTES));
+            } else {
+                rows.add(row);
+            }
+        }
         try {
             sender.send(rows);
         } catch (FirehoseDeliveryException e) {
@@ -30,6 +43,9 @@ final class LakeRowsSubscriber implements BatchHandler {
                 throw new RetryLaterException("Firehose did not take the batch yet", e);
             }
             throw e;
+        }
+        if (!tooBig.isEmpty()) {
+            throw new BatchItemFailuresException(tooBig);
         }
     }
 }

@@ -359,8 +359,45 @@ public final class Subscription {
         }
         var events = readable.stream().map(Decoded::event).toList();
         var records = readable.stream().map(Decoded::record).toList();
-        return attempt(() -> batchHandler.handle(events), records)
-                ? new Outcome(records.size(), 0, 0) : new Outcome(0, records.size(), 0);
+        var failed = new LinkedHashMap<DomainEvent, Exception>();
+        boolean called = attempt(() -> {
+            try {
+                batchHandler.handle(events);
+            } catch (BatchItemFailuresException partial) {
+                failed.putAll(partial.failures());
+            }
+        }, records);
+        if (!called) {
+            return new Outcome(0, records.size(), 0);
+        }
+        handled.addAndGet(-failed.size()); // counted with the batch, but not handled yet
+        int handledHere = records.size();
+        int parkedHere = 0;
+        // the events the handler could not take: each on its own, classified like any failure, the rest being durable
+        for (var decoded : readable) {
+            if (!failed.containsKey(decoded.event())) {
+                continue;
+            }
+            handledHere--;
+            var first = new boolean[]{true};
+            boolean alone = attempt(() -> {
+                if (first[0]) {
+                    first[0] = false;
+                    throw failed.get(decoded.event());
+                }
+                try {
+                    batchHandler.handle(List.of(decoded.event()));
+                } catch (BatchItemFailuresException partial) {
+                    throw partial.failures().values().iterator().next();
+                }
+            }, List.of(decoded.record()));
+            if (alone) {
+                handledHere++;
+            } else {
+                parkedHere++;
+            }
+        }
+        return new Outcome(handledHere, parkedHere, 0);
     }
 
     private interface Call {

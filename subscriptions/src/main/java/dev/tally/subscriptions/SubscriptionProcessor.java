@@ -87,7 +87,10 @@ public final class SubscriptionProcessor implements ShardRecordProcessor {
             var data = new byte[record.data().remaining()];
             record.data().duplicate().get(data);
             var arrived = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp() : clock.instant();
-            converted.add(new StreamRecord(shardId, record.sequenceNumber(), record.partitionKey(), data, arrived));
+            // the user records of one KPL-aggregated record share its sequence number: the sub-sequence tells them apart
+            var sequence = record.aggregated() ? record.sequenceNumber() + "." + record.subSequenceNumber()
+                    : record.sequenceNumber();
+            converted.add(new StreamRecord(shardId, sequence, record.partitionKey(), data, arrived));
         }
         return converted;
     }

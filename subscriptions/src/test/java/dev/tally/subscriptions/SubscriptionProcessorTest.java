@@ -92,6 +92,22 @@ class SubscriptionProcessorTest {
     }
 
     @Test
+    void the_user_records_of_one_aggregated_record_are_told_apart_by_their_sub_sequence_number() {
+        var deadLetters = new InMemoryDeadLetterStore();
+        var processor = processor(subscription(deadLetters));
+        var garbage = "garbage".getBytes(StandardCharsets.UTF_8);
+
+        processor.processRecords(ProcessRecordsInput.builder().checkpointer(checkpointer(null)).records(List.of(
+                KinesisClientRecord.builder().sequenceNumber("7").subSequenceNumber(0).aggregated(true).partitionKey(A)
+                        .data(ByteBuffer.wrap(garbage)).approximateArrivalTimestamp(T0).build(),
+                KinesisClientRecord.builder().sequenceNumber("7").subSequenceNumber(1).aggregated(true).partitionKey(A)
+                        .data(ByteBuffer.wrap(garbage)).approximateArrivalTimestamp(T0).build())).build());
+
+        assertThat(deadLetters.list("test")).extracting(d -> d.record().position())
+                .containsExactly("shardId-000000000000/7.0", "shardId-000000000000/7.1");
+    }
+
+    @Test
     void a_batch_whose_dead_letter_cannot_be_stored_is_delivered_again_and_checkpointed_only_once_it_goes_through() {
         var failures = new AtomicInteger(2);
         var store = new InMemoryDeadLetterStore();

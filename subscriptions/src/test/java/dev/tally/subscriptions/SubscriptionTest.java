@@ -288,4 +288,37 @@ class SubscriptionTest {
                 .isInstanceOf(SubscriptionHeldException.class).hasMessageContaining("stopping");
         assertThat(handled).isEmpty();
     }
+
+    @Test
+    void a_batch_handler_that_took_all_but_some_has_only_those_retried_alone_or_parked() {
+        var sent = new CopyOnWriteArrayList<Long>();
+        var flaky = new AtomicInteger();
+        var subscription = Subscription.batched("test", events -> {
+            var failures = new java.util.LinkedHashMap<DomainEvent, Exception>();
+            for (var event : events) {
+                if (event.version() == 2) {
+                    failures.put(event, new PoisonEventException("version 2 can never be taken"));
+                } else if (event.version() == 3 && flaky.getAndIncrement() == 0) {
+                    failures.put(event, new RetryLaterException("the sink is busy", null));
+                } else {
+                    sent.add(event.version());
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new BatchItemFailuresException(failures);
+            }
+        }, deadLetters, QUICK, CLOCK, log::add);
+
+        var outcome = subscription.process(List.of(record(credit(A, 1)), record(credit(A, 2)), record(credit(A, 3)),
+                record(credit(A, 4))));
+
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(3, 1, 0));
+        assertThat(sent).containsExactlyInAnyOrder(1L, 4L, 3L);
+        assertThat(deadLetters.list("test")).singleElement().satisfies(letter -> {
+            assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
+            assertThat(letter.reason()).contains("version 2 can never be taken");
+        });
+        assertThat(subscription.handled()).isEqualTo(3);
+        assertThat(subscription.retried()).isEqualTo(1);
+    }
 }
