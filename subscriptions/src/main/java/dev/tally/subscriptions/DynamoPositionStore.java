@@ -32,8 +32,17 @@ public final class DynamoPositionStore implements PositionStore {
         var version = item.get(VERSION);
         var held = item.get(HELD_BEHIND);
         var heldVersion = item.get(HELD_VERSION);
+        // the version is kept as "position version" beside the position, and trusted only with the same position:
+        // a hold written without it (before versions were kept) is released by position alone
+        long heldAt = 0;
+        if (held != null && heldVersion != null && heldVersion.s() != null) {
+            var parts = heldVersion.s().split(" ", 2);
+            if (parts.length == 2 && parts[0].equals(held.s())) {
+                heldAt = Long.parseLong(parts[1]);
+            }
+        }
         return new Position(version == null ? 0 : Long.parseLong(version.n()), held == null ? Optional.empty()
-                : Optional.of(new Hold(held.s(), heldVersion == null ? 0 : Long.parseLong(heldVersion.n()))));
+                : Optional.of(new Hold(held.s(), heldAt)));
     }
 
     @Override
@@ -59,7 +68,7 @@ public final class DynamoPositionStore implements PositionStore {
                 .updateExpression("SET #h = :h, #hv = :hv")
                 .expressionAttributeNames(Map.of("#h", HELD_BEHIND, "#hv", HELD_VERSION))
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(parkedAt),
-                        ":hv", AttributeValue.fromN(Long.toString(version)))));
+                        ":hv", AttributeValue.fromS(parkedAt + " " + version))));
     }
 
     @Override
@@ -67,10 +76,9 @@ public final class DynamoPositionStore implements PositionStore {
         try {
             dynamo.updateItem(b -> b.tableName(tableName).key(key(accountId))
                     .updateExpression("REMOVE #h, #hv")
-                    .conditionExpression("#h = :h OR #hv = :hv")
+                    .conditionExpression("#h = :h")
                     .expressionAttributeNames(Map.of("#h", HELD_BEHIND, "#hv", HELD_VERSION))
-                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(handled.parkedAt()),
-                            ":hv", AttributeValue.fromN(Long.toString(handled.version())))));
+                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(handled.parkedAt()))));
         } catch (ConditionalCheckFailedException notHeldThere) {
             // released already, or held behind another event since
         }

@@ -29,8 +29,8 @@ public final class InMemoryPositionStore implements PositionStore {
 
     @Override
     public void release(String accountId, Hold handled) {
-        positions.computeIfPresent(accountId, (id, current) -> current.held().filter(hold -> hold.version() == handled.version()
-                || hold.parkedAt().equals(handled.parkedAt())).isPresent()
+        positions.computeIfPresent(accountId, (id, current) -> current.held()
+                .filter(hold -> hold.parkedAt().equals(handled.parkedAt())).isPresent()
                 ? new Position(current.version(), Optional.empty()) : current);
     }
 

@@ -45,8 +45,8 @@ public interface PositionStore {
     void hold(String accountId, String parkedAt, long version);
 
     /**
-     * Lets the account go on, if it is still held behind that event (the same version, or the same position): it has
-     * now been handled. Its later events, parked behind it, follow in a redrive.
+     * Lets the account go on, if it is still held behind {@code handled} (the hold as it was read): that event, or a
+     * copy of it, has now been handled. Its later events, parked behind it, follow in a redrive.
      */
     void release(String accountId, Hold handled);
 }

@@ -18,7 +18,10 @@ public final class PositionTable {
     public static final String ACCOUNT_ID = "AccountId";
     public static final String VERSION = "Version";
     public static final String HELD_BEHIND = "HeldBehind";
-    /** The held event's version (added later: an item held before has none, and is released by position only). */
+    /**
+     * The held event's version, as {@code "<HeldBehind> <version>"} (S): trusted only beside the same
+     * {@code HeldBehind}, so a hold written by code that kept no version is not read with a stale one.
+     */
     public static final String HELD_VERSION = "HeldVersion";
 
     private PositionTable() {

@@ -218,9 +218,15 @@ public final class Subscription {
         var events = new ArrayList<>(arrived);
         events.sort(java.util.Comparator.comparingLong(d -> d.event().version()));
         var position = positions.position(account);
+        long parkedInThisBatch = -1;
         for (var decoded : events) {
             long version = decoded.event().version();
             var record = decoded.record();
+            if (version == parkedInThisBatch) {
+                // another copy of the event just parked: it would fail alike; the parked one stands for both
+                duplicatesHere.incrementAndGet();
+                continue;
+            }
             var held = position.held();
             // The event the account is held behind, delivered again (a redrive, or another copy of it: from the
             // stream after a replay, say): handled now, it lets the account go on.
@@ -245,6 +251,7 @@ public final class Subscription {
                 var filled = fillGap(account, decoded, position, handledHere);
                 if (filled.isEmpty()) {
                     position = hold(account, record, version);
+                    parkedInThisBatch = version;
                     parkedHere.incrementAndGet();
                     continue;
                 }
@@ -258,6 +265,7 @@ public final class Subscription {
                 handledHere.incrementAndGet();
             } else {
                 position = hold(account, record, version);
+                parkedInThisBatch = version;
                 parkedHere.incrementAndGet();
             }
         }
@@ -301,12 +309,19 @@ public final class Subscription {
                         }
                         // throttled, a 5xx or a broken connection: tried again like a handler's failure
                         boolean mayPass = e instanceof RetryLaterException || RetryableFailures.isRetryable(e);
+                        if (stopped) {
+                            throw new SubscriptionHeldException(name + ": stopping while fetching " + missing, e);
+                        }
                         if (mayPass && retries.allowsAttemptAfter(attempt)) {
                             retried.incrementAndGet();
                             log.accept(name + ": fetching " + missing + " failed (attempt " + attempt + " of "
                                     + retries.maxAttempts() + "), trying again: " + e);
                             pause(attempt, decoded.record());
                             continue;
+                        }
+                        if (mayPass && failingInARow.incrementAndGet() >= OUTAGE_AFTER) {
+                            throw new SubscriptionHeldException(name + ": fetching missing versions keeps failing, the "
+                                    + "last for " + account + ": holding the batch instead of parking it: " + e, e);
                         }
                         park(decoded.record(), DeadLetter.Kind.GAP, missing + " and could not be fetched (attempt "
                                 + attempt + "): " + e, attempt);
@@ -361,16 +376,22 @@ public final class Subscription {
         var records = readable.stream().map(Decoded::record).toList();
         var failed = new LinkedHashMap<DomainEvent, Exception>();
         boolean called = attempt(() -> {
+            failed.clear();
             try {
                 batchHandler.handle(events);
             } catch (BatchItemFailuresException partial) {
+                if (!events.containsAll(partial.failures().keySet())) {
+                    // nothing could be retried or parked for it: the batch as a whole failed
+                    throw new IllegalStateException("the handler reported a failure for an event not in the batch", partial);
+                }
                 failed.putAll(partial.failures());
             }
         }, records);
         if (!called) {
             return new Outcome(0, records.size(), 0);
         }
-        handled.addAndGet(-failed.size()); // counted with the batch, but not handled yet
+        long notYet = readable.stream().filter(decoded -> failed.containsKey(decoded.event())).count();
+        handled.addAndGet(-notYet); // counted with the batch, but not handled yet
         int handledHere = records.size();
         int parkedHere = 0;
         // the events the handler could not take: each on its own, classified like any failure, the rest being durable

@@ -92,6 +92,24 @@ class InOrderSubscriptionTest {
     }
 
     @Test
+    void a_second_copy_of_an_event_parked_in_the_same_batch_is_not_tried_again() {
+        var tries = new java.util.concurrent.atomic.AtomicInteger();
+        var fixture = SubscriptionFixture.inOrder(event -> {
+            if (event.version() == 2) {
+                tries.incrementAndGet();
+                throw new PoisonEventException("no");
+            }
+            effects.add(event);
+        });
+
+        var outcome = fixture.when(credit(A, 1), credit(A, 2), credit(A, 2));
+
+        assertThat(tries).hasValue(1);
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(1, 1, 1));
+        assertThat(fixture.deadLetters()).hasSize(1);
+    }
+
+    @Test
     void an_event_the_handler_refuses_holds_its_account_back_so_the_handler_never_sees_it_out_of_order() {
         var fixture = SubscriptionFixture.inOrder(event -> {
             if (event.version() == 2) {

@@ -321,4 +321,19 @@ class SubscriptionTest {
         assertThat(subscription.handled()).isEqualTo(3);
         assertThat(subscription.retried()).isEqualTo(1);
     }
+
+    @Test
+    void a_batch_handler_naming_an_event_not_in_its_batch_fails_the_batch_rather_than_lose_anything() {
+        var stranger = credit(B, 9);
+        var subscription = Subscription.batched("test", events -> {
+            throw new BatchItemFailuresException(java.util.Map.of(stranger, new PoisonEventException("?")));
+        }, deadLetters, QUICK, CLOCK, log::add);
+
+        var outcome = subscription.process(List.of(record(credit(A, 1)), record(credit(A, 2))));
+
+        assertThat(outcome).isEqualTo(new Subscription.Outcome(0, 2, 0));
+        assertThat(deadLetters.list("test")).allSatisfy(letter ->
+                assertThat(letter.reason()).contains("an event not in the batch"));
+        assertThat(subscription.handled()).isZero();
+    }
 }

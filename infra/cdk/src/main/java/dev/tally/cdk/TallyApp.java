@@ -40,7 +40,7 @@ public final class TallyApp {
         var streamArn = app.getNode().tryGetContext("tallyStreamArn");
         var streamKeyArn = app.getNode().tryGetContext("tallyStreamKeyArn");
         // ./tally synth runs this from the checkout's root, where the modules' target folders hold the jars
-        new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of("").toAbsolutePath(),
+        var tally = new TallyStack(app, "Tally", StackProps.builder().build(), new TallyStack.Settings(Path.of("").toAbsolutePath(),
                 issuer, audience, shards == null ? null : Integer.valueOf(shards.toString()), throttle,
                 email == null ? null : email.toString(),
                 subscribers == null || subscribers.toString().isBlank() ? List.of()
@@ -48,7 +48,8 @@ public final class TallyApp {
         // a subscriber team's stack, as the example subscriber would deploy it
         new SubscriberExampleStack(app, "TallySubscriberExample", StackProps.builder().build(),
                 Path.of("").toAbsolutePath(), streamArn == null ? null : streamArn.toString(),
-                streamKeyArn == null ? null : streamKeyArn.toString());
+                // a shared stream has a key of its own, which every reader, in this account too, must be let use
+                streamKeyArn != null ? streamKeyArn.toString() : tally.domainEventsKeyArn().orElse(null));
         app.synth();
     }
 }

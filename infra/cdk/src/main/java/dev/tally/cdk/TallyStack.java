@@ -267,6 +267,11 @@ public final class TallyStack extends Stack {
         }
     }
 
+    /** The ARN of the stream's own key, when it is shared with other accounts: every reader needs kms:Decrypt on it. */
+    public java.util.Optional<String> domainEventsKeyArn() {
+        return java.util.Optional.ofNullable(domainEventsKey).map(Key::getKeyArn);
+    }
+
     /** Use of the stream's own key, when it has one (see {@link #domainEventsKey}). */
     private java.util.Optional<PolicyStatement> streamKeyUse(String action) {
         return java.util.Optional.ofNullable(domainEventsKey).map(key -> PolicyStatement.Builder.create()

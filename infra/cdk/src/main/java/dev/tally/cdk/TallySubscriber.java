@@ -97,8 +97,9 @@ public final class TallySubscriber extends Construct {
      * @param environment  the subscriber's own settings; the subscription's name is added as
      *                     {@link SubscriberMapping#SUBSCRIPTION} (and, for a worker, the stream as
      *                     {@link SubscriberWorker#STREAM})
-     * @param streamKeyArn the KMS key Tally's stream is encrypted with when it is shared across accounts, or null
-     *                     (same account: the AWS-managed key needs no grant)
+     * @param streamKeyArn the KMS key of Tally's stream when it has one of its own (it does once it is shared with other
+     *                     accounts, and then every reader needs it, in Tally's account too), or null when the stream
+     *                     uses the AWS-managed key, which needs no grant
      */
     public record Props(String subscription, String streamArn, Runner runner, Map<String, String> environment,
                         String streamKeyArn) {

@@ -47,7 +47,7 @@ final class DeadLettersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each entry as JSON (for the translator: Lambda's invocation-record shape).")
     boolean json;
 
-    @Option(names = "--redrive", description = "With --subscription: deliver its dead letters again, oldest first, "
+    @Option(names = "--redrive", description = "With --subscription: deliver its dead letters again, each account's by version, "
             + "through the subscription itself (after a fix); each is then kept as redriven, or parked again with its "
             + "new reason. --redriven lists what was redriven.")
     boolean redrive;
