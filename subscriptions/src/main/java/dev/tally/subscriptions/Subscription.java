@@ -116,9 +116,10 @@ public final class Subscription {
      * as its {@code positions} go, in version order: a duplicate (at or below the account's position) is not handed
      * over again; a gap (versions missing before it) is handled by {@code gaps}; and once an event of an account is
      * parked, the account's later events are parked behind it ({@link DeadLetter.Kind#HELD_BEHIND}), so the handler
-     * never sees an account out of order; a redrive that handles the parked event lets the account go on, and its
-     * held-behind events follow in the same redrive (oldest first). The position advances after the handler returns: a crash between the two
-     * hands the event over once more, so make the effect idempotent on the event's id.
+     * never sees an account out of order. Any copy of the parked event that is handled later (a redrive) lets the
+     * account go on; an older version that arrives later fills the gap in order. The position advances after the
+     * handler returns: a crash between the two hands the event over once more, so make the effect idempotent on the
+     * event's id.
      */
     public static Subscription perEventInOrder(String name, EventHandler handler, Executor accounts,
                                                PositionStore positions, GapPolicy gaps, DeadLetterStore deadLetters,
