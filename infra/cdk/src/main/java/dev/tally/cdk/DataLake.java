@@ -247,13 +247,11 @@ final class DataLake extends Construct {
                 .threshold(1).evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING).build();
-        Alarm.Builder.create(this, "DeliveryFreshness")
-                .alarmDescription("The oldest record in Firehose is over 15 minutes old: the lake is falling behind")
-                .metric(Metric.Builder.create().namespace("AWS/Firehose").metricName("DeliveryToS3.DataFreshness")
-                        .dimensionsMap(dimensions).statistic("Maximum").period(Duration.minutes(5)).build())
-                .threshold(900).evaluationPeriods(3)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarms.above(this, "DeliveryFreshness",
+                "The oldest record in Firehose is over 15 minutes old: the lake is falling behind",
+                Metric.Builder.create().namespace("AWS/Firehose").metricName("DeliveryToS3.DataFreshness")
+                        .dimensionsMap(dimensions).statistic("Maximum").period(Duration.minutes(5)).build(),
+                900, 3);
     }
 
     private CfnTable parquetTable(String id, String name, List<LakeTable.Column> columns, String prefix,

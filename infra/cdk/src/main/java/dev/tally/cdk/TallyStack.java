@@ -30,9 +30,7 @@ import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -352,14 +350,12 @@ public final class TallyStack extends Stack {
                 .billingMode(BillingMode.PAY_PER_REQUEST).encryption(TableEncryption.AWS_MANAGED)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
                 .removalPolicy(RemovalPolicy.RETAIN).build();
-        Alarm.Builder.create(this, id + "Parked")
-                .alarmDescription("The " + subscription + " subscription parked records: ./tally dead-letters --subscription "
-                        + subscription + " (or read the table " + DeadLetterTable.nameFor(subscription) + ")")
-                .metric(table.metricConsumedWriteCapacityUnits(MetricOptions.builder().statistic("Sum")
-                        .period(Duration.minutes(1)).build()))
-                .threshold(0).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarms.above(this, id + "Parked",
+                "The " + subscription + " subscription parked records: ./tally dead-letters --subscription "
+                        + subscription + " (or read the table " + DeadLetterTable.nameFor(subscription) + ")",
+                table.metricConsumedWriteCapacityUnits(MetricOptions.builder().statistic("Sum")
+                        .period(Duration.minutes(1)).build()),
+                0, 1);
         return table;
     }
 
@@ -502,40 +498,32 @@ public final class TallyStack extends Stack {
                 .filters(List.of(FilterCriteria.filter(Map.of("eventName", FilterRule.isEqual("INSERT")))))
                 .build());
         alarmOnErrorsAndThrottles("StreamTranslator", function);
-        Alarm.Builder.create(this, "TranslatorIteratorAge")
-                .alarmDescription("The stream translator is more than 60 s behind the events table's stream")
-                .metric(function.metric("IteratorAge", MetricOptions.builder().statistic("Maximum")
-                        .period(Duration.minutes(1)).build()))
-                .threshold(60_000).evaluationPeriods(5)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
-        Alarm.Builder.create(this, "TranslatorDeadLettersNotEmpty")
-                .alarmDescription("Stream records were set aside: see the dead-letter queue")
-                .metric(deadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(1)).build()))
-                .threshold(0).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
-        Alarm.Builder.create(this, "DomainEventsConsumerLag")
-                .alarmDescription("Consumers of domain-events are more than 60 s behind")
-                .metric(domainEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum")
-                        .period(Duration.minutes(1)).build()))
-                .threshold(60_000).evaluationPeriods(5)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarms.above(this, "TranslatorIteratorAge",
+                "The stream translator is more than 60 s behind the events table's stream",
+                function.metric("IteratorAge", MetricOptions.builder().statistic("Maximum")
+                        .period(Duration.minutes(1)).build()),
+                60_000, 5);
+        Alarms.above(this, "TranslatorDeadLettersNotEmpty",
+                "Stream records were set aside: see the dead-letter queue",
+                deadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(1)).build()),
+                0, 1);
+        Alarms.above(this, "DomainEventsConsumerLag",
+                "Consumers of domain-events are more than 60 s behind",
+                domainEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum")
+                        .period(Duration.minutes(1)).build()),
+                60_000, 5);
         return live;
     }
 
     private void alarmOnErrorsAndThrottles(String name, Function function) {
-        Alarm.Builder.create(this, name + "Errors")
-                .metric(function.metricErrors(MetricOptions.builder().period(Duration.minutes(1)).build()))
-                .threshold(0).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
-        Alarm.Builder.create(this, name + "Throttles")
-                .metric(function.metricThrottles(MetricOptions.builder().period(Duration.minutes(1)).build()))
-                .threshold(0).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        Alarms.above(this, name + "Errors",
+                null,
+                function.metricErrors(MetricOptions.builder().period(Duration.minutes(1)).build()),
+                0, 1);
+        Alarms.above(this, name + "Throttles",
+                null,
+                function.metricThrottles(MetricOptions.builder().period(Duration.minutes(1)).build()),
+                0, 1);
     }
 }

@@ -7,9 +7,7 @@ import dev.tally.subscriptions.SubscriberWorker;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -156,14 +154,12 @@ public final class TallySubscriber extends Construct {
             case Runner.Lambda lambda -> function(props, lambda, stream, environment, statements);
             case Runner.Worker worker -> worker(props, worker, stream, environment, statements);
         };
-        alarms.add(Alarm.Builder.create(this, "Parked")
-                .alarmDescription("The " + props.subscription() + " subscription parked records (table "
-                        + DeadLetterTable.nameFor(props.subscription()) + ")")
-                .metric(deadLetters.metricConsumedWriteCapacityUnits(MetricOptions.builder().statistic("Sum")
-                        .period(Duration.minutes(1)).build()))
-                .threshold(0).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build());
+        alarms.add(Alarms.above(this, "Parked",
+                "The " + props.subscription() + " subscription parked records (table "
+                        + DeadLetterTable.nameFor(props.subscription()) + ")",
+                deadLetters.metricConsumedWriteCapacityUnits(MetricOptions.builder().statistic("Sum")
+                        .period(Duration.minutes(1)).build()),
+                0, 1));
     }
 
     private IGrantable function(Props props, Runner.Lambda lambda, IStream stream, Map<String, String> environment,
@@ -205,21 +201,17 @@ public final class TallySubscriber extends Construct {
         } else {
             function.addEventSource(new KinesisEventSource(stream, mapping));
         }
-        alarms.add(Alarm.Builder.create(this, "IteratorAge")
-                .alarmDescription("The " + props.subscription() + " subscriber is more than a minute behind domain-events")
-                .metric(function.metric("IteratorAge", MetricOptions.builder().statistic("Maximum")
-                        .period(Duration.minutes(1)).build()))
-                .threshold(ITERATOR_AGE_ALARM_MS).evaluationPeriods(5)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build());
-        alarms.add(Alarm.Builder.create(this, "HeldTooLong")
-                .alarmDescription("Batches of " + props.subscription() + " were held longer than "
-                        + SubscriberMapping.MAXIMUM_RECORD_AGE + " and set aside: see the on-failure queue")
-                .metric(onFailure.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(1)).build()))
-                .threshold(0).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build());
+        alarms.add(Alarms.above(this, "IteratorAge",
+                "The " + props.subscription() + " subscriber is more than a minute behind domain-events",
+                function.metric("IteratorAge", MetricOptions.builder().statistic("Maximum")
+                        .period(Duration.minutes(1)).build()),
+                ITERATOR_AGE_ALARM_MS, 5));
+        alarms.add(Alarms.above(this, "HeldTooLong",
+                "Batches of " + props.subscription() + " were held longer than "
+                        + SubscriberMapping.MAXIMUM_RECORD_AGE + " and set aside: see the on-failure queue",
+                onFailure.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(1)).build()),
+                0, 1));
         return function;
     }
 
@@ -235,14 +227,12 @@ public final class TallySubscriber extends Construct {
                 environment, all);
         // KCL's own metrics are off, so the lag watched is the stream's (all its consumers'); in another account than
         // the stream's, this metric is not there to see
-        alarms.add(Alarm.Builder.create(this, "IteratorAge")
-                .alarmDescription("Consumers of domain-events (the " + props.subscription() + " worker among them) are "
-                        + "more than a minute behind")
-                .metric(stream.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum")
-                        .period(Duration.minutes(1)).build()))
-                .threshold(ITERATOR_AGE_ALARM_MS).evaluationPeriods(5)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build());
+        alarms.add(Alarms.above(this, "IteratorAge",
+                "Consumers of domain-events (the " + props.subscription() + " worker among them) are "
+                        + "more than a minute behind",
+                stream.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum")
+                        .period(Duration.minutes(1)).build()),
+                ITERATOR_AGE_ALARM_MS, 5));
         return service.getTaskDefinition().getTaskRole();
     }
 

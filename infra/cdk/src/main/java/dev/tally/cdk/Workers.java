@@ -105,7 +105,9 @@ final class Workers extends Construct {
         task.addContainer("worker", ContainerDefinitionOptions.builder()
                 .image(image)
                 .command(List.of(jarPath))
-                .environment(environment)
+                // sorted: a container's environment is a list, and an order that changed from one synth to the next
+                // (Map.of's) would replace the task definition on every deploy
+                .environment(new java.util.TreeMap<>(environment))
                 .readonlyRootFilesystem(true)
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix(name).build()))
                 .build());

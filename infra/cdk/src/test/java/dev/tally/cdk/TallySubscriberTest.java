@@ -120,8 +120,9 @@ class TallySubscriberTest {
         worker.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
                 "Command", List.of("/app/large-withdrawal-alerts-worker.jar"),
                 "Environment", Match.arrayWith(List.of(
-                        Map.of("Name", "TALLY_SUBSCRIPTION", "Value", "alerts-worker"),
-                        Map.of("Name", "TALLY_DOMAIN_EVENTS_STREAM", "Value", STREAM))))))));
+                        // sorted by name, so that a synth gives the same list every time
+                        Map.of("Name", "TALLY_DOMAIN_EVENTS_STREAM", "Value", STREAM),
+                        Map.of("Name", "TALLY_SUBSCRIPTION", "Value", "alerts-worker"))))))));
         worker.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
         var actions = new ArrayList<String>();
         worker.findResources("AWS::IAM::Policy").forEach((name, resource) -> {
