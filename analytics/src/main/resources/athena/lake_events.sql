@@ -16,7 +16,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS lake_events (
   owner_issuer  string,
   owner_subject string,
   display_name  string,
-  idempotency_key string
+  idempotency_key string,
+  correlation_id string
 )
 PARTITIONED BY (event_date string)
 STORED AS PARQUET

@@ -17,6 +17,8 @@ import dev.tally.eventstore.IdempotencyStore;
 import dev.tally.eventstore.OwnedAccounts;
 import dev.tally.eventstore.RecordedEvent;
 import dev.tally.resilience.Backoff;
+import dev.tally.observability.Metric;
+import dev.tally.observability.Metrics;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -89,10 +91,10 @@ public final class AccountService {
      * Runs a command for {@code actor}. A money movement on an account the actor does not own, or that does not
      * exist, is refused as {@code ACCOUNT_NOT_FOUND} before anything is written, its idempotency claim included.
      *
-     * @param requestId the API request's id, recorded on the event
+     * @param context who acts, and the ids recorded on the event
      */
-    public CommandResult execute(Principal actor, String requestId, AccountRequest request,
-                                 Optional<String> idempotencyKey) {
+    public CommandResult execute(CommandContext context, AccountRequest request, Optional<String> idempotencyKey) {
+        var actor = context.actor();
         var receivedAt = clock.instant();
         AccountId accountId = switch (request) {
             case AccountRequest.Create create -> new AccountId(ids.get());
@@ -107,17 +109,18 @@ public final class AccountService {
                     "account " + accountId + " does not exist"));
         }
         if (idempotencyKey.isEmpty()) {
-            return run(request, actor, current, receivedAt, EventMetadata.of(actor, requestId, Optional.empty()),
-                    current.version());
+            return run(request, actor, current, receivedAt,
+                    EventMetadata.of(actor, context.requestId(), context.correlationId(), Optional.empty()),
+                    current.version(), context.metrics());
         }
         var scopedKey = IdempotencyKeys.scoped(actor, idempotencyKey.get());
-        var metadata = EventMetadata.of(actor, requestId, Optional.of(scopedKey));
+        var metadata = EventMetadata.of(actor, context.requestId(), context.correlationId(), Optional.of(scopedKey));
         var fingerprint = fingerprint(actor, request);
         var claim = new IdempotencyRecord(scopedKey, fingerprint, accountId, current.version(), receivedAt,
                 receivedAt.plus(IDEMPOTENCY_WINDOW), Optional.empty());
         var existing = idempotency.claim(claim, receivedAt);
         if (existing.isEmpty()) {
-            return run(request, actor, current, receivedAt, metadata, current.version());
+            return run(request, actor, current, receivedAt, metadata, current.version(), context.metrics());
         }
         var earlier = existing.get();
         if (!earlier.fingerprint().equals(fingerprint)) {
@@ -139,7 +142,7 @@ public final class AccountService {
         }
         // The first request died before recording its outcome: finish its work, or find it done, under its
         // claim's account and starting version.
-        return run(request, actor, state, earlier.createdAt(), metadata, earlier.fromVersion());
+        return run(request, actor, state, earlier.createdAt(), metadata, earlier.fromVersion(), context.metrics());
     }
 
     private static CommandResult applied(AccountId accountId, RecordedEvent found) {
@@ -147,7 +150,7 @@ public final class AccountService {
     }
 
     private CommandResult run(AccountRequest request, Principal actor, AccountState loaded, Instant receivedAt,
-                              EventMetadata metadata, long fromVersion) {
+                              EventMetadata metadata, long fromVersion, Metrics metrics) {
         var state = loaded;
         var accountId = loaded.accountId();
         var key = metadata.idempotencyKey();
@@ -176,6 +179,7 @@ public final class AccountService {
                             if (!retries.allowsAttemptAfter(attempt)) {
                                 return new CommandResult.ContentionExhausted(accountId, attempt);
                             }
+                            metrics.count(Metric.COMMAND_RETRIES, 1);
                             pause(attempt);
                             state = events.load(accountId);
                         }

@@ -21,6 +21,9 @@ public enum AccountsApiRoute {
     WITHDRAW("POST", "/accounts/{id}/withdraw", WithdrawHandler.class, WithdrawHandler::new),
     LIST_EVENTS("GET", "/accounts/{id}/events", ListEventsHandler.class, ListEventsHandler::new);
 
+    /** The accounts API's name in logs and metrics. */
+    public static final String SERVICE = "accounts-api";
+
     /** The scopes that admit a token to this route: {@link ApiScopes#READ_ROUTES} for GETs, else the write scope. */
     public List<String> authorizationScopes() {
         return method.equals("GET") ? ApiScopes.READ_ROUTES : ApiScopes.WRITE_ROUTES;

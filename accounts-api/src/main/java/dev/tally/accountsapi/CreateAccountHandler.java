@@ -19,14 +19,14 @@ public final class CreateAccountHandler extends ApiHandler {
     }
 
     public CreateAccountHandler(AccountService accounts) {
-        super(AccountsApiRoute.CREATE_ACCOUNT.authorizationScopes());
+        super(AccountsApiRoute.SERVICE, AccountsApiRoute.CREATE_ACCOUNT.authorizationScopes());
         this.accounts = accounts;
     }
 
     @Override
     protected APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request, Caller caller) {
         var displayName = ApiRequests.optionalJsonBody(request).allowOnly("displayName").displayName();
-        var result = accounts.execute(caller.principal(), caller.requestId(), new AccountRequest.Create(displayName),
+        var result = accounts.execute(Callers.commandContext(caller), new AccountRequest.Create(displayName),
                 ApiRequests.idempotencyKey(request));
         return AccountResponses.of(result, 201, request.getRawPath(), null);
     }

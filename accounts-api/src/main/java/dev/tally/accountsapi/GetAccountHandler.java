@@ -22,7 +22,7 @@ public final class GetAccountHandler extends ApiHandler {
     }
 
     public GetAccountHandler(AccountService accounts) {
-        super(AccountsApiRoute.GET_ACCOUNT.authorizationScopes());
+        super(AccountsApiRoute.SERVICE, AccountsApiRoute.GET_ACCOUNT.authorizationScopes());
         this.accounts = accounts;
     }
 

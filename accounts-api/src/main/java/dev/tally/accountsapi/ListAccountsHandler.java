@@ -32,7 +32,7 @@ public final class ListAccountsHandler extends ApiHandler {
     }
 
     public ListAccountsHandler(AccountService accounts) {
-        super(AccountsApiRoute.LIST_ACCOUNTS.authorizationScopes());
+        super(AccountsApiRoute.SERVICE, AccountsApiRoute.LIST_ACCOUNTS.authorizationScopes());
         this.accounts = accounts;
     }
 

@@ -29,7 +29,7 @@ public final class ListEventsHandler extends ApiHandler {
     }
 
     public ListEventsHandler(AccountService accounts) {
-        super(AccountsApiRoute.LIST_EVENTS.authorizationScopes());
+        super(AccountsApiRoute.SERVICE, AccountsApiRoute.LIST_EVENTS.authorizationScopes());
         this.accounts = accounts;
     }
 
@@ -57,6 +57,7 @@ public final class ListEventsHandler extends ApiHandler {
             entry.put("occurredAt", recorded.event().occurredAt().toString());
             entry.put("actor", recorded.metadata().actor().map(AccountResponses::principal).orElse(null));
             entry.put("requestId", recorded.metadata().requestId().orElse(null));
+            entry.put("correlationId", recorded.metadata().correlationId().orElse(null));
             return (Map<String, Object>) entry;
         }).toList();
         var body = new LinkedHashMap<String, Object>();

@@ -17,7 +17,7 @@ abstract class MoneyMovementHandler extends ApiHandler {
     private final AccountService accounts;
 
     MoneyMovementHandler(AccountsApiRoute route, AccountService accounts) {
-        super(route.authorizationScopes());
+        super(AccountsApiRoute.SERVICE, route.authorizationScopes());
         this.accounts = accounts;
     }
 
@@ -27,7 +27,7 @@ abstract class MoneyMovementHandler extends ApiHandler {
     protected final APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent request, Caller caller) {
         var id = ApiRequests.accountId(request);
         var amount = ApiRequests.jsonBody(request).allowOnly("amount").amount();
-        var result = accounts.execute(caller.principal(), caller.requestId(), request(id, amount),
+        var result = accounts.execute(Callers.commandContext(caller), request(id, amount),
                 ApiRequests.idempotencyKey(request));
         return AccountResponses.of(result, 200, request.getRawPath(), amount);
     }

@@ -65,8 +65,8 @@ class AccountServiceDynamoTest {
     }
 
     private AccountId open(String balance) {
-        var created = (CommandResult.Applied) service.execute(ALICE, "req-1", new AccountRequest.Create("Test"), Optional.empty());
-        service.execute(ALICE, "req-1", new AccountRequest.Credit(created.accountId(), Money.parseAmount(balance)), Optional.empty());
+        var created = (CommandResult.Applied) service.execute(CommandContext.of(ALICE, "req-1"), new AccountRequest.Create("Test"), Optional.empty());
+        service.execute(CommandContext.of(ALICE, "req-1"), new AccountRequest.Credit(created.accountId(), Money.parseAmount(balance)), Optional.empty());
         return created.accountId();
     }
 
@@ -83,7 +83,7 @@ class AccountServiceDynamoTest {
             for (int i = 0; i < 64; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return service.execute(ALICE, "req-1", new AccountRequest.Withdraw(id, Money.parseAmount("1.00")),
+                    return service.execute(CommandContext.of(ALICE, "req-1"), new AccountRequest.Withdraw(id, Money.parseAmount("1.00")),
                             Optional.empty());
                 }));
             }
@@ -108,11 +108,11 @@ class AccountServiceDynamoTest {
         var crashing = serviceOver(events, new CrashOnComplete(idempotency));
         var request = new AccountRequest.Withdraw(id, Money.parseAmount("4.00"));
 
-        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("k1")))
+        assertThatThrownBy(() -> crashing.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k1")))
                 .isInstanceOf(Crash.class);
         clock.advance(AccountService.IN_FLIGHT);
-        var retried = service.execute(ALICE, "req-1", request, Optional.of("k1"));
-        var again = service.execute(ALICE, "req-1", request, Optional.of("k1"));
+        var retried = service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k1"));
+        var again = service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k1"));
 
         assertThat(retried).isEqualTo(new CommandResult.Applied(id, Money.parseAmount("6.00"), 3, true));
         assertThat(again).isEqualTo(retried);
@@ -125,11 +125,11 @@ class AccountServiceDynamoTest {
         var crashing = serviceOver(new CrashOnAppend(events), idempotency);
         var request = new AccountRequest.Credit(id, Money.parseAmount("5.00"));
 
-        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("k2")))
+        assertThatThrownBy(() -> crashing.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k2")))
                 .isInstanceOf(Crash.class);
         assertThat(history(id)).hasSize(2);
         clock.advance(AccountService.IN_FLIGHT);
-        var retried = service.execute(ALICE, "req-1", request, Optional.of("k2"));
+        var retried = service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k2"));
 
         assertThat(retried).isEqualTo(new CommandResult.Applied(id, Money.parseAmount("15.00"), 3, false));
         assertThat(history(id)).hasSize(3);
@@ -140,10 +140,10 @@ class AccountServiceDynamoTest {
         var id = open("10.00");
         var crashing = serviceOver(new CrashOnAppend(events), idempotency);
         var request = new AccountRequest.Credit(id, Money.parseAmount("5.00"));
-        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("k3")))
+        assertThatThrownBy(() -> crashing.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k3")))
                 .isInstanceOf(Crash.class);
 
-        var tooSoon = service.execute(ALICE, "req-1", request, Optional.of("k3"));
+        var tooSoon = service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("k3"));
 
         assertThat(tooSoon).isInstanceOf(CommandResult.InProgress.class);
         assertThat(history(id)).hasSize(2);
@@ -153,12 +153,12 @@ class AccountServiceDynamoTest {
     void a_crashed_account_creation_is_finished_under_the_id_it_first_chose() {
         var crashing = serviceOver(new CrashOnAppend(events), idempotency);
         var request = new AccountRequest.Create("Ada");
-        assertThatThrownBy(() -> crashing.execute(ALICE, "req-1", request, Optional.of("open-1")))
+        assertThatThrownBy(() -> crashing.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("open-1")))
                 .isInstanceOf(Crash.class);
         clock.advance(AccountService.IN_FLIGHT);
 
-        var first = (CommandResult.Applied) service.execute(ALICE, "req-1", request, Optional.of("open-1"));
-        var second = service.execute(ALICE, "req-1", request, Optional.of("open-1"));
+        var first = (CommandResult.Applied) service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("open-1"));
+        var second = service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("open-1"));
 
         assertThat(second).isEqualTo(new CommandResult.Applied(first.accountId(), Money.ZERO, 1, true));
         assertThat(history(first.accountId())).hasSize(1);
@@ -170,7 +170,7 @@ class AccountServiceDynamoTest {
         // The first attempt crashed, so every duplicate below is allowed to take the work over at once.
         var request = new AccountRequest.Withdraw(id, Money.parseAmount("1.00"));
         assertThatThrownBy(() -> serviceOver(new CrashOnAppend(events), idempotency)
-                .execute(ALICE, "req-1", request, Optional.of("dup"))).isInstanceOf(Crash.class);
+                .execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("dup"))).isInstanceOf(Crash.class);
         clock.advance(AccountService.IN_FLIGHT);
         var start = new CountDownLatch(1);
         var results = new ArrayList<Future<CommandResult>>();
@@ -178,7 +178,7 @@ class AccountServiceDynamoTest {
             for (int i = 0; i < 16; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return service.execute(ALICE, "req-1", request, Optional.of("dup"));
+                    return service.execute(CommandContext.of(ALICE, "req-1"), request, Optional.of("dup"));
                 }));
             }
             start.countDown();
@@ -242,7 +242,7 @@ class AccountServiceDynamoTest {
     @Test
     void every_event_records_who_caused_it_and_in_which_request() {
         var id = open("10.00");
-        service.execute(ALICE, "req-withdraw", new AccountRequest.Withdraw(id, Money.parseAmount("2.50")), Optional.of("w1"));
+        service.execute(CommandContext.of(ALICE, "req-withdraw"), new AccountRequest.Withdraw(id, Money.parseAmount("2.50")), Optional.of("w1"));
 
         assertThat(history(id)).extracting(RecordedEvent::metadata).containsExactly(
                 EventMetadata.of(ALICE, "req-1", Optional.empty()),
@@ -269,7 +269,7 @@ class AccountServiceDynamoTest {
             }
         });
 
-        var result = counting.execute(BOB, "req-bob", new AccountRequest.Withdraw(id, Money.parseAmount("1.00")), Optional.of("b1"));
+        var result = counting.execute(CommandContext.of(BOB, "req-bob"), new AccountRequest.Withdraw(id, Money.parseAmount("1.00")), Optional.of("b1"));
 
         assertThat(result).isEqualTo(new CommandResult.Refused(id,
                 new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND, "account " + id + " does not exist")));
@@ -281,10 +281,10 @@ class AccountServiceDynamoTest {
     void the_same_idempotency_key_from_two_issuers_is_two_commands() {
         var id = open("10.00");
         var sameSubjectElsewhere = new Principal("https://other.example.com/", ALICE.subject());
-        var theirs = ((CommandResult.Applied) service.execute(sameSubjectElsewhere, "req-2", new AccountRequest.Create(null),
+        var theirs = ((CommandResult.Applied) service.execute(CommandContext.of(sameSubjectElsewhere, "req-2"), new AccountRequest.Create(null),
                 Optional.of("same"))).accountId();
 
-        var mine = service.execute(ALICE, "req-3", new AccountRequest.Credit(id, Money.parseAmount("1.00")), Optional.of("same"));
+        var mine = service.execute(CommandContext.of(ALICE, "req-3"), new AccountRequest.Credit(id, Money.parseAmount("1.00")), Optional.of("same"));
 
         assertThat(mine).isInstanceOfSatisfying(CommandResult.Applied.class, a -> assertThat(a.replayed()).isFalse());
         assertThat(service.accountsOf(sameSubjectElsewhere, Optional.empty(), 10).accounts())

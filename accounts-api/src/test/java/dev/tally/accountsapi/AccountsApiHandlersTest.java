@@ -12,6 +12,8 @@ import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
 import dev.tally.http.ApiResponses;
+import dev.tally.observability.Correlation;
+import dev.tally.observability.testing.CapturedLogs;
 import dev.tally.standins.lambda.LocalLambdaContext;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -390,7 +392,7 @@ class AccountsApiHandlersTest {
         var id = new AccountId(UUID.randomUUID());
         events.append(dev.tally.domain.AccountDecider.initialState(id),
                 List.of(new dev.tally.domain.AccountEvent.AccountCreated(id, null, "Ada", Instant.EPOCH)),
-                new EventMetadata(java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+                EventMetadata.none());
 
         var asAlice = new GetAccountHandler(service).handleRequest(get("/accounts/" + id), context);
         var asAdmin = new GetAccountHandler(service).handleRequest(as(get("/accounts/" + id), ISSUER, "auditor", "ledger:admin"), context);
@@ -656,11 +658,52 @@ class AccountsApiHandlersTest {
             }
         }, new InMemoryIdempotencyStore(), Clock.systemUTC(), UUID::randomUUID, AccountService.CONFLICT_RETRIES);
 
-        var response = new GetAccountHandler(failing).handleRequest(
-                request("GET", "/accounts/" + UUID.randomUUID(), null, Map.of()), context);
+        APIGatewayV2HTTPResponse response;
+        List<String> lines;
+        try (var logs = CapturedLogs.start()) {
+            response = new GetAccountHandler(failing).handleRequest(
+                    request("GET", "/accounts/" + UUID.randomUUID(), null, Map.of()), context);
+            lines = logs.lines();
+        }
 
         assertThat(response.getStatusCode()).isEqualTo(500);
-        assertThat(response.getBody()).doesNotContain("disk on fire").contains("test-request");
-        assertThat(logged).anySatisfy(line -> assertThat(line).contains("disk on fire"));
+        var correlationId = response.getHeaders().get(Correlation.RESPONSE_HEADER);
+        assertThat(correlationId).isNotBlank();
+        assertThat(response.getBody()).contains(correlationId)
+                .doesNotContain("disk on fire").doesNotContain("IllegalStateException").doesNotContain("at dev.tally");
+        assertThat(json(response).get("type").asText()).endsWith("internal-error");
+        // one JSON line with the stack trace, the service and the correlation id
+        var error = lines.stream().map(line -> {
+            try {
+                return ApiResponses.JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + line, e);
+            }
+        }).filter(line -> line.path("level").asText().equals("ERROR")).toList();
+        assertThat(error).singleElement().satisfies(line -> {
+            assertThat(line.path("service").asText()).isEqualTo(AccountsApiRoute.SERVICE);
+            assertThat(line.path("correlation_id").asText()).isEqualTo(correlationId);
+            assertThat(line.path("function_request_id").asText()).isEqualTo("test-request");
+            assertThat(line.path("error").path("type").asText()).isEqualTo(IllegalStateException.class.getName());
+            assertThat(line.path("error").path("stack_trace").asText())
+                    .contains("java.lang.IllegalStateException: disk on fire")
+                    .contains("at dev.tally.accountsapi.AccountService.");
+        });
+    }
+
+    @Test
+    void every_answer_carries_its_correlation_id_from_a_valid_traceparent_or_the_request_id() throws Exception {
+        var traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var traced = new CreateAccountHandler(service).handleRequest(request("POST", "/accounts", null,
+                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")), context);
+        var untraced = create();
+
+        assertThat(traced.getHeaders().get(Correlation.RESPONSE_HEADER)).isEqualTo(traceId);
+        var id = json(traced).get("accountId").asText();
+        assertThat(events.readEvents(AccountId.parse(id), 0, 10).events().getFirst().metadata().correlationId())
+                .contains(traceId);
+        var event = request("POST", "/accounts", null, Map.of());
+        assertThat(untraced.getHeaders().get(Correlation.RESPONSE_HEADER))
+                .isEqualTo(event.getRequestContext().getRequestId());
     }
 }

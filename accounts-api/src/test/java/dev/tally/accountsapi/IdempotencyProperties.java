@@ -32,7 +32,7 @@ class IdempotencyProperties {
         var service = new AccountService(events, new InMemoryIdempotencyStore(),
                 Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC), UUID::randomUUID,
                 AccountService.CONFLICT_RETRIES);
-        var id = ((CommandResult.Applied) service.execute(ALICE, "req-1", new AccountRequest.Create(null),
+        var id = ((CommandResult.Applied) service.execute(CommandContext.of(ALICE, "req-1"), new AccountRequest.Create(null),
                 Optional.empty())).accountId();
         int applied = 0;
         for (int i = 0; i < steps.size(); i++) {
@@ -41,10 +41,10 @@ class IdempotencyProperties {
                     ? new AccountRequest.Credit(id, Money.ofMinor(step.minor()))
                     : new AccountRequest.Withdraw(id, Money.ofMinor(step.minor()));
             var key = Optional.of("step-" + i);
-            var first = service.execute(ALICE, "req-1", request, key);
+            var first = service.execute(CommandContext.of(ALICE, "req-1"), request, key);
             var versionAfterFirst = service.get(id).version();
             for (int r = 0; r < step.repeats(); r++) {
-                assertThat(service.execute(ALICE, "req-1", request, key)).isEqualTo(replayOf(first));
+                assertThat(service.execute(CommandContext.of(ALICE, "req-1"), request, key)).isEqualTo(replayOf(first));
             }
             assertThat(service.get(id).version()).isEqualTo(versionAfterFirst);
             applied += first instanceof CommandResult.Applied ? 1 : 0;

@@ -1,5 +1,7 @@
 package dev.tally.analytics;
 
+import dev.tally.observability.Metric;
+import dev.tally.observability.Metrics;
 import dev.tally.resilience.Backoff;
 import dev.tally.resilience.RetryableFailures;
 import dev.tally.resilience.BatchLimits;
@@ -9,6 +11,7 @@ import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.Record;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +36,18 @@ public final class FirehoseSender {
     private final FirehoseClient firehose;
     private final String deliveryStream;
     private final Consumer<String> log;
+    private final Clock clock;
 
     public FirehoseSender(FirehoseClient firehose, String deliveryStream, Consumer<String> log) {
+        this(firehose, deliveryStream, log, Clock.systemUTC());
+    }
+
+    /** @param clock timestamps the metrics: rows delivered, and rows refused or in failed calls */
+    public FirehoseSender(FirehoseClient firehose, String deliveryStream, Consumer<String> log, Clock clock) {
         this.firehose = firehose;
         this.deliveryStream = deliveryStream;
         this.log = log;
+        this.clock = clock;
     }
 
     /**
@@ -48,18 +58,24 @@ public final class FirehoseSender {
      *                                   too big for Firehose; the caller must not checkpoint them
      */
     public void send(List<byte[]> records) {
-        for (var record : records) {
-            if (record.length > MAX_RECORD_BYTES) {
-                throw new FirehoseDeliveryException("a record of " + record.length + " bytes is over Firehose's limit of "
-                        + MAX_RECORD_BYTES + " bytes", false, null);
+        var metrics = new Metrics(AnalyticsEnvironment.LAKE_WRITER_APPLICATION, clock);
+        try {
+            for (var record : records) {
+                if (record.length > MAX_RECORD_BYTES) {
+                    metrics.count(Metric.FIREHOSE_FAILURES, 1);
+                    throw new FirehoseDeliveryException("a record of " + record.length + " bytes is over Firehose's limit of "
+                            + MAX_RECORD_BYTES + " bytes", false, null);
+                }
             }
-        }
-        for (var call : calls(records)) {
-            sendCall(call);
+            for (var call : calls(records)) {
+                sendCall(call, metrics);
+            }
+        } finally {
+            metrics.flush();
         }
     }
 
-    private void sendCall(List<byte[]> call) {
+    private void sendCall(List<byte[]> call, Metrics metrics) {
         var pending = call;
         String lastError = null;
         for (int attempt = 1; attempt <= RETRIES.maxAttempts(); attempt++) {
@@ -72,15 +88,18 @@ public final class FirehoseSender {
                 response = firehose.putRecordBatch(b -> b.deliveryStreamName(deliveryStream).records(entries));
             } catch (SdkException e) {
                 if (!RetryableFailures.isRetryable(e)) {
+                    metrics.count(Metric.FIREHOSE_FAILURES, pending.size());
                     // access denied, no such stream, a validation error: the same answer every time
                     throw new FirehoseDeliveryException("PutRecordBatch to " + deliveryStream + " failed in a way no "
                             + "retry changes: " + e, false, e);
                 }
                 lastError = e.getMessage();
+                metrics.count(Metric.FIREHOSE_FAILURES, pending.size());
                 log.accept("lake-writer: PutRecordBatch of " + pending.size() + " records failed (attempt " + attempt + "): " + e.getMessage());
                 continue;
             }
             if (response.failedPutCount() == null || response.failedPutCount() == 0) {
+                metrics.count(Metric.LAKE_ROWS_DELIVERED, pending.size());
                 return;
             }
             var rejected = new ArrayList<byte[]>();
@@ -91,6 +110,8 @@ public final class FirehoseSender {
                     lastError = result.errorCode() + ": " + result.errorMessage();
                 }
             }
+            metrics.count(Metric.LAKE_ROWS_DELIVERED, pending.size() - rejected.size());
+            metrics.count(Metric.FIREHOSE_FAILURES, rejected.size());
             log.accept("lake-writer: Firehose rejected " + rejected.size() + " of " + pending.size() + " records (attempt "
                     + attempt + ", " + lastError + "); sending those again");
             pending = rejected;

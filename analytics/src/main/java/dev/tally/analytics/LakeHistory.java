@@ -26,10 +26,10 @@ public final class LakeHistory {
             LakeTable.VERSION, LakeTable.TYPE, LakeTable.AMOUNT, LakeTable.BALANCE_AFTER,
             "epoch_ms(" + LakeTable.OCCURRED_AT + ") AS occurred_at_ms", LakeTable.ACTOR_ISSUER, LakeTable.ACTOR_SUBJECT,
             LakeTable.REQUEST_ID, LakeTable.OWNER_ISSUER, LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME,
-            LakeTable.IDEMPOTENCY_KEY)
+            LakeTable.IDEMPOTENCY_KEY, LakeTable.CORRELATION_ID)
             + " FROM " + LakeTable.EVENTS + " ORDER BY " + LakeTable.EVENT_ID + ", " + String.join(" NULLS LAST, ",
             LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME, LakeTable.IDEMPOTENCY_KEY, LakeTable.ACTOR_SUBJECT,
-            LakeTable.REQUEST_ID) + " NULLS LAST) ORDER BY " + LakeTable.ACCOUNT_ID + ", " + LakeTable.VERSION;
+            LakeTable.REQUEST_ID, LakeTable.CORRELATION_ID) + " NULLS LAST) ORDER BY " + LakeTable.ACCOUNT_ID + ", " + LakeTable.VERSION;
 
     private LakeHistory() {
     }
@@ -67,14 +67,16 @@ public final class LakeHistory {
         var owner = identity(row.get(10), row.get(11));
         var displayName = (String) row.get(12);
         var idempotencyKey = (String) row.get(13);
+        // rows written before the column existed: the request id was the correlation then (contract version 2)
+        var correlationId = row.get(14) == null ? requestId : (String) row.get(14);
         return switch (EventType.named(type).orElseThrow(() -> new IllegalStateException(
                 "the lake has an event of unknown type " + type + " (" + eventId + "): upgrade this reader"))) {
             case ACCOUNT_CREATED -> new DomainEvent.AccountCreated(eventId, accountId, version, occurredAt, owner,
-                    displayName, actor, requestId, idempotencyKey);
+                    displayName, actor, requestId, correlationId, idempotencyKey);
             case BALANCE_CREDITED -> new DomainEvent.BalanceCredited(eventId, accountId, version, occurredAt, amount,
-                    balanceAfter, actor, requestId, idempotencyKey);
+                    balanceAfter, actor, requestId, correlationId, idempotencyKey);
             case BALANCE_WITHDRAWN -> new DomainEvent.BalanceWithdrawn(eventId, accountId, version, occurredAt, amount,
-                    balanceAfter, actor, requestId, idempotencyKey);
+                    balanceAfter, actor, requestId, correlationId, idempotencyKey);
         };
     }
 

@@ -23,10 +23,11 @@ import java.time.format.DateTimeFormatter;
  * @param ownerSubject likewise, the subject
  * @param displayName  for AccountCreated: the name given at opening, or null; null for other types
  * @param idempotencyKey the command's Idempotency-Key, or null
+ * @param correlationId the correlation id of the request that caused the event, or null where the request id is
  */
 public record LakeRow(String eventId, String accountId, long version, String type, long amount, long balanceAfter,
                       Instant occurredAt, String actorIssuer, String actorSubject, String requestId, String ownerIssuer,
-                      String ownerSubject, String displayName, String idempotencyKey) {
+                      String ownerSubject, String displayName, String idempotencyKey, String correlationId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
@@ -44,7 +45,7 @@ public record LakeRow(String eventId, String accountId, long version, String typ
         return new LakeRow(event.eventId(), event.accountId(), event.version(), event.type(), amount,
                 event.balanceAfterMinor(), event.occurredAt(), actor == null ? null : actor.issuer(),
                 actor == null ? null : actor.subject(), event.requestId(), owner == null ? null : owner.issuer(),
-                owner == null ? null : owner.subject(), displayName, event.idempotencyKey());
+                owner == null ? null : owner.subject(), displayName, event.idempotencyKey(), event.correlationId());
     }
 
     public LocalDate eventDate() {
@@ -68,6 +69,7 @@ public record LakeRow(String eventId, String accountId, long version, String typ
                 .put(LakeTable.OWNER_SUBJECT, ownerSubject)
                 .put(LakeTable.DISPLAY_NAME, displayName)
                 .put(LakeTable.IDEMPOTENCY_KEY, idempotencyKey)
+                .put(LakeTable.CORRELATION_ID, correlationId)
                 .put(LakeTable.EVENT_DATE, eventDate().toString());
         return (node.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     }

@@ -42,6 +42,11 @@ public final class LakeTable {
     public static final String OWNER_SUBJECT = "owner_subject";
     public static final String DISPLAY_NAME = "display_name";
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
+    /**
+     * The correlation id of the request that caused the event (the published {@code correlationId}): added on
+     * 2026-12-05 with schema version 3, so older objects read it as null.
+     */
+    public static final String CORRELATION_ID = "correlation_id";
     /** The partition column: the UTC date the event happened ({@code yyyy-MM-dd}), not the date it arrived. */
     public static final String EVENT_DATE = "event_date";
 
@@ -60,7 +65,8 @@ public final class LakeTable {
             new Column(OWNER_ISSUER, "string"),
             new Column(OWNER_SUBJECT, "string"),
             new Column(DISPLAY_NAME, "string"),
-            new Column(IDEMPOTENCY_KEY, "string"));
+            new Column(IDEMPOTENCY_KEY, "string"),
+            new Column(CORRELATION_ID, "string"));
 
     public static final List<Column> LEDGER_COLUMNS = List.of(
             new Column(ACCOUNT_ID, "string"),

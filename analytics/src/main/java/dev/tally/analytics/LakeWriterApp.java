@@ -1,5 +1,6 @@
 package dev.tally.analytics;
 
+import dev.tally.observability.UncaughtErrors;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.resilience.Backoff;
 import dev.tally.subscriptions.DeadLetterTable;
@@ -7,8 +8,8 @@ import dev.tally.subscriptions.DynamoDeadLetterStore;
 import dev.tally.subscriptions.KclLeaseTable;
 import dev.tally.subscriptions.KclWorker;
 import dev.tally.subscriptions.Subscription;
-import dev.tally.subscriptions.SubscriptionStats;
 import dev.tally.subscriptions.SubscriptionProcessor;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
@@ -63,8 +64,8 @@ public final class LakeWriterApp implements AutoCloseable {
     public static Subscription subscription(DynamoDbClient dynamo, FirehoseClient firehose, String deliveryStream,
                                             Clock clock, Consumer<String> log) {
         var application = AnalyticsEnvironment.LAKE_WRITER_APPLICATION;
-        return Subscription.batched(application, new LakeRowsSubscriber(new FirehoseSender(firehose, deliveryStream, log)),
-                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(application)), RETRIES, clock, log);
+        return Subscription.batched(application, new LakeRowsSubscriber(new FirehoseSender(firehose, deliveryStream, log, clock)),
+                new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(application)), RETRIES, clock);
     }
 
     /** Stops the subscription first (a held batch then ends unfinished, never checkpointed), then the worker. */
@@ -80,6 +81,7 @@ public final class LakeWriterApp implements AutoCloseable {
      * It stops on SIGTERM, and also when its standard input closes if started with {@code --exit-with-parent}.
      */
     public static void main(String[] args) throws Exception {
+        UncaughtErrors.logAsJson();
         var env = System.getenv();
         var settings = new Settings(
                 PublishedStream.nameFrom(env),
@@ -87,12 +89,9 @@ public final class LakeWriterApp implements AutoCloseable {
                 KclWorker.newWorkerId());
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         var firehose = FirehoseClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        var app = start(KclWorker.Clients.fromEnvironment(), dynamo, firehose, settings, System.out::println);
-        var stats = SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), env, app.subscription);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stats.close();
-        }, "lake-writer-stop"));
+        var app = start(KclWorker.Clients.fromEnvironment(), dynamo, firehose, settings,
+                LoggerFactory.getLogger(LakeWriterApp.class)::info);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "lake-writer-stop"));
         if (args.length > 0 && args[0].equals("--exit-with-parent")) {
             KclWorker.exitWhenClosed(System.in);
         }

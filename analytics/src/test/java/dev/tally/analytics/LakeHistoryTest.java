@@ -26,9 +26,9 @@ class LakeHistoryTest {
         TestLake.write(lake, List.of(TestLake.opened(A, "2026-03-01T10:00:00Z"), TestLake.credit(B, 2, 500, 500, "2026-03-01T09:00:00Z")));
         var opened = new DomainEvent.AccountCreated(DomainEvent.eventIdFor(A, 1), A, 1, Instant.parse("2026-03-01T10:00:00Z"),
                 new DomainEvent.Identity("https://id.example.com/", "alice"), "Alice's savings",
-                new DomainEvent.Identity("https://id.example.com/", "alice"), "req-1", "key-1");
+                new DomainEvent.Identity("https://id.example.com/", "alice"), "req-1", "req-1", "key-1");
         var withdrawn = new DomainEvent.BalanceWithdrawn(DomainEvent.eventIdFor(A, 3), A, 3,
-                Instant.parse("2026-03-02T00:00:00.123Z"), 40, 60, null, null, null);
+                Instant.parse("2026-03-02T00:00:00.123Z"), 40, 60, null, null, null, null);
         TestLake.writeCurrent(lake, List.of(LakeRow.of(opened), TestLake.credit(A, 2, 100, 100, "2026-03-01T11:00:00Z"),
                 LakeRow.of(withdrawn), LakeRow.of(withdrawn), TestLake.opened(B, "2026-03-01T08:00:00Z")));
 

@@ -19,19 +19,20 @@ class LakeRowTest {
     void a_withdrawal_becomes_one_json_line_with_exact_amounts_and_naive_utc_time() {
         var event = new DomainEvent.BalanceWithdrawn(DomainEvent.eventIdFor(ACCOUNT, 7), ACCOUNT, 7,
                 Instant.parse("2026-03-01T23:59:59.999Z"), 9_223_372_036_854_775_807L, 0,
-                new DomainEvent.Identity("https://id.example.com/", "alice"), "req-1", "key-1");
+                new DomainEvent.Identity("https://id.example.com/", "alice"), "req-1", "4bf92f3577b34da6a3ce929d0e0e4736", "key-1");
         var line = new String(LakeRow.of(event).toJsonLine(), StandardCharsets.UTF_8);
         assertThat(line).isEqualTo("{\"event_id\":\"" + DomainEvent.eventIdFor(ACCOUNT, 7) + "\",\"account_id\":\"" + ACCOUNT
                 + "\",\"version\":7,\"type\":\"BalanceWithdrawn\",\"amount\":9223372036854775807,\"balance_after\":0,"
                 + "\"occurred_at\":\"2026-03-01 23:59:59.999\",\"actor_issuer\":\"https://id.example.com/\","
                 + "\"actor_subject\":\"alice\",\"request_id\":\"req-1\",\"owner_issuer\":null,\"owner_subject\":null,"
-                + "\"display_name\":null,\"idempotency_key\":\"key-1\",\"event_date\":\"2026-03-01\"}\n");
+                + "\"display_name\":null,\"idempotency_key\":\"key-1\",\"correlation_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+                + "\"event_date\":\"2026-03-01\"}\n");
     }
 
     @Test
     void an_opening_moves_no_money_and_the_event_date_is_the_utc_date() {
         var event = new DomainEvent.AccountCreated(DomainEvent.eventIdFor(ACCOUNT, 1), ACCOUNT, 1,
-                Instant.parse("2026-03-02T00:00:00Z"), null, "Alice", null, null, null);
+                Instant.parse("2026-03-02T00:00:00Z"), null, "Alice", null, null, null, null);
         var row = LakeRow.of(event);
         assertThat(row.amount()).isZero();
         assertThat(row.balanceAfter()).isZero();
@@ -44,7 +45,7 @@ class LakeRowTest {
     void an_opening_keeps_its_owner_and_display_name() {
         var event = new DomainEvent.AccountCreated(DomainEvent.eventIdFor(ACCOUNT, 1), ACCOUNT, 1,
                 Instant.parse("2026-03-02T00:00:00Z"), new DomainEvent.Identity("https://id.example.com/", "alice"),
-                "Alice's savings", null, null, null);
+                "Alice's savings", null, null, null, null);
         assertThat(new String(LakeRow.of(event).toJsonLine(), StandardCharsets.UTF_8)).contains(
                 "\"owner_issuer\":\"https://id.example.com/\",\"owner_subject\":\"alice\",\"display_name\":\"Alice's savings\"");
     }
@@ -59,6 +60,6 @@ class LakeRowTest {
         var row = LakeRow.of(dev.tally.contracts.DomainEventCodec.fromJson(json));
 
         assertThat(row).isEqualTo(new LakeRow(DomainEvent.eventIdFor(ACCOUNT, 2), ACCOUNT, 2, "BalanceCredited", 150, 150,
-                Instant.parse("2026-03-01T10:00:00Z"), null, null, null, null, null, null, "k"));
+                Instant.parse("2026-03-01T10:00:00Z"), null, null, null, null, null, null, "k", null));
     }
 }

@@ -39,7 +39,7 @@ class LakeTableTest {
         engine.close();
         var credit = TestLake.credit(account, 2, 100, 100, "2026-03-01T11:00:00Z");
         TestLake.writeCurrent(lake, List.of(new LakeRow(credit.eventId(), account, 2, credit.type(), 100, 100,
-                credit.occurredAt(), "https://id.example.com/", "alice", "req-2", null, null, null, null)));
+                credit.occurredAt(), "https://id.example.com/", "alice", "req-2", null, null, null, null, null)));
         var mixed = new ReportResult.Collector();
         try (var reopened = new DuckDbEngine(lake)) {
             reopened.query("SELECT version, actor_subject, request_id FROM lake_events ORDER BY version", List.of(), mixed);

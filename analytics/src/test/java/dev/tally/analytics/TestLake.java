@@ -17,15 +17,15 @@ final class TestLake {
     }
 
     static LakeRow credit(String account, long version, long amount, long balanceAfter, String at) {
-        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at), null, null, null, null, null, null, null);
+        return new LakeRow(eventId(account, version), account, version, "BalanceCredited", amount, balanceAfter, Instant.parse(at), null, null, null, null, null, null, null, null);
     }
 
     static LakeRow withdrawal(String account, long version, long amount, long balanceAfter, String at) {
-        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at), null, null, null, null, null, null, null);
+        return new LakeRow(eventId(account, version), account, version, "BalanceWithdrawn", amount, balanceAfter, Instant.parse(at), null, null, null, null, null, null, null, null);
     }
 
     static LakeRow opened(String account, String at) {
-        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at), null, null, null, null, null, null, null);
+        return new LakeRow(eventId(account, 1), account, 1, "AccountCreated", 0, 0, Instant.parse(at), null, null, null, null, null, null, null, null);
     }
 
     static String eventId(String account, long version) {

@@ -22,15 +22,18 @@ import java.util.UUID;
  * <p>Schema versions, all of them read by {@link DomainEventCodec}:
  * <ul>
  *   <li><b>1</b>: AccountCreated's {@code owner} is the display name given at creation.</li>
- *   <li><b>2</b> (written): AccountCreated's {@code owner} is who opened the account ({@code {issuer, subject}}) and
+ *   <li><b>2</b>: AccountCreated's {@code owner} is who opened the account ({@code {issuer, subject}}) and
  *   {@code displayName} the name; every event carries its {@code actor} ({@code {issuer, subject}}) and the API
  *   {@code requestId}. Read from version 1, these are null.</li>
+ *   <li><b>3</b> (written): as 2, and every event carries its {@code correlationId}: the id that follows the request
+ *   through every part's logs (the trace id of its {@code traceparent}, else its request id). Read from version 2, it
+ *   is the request id, which is what it was then; from version 1, null.</li>
  * </ul>
  */
 public sealed interface DomainEvent {
 
     /** The schema version this code writes, for every type. */
-    int SCHEMA_VERSION = 2;
+    int SCHEMA_VERSION = 3;
 
     /** An identity as the token that carried it named it: issuer and subject. */
     record Identity(String issuer, String subject) {
@@ -69,6 +72,9 @@ public sealed interface DomainEvent {
     /** The id of the API request that caused the event; null for events stored before request ids were recorded. */
     String requestId();
 
+    /** The correlation id of the request that caused the event; null where its request id is. */
+    String correlationId();
+
     default int schemaVersion() {
         return SCHEMA_VERSION;
     }
@@ -91,7 +97,8 @@ public sealed interface DomainEvent {
      * @param displayName the name given at creation, or null
      */
     record AccountCreated(String eventId, String accountId, long version, Instant occurredAt, Identity owner,
-                          String displayName, Identity actor, String requestId, String idempotencyKey)
+                          String displayName, Identity actor, String requestId, String correlationId,
+                          String idempotencyKey)
             implements DomainEvent {
         public AccountCreated {
             Objects.requireNonNull(eventId, "eventId");
@@ -111,7 +118,8 @@ public sealed interface DomainEvent {
     }
 
     record BalanceCredited(String eventId, String accountId, long version, Instant occurredAt, long amountMinor,
-                           long balanceAfterMinor, Identity actor, String requestId, String idempotencyKey)
+                           long balanceAfterMinor, Identity actor, String requestId, String correlationId,
+                          String idempotencyKey)
             implements DomainEvent {
         public BalanceCredited {
             Objects.requireNonNull(eventId, "eventId");
@@ -130,7 +138,8 @@ public sealed interface DomainEvent {
     }
 
     record BalanceWithdrawn(String eventId, String accountId, long version, Instant occurredAt, long amountMinor,
-                            long balanceAfterMinor, Identity actor, String requestId, String idempotencyKey)
+                            long balanceAfterMinor, Identity actor, String requestId, String correlationId,
+                          String idempotencyKey)
             implements DomainEvent {
         public BalanceWithdrawn {
             Objects.requireNonNull(eventId, "eventId");

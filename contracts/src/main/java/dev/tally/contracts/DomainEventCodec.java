@@ -54,6 +54,7 @@ public final class DomainEventCodec {
         node.put("balanceAfter", event.balanceAfter()).put("balanceAfterMinor", event.balanceAfterMinor());
         putIdentity(node, "actor", event.actor());
         node.put("requestId", event.requestId());
+        node.put("correlationId", event.correlationId());
         node.put("idempotencyKey", event.idempotencyKey());
         return node;
     }
@@ -98,16 +99,18 @@ public final class DomainEventCodec {
         boolean v1 = schemaVersion == 1;
         var actor = v1 ? null : optionalIdentity(node, "actor");
         var requestId = v1 ? null : optionalText(node, "requestId");
+        // Version 2 has no correlation id: without traceparent support, the request id was the correlation.
+        var correlationId = schemaVersion >= 3 ? optionalText(node, "correlationId") : requestId;
         return switch (kind) {
             case ACCOUNT_CREATED -> v1
                     ? new AccountCreated(eventId, accountId, version, occurredAt, null, optionalText(node, "owner"),
-                    null, null, key)
+                    null, null, null, key)
                     : new AccountCreated(eventId, accountId, version, occurredAt, optionalIdentity(node, "owner"),
-                    optionalText(node, "displayName"), actor, requestId, key);
+                    optionalText(node, "displayName"), actor, requestId, correlationId, key);
             case BALANCE_CREDITED -> new BalanceCredited(eventId, accountId, version, occurredAt,
-                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), actor, requestId, key);
+                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), actor, requestId, correlationId, key);
             case BALANCE_WITHDRAWN -> new BalanceWithdrawn(eventId, accountId, version, occurredAt,
-                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), actor, requestId, key);
+                    number(node, "amountMinor"), number(node, "balanceAfterMinor"), actor, requestId, correlationId, key);
         };
     }
 

@@ -59,26 +59,44 @@ class DomainEventCodecTest {
 
         assertThat(DomainEventCodec.fromJson(V1_CREATED.getBytes(StandardCharsets.UTF_8))).isEqualTo(new AccountCreated(
                 "0bccb2e0-e659-3e12-b552-823a8843224a", "41a68280-b21d-4b95-b530-7ac2421056b0", 1,
-                Instant.parse("2026-11-26T15:06:38.111136418Z"), null, "Ada", null, null, null));
+                Instant.parse("2026-11-26T15:06:38.111136418Z"), null, "Ada", null, null, null, null));
         assertThat(DomainEventCodec.fromJson(V1_CREDITED.getBytes(StandardCharsets.UTF_8))).isEqualTo(new BalanceCredited(
                 "0bccb2e0-e659-3e12-b552-823a8843224b", "41a68280-b21d-4b95-b530-7ac2421056b0", 2,
-                Instant.parse("2026-11-26T15:06:39Z"), 10_000, 10_000, null, null, "k1"));
+                Instant.parse("2026-11-26T15:06:39Z"), 10_000, 10_000, null, null, null, "k1"));
     }
 
     @Test
-    void a_version_2_account_created_names_its_owner_actor_and_request() {
+    void a_version_3_account_created_names_its_owner_actor_request_and_correlation() {
         var event = new AccountCreated(DomainEvent.eventIdFor("3f2b8c1e-0000-4000-8000-000000000001", 1),
                 "3f2b8c1e-0000-4000-8000-000000000001", 1, Instant.parse("2026-11-26T10:00:00Z"), ALICE, "Savings",
-                ALICE, "req-1", null);
+                ALICE, "req-1", "4bf92f3577b34da6a3ce929d0e0e4736", null);
 
         var tree = DomainEventCodec.toTree(event);
 
-        assertThat(tree.get("schemaVersion").intValue()).isEqualTo(2);
+        assertThat(tree.get("schemaVersion").intValue()).isEqualTo(3);
+        assertThat(tree.get("correlationId").textValue()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(tree.get("owner").toString()).isEqualTo("{\"issuer\":\"https://id.example.com/\",\"subject\":\"alice\"}");
         assertThat(tree.get("displayName").textValue()).isEqualTo("Savings");
         assertThat(tree.get("actor")).isEqualTo(tree.get("owner"));
         assertThat(tree.get("requestId").textValue()).isEqualTo("req-1");
         assertThat(SCHEMAS.get("AccountCreated").validate(tree)).isEmpty();
+    }
+
+    /** A withdrawal as version 2 of the contract published it, before correlation ids. */
+    private static final String V2_WITHDRAWN = "{\"eventId\":\"0bccb2e0-e659-3e12-b552-823a8843224c\",\"type\":\"BalanceWithdrawn\","
+            + "\"schemaVersion\":2,\"accountId\":\"41a68280-b21d-4b95-b530-7ac2421056b0\",\"version\":3,"
+            + "\"occurredAt\":\"2026-12-01T09:00:00Z\",\"amount\":\"25.00\",\"amountMinor\":2500,"
+            + "\"balanceAfter\":\"75.00\",\"balanceAfterMinor\":7500,"
+            + "\"actor\":{\"issuer\":\"https://id.example.com/\",\"subject\":\"alice\"},\"requestId\":\"JKJaXmPLvHcESHA=\","
+            + "\"idempotencyKey\":null}";
+
+    @Test
+    void a_version_2_event_still_validates_and_reads_its_request_id_as_its_correlation_id() throws Exception {
+        assertThat(schema("BalanceWithdrawn", 2).validate(JSON.readTree(V2_WITHDRAWN))).isEmpty();
+
+        assertThat(DomainEventCodec.fromJson(V2_WITHDRAWN.getBytes(StandardCharsets.UTF_8))).isEqualTo(new BalanceWithdrawn(
+                "0bccb2e0-e659-3e12-b552-823a8843224c", "41a68280-b21d-4b95-b530-7ac2421056b0", 3,
+                Instant.parse("2026-12-01T09:00:00Z"), 2_500, 7_500, ALICE, "JKJaXmPLvHcESHA=", "JKJaXmPLvHcESHA=", null));
     }
 
     @Test
@@ -103,15 +121,16 @@ class DomainEventCodecTest {
     @Test
     void the_wire_form_has_stable_names_and_exact_decimals() {
         var event = new BalanceCredited(DomainEvent.eventIdFor("3f2b8c1e-0000-4000-8000-000000000001", 2),
-                "3f2b8c1e-0000-4000-8000-000000000001", 2, Instant.parse("2026-11-26T10:00:00Z"), 10_050, 10_050, ALICE, "req-9", "k-1");
+                "3f2b8c1e-0000-4000-8000-000000000001", 2, Instant.parse("2026-11-26T10:00:00Z"), 10_050, 10_050, ALICE, "req-9",
+                "4bf92f3577b34da6a3ce929d0e0e4736", "k-1");
 
         assertThat(new String(DomainEventCodec.toJson(event), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"eventId\":\"" + event.eventId() + "\",\"type\":\"BalanceCredited\",\"schemaVersion\":2,"
+                "{\"eventId\":\"" + event.eventId() + "\",\"type\":\"BalanceCredited\",\"schemaVersion\":3,"
                         + "\"accountId\":\"3f2b8c1e-0000-4000-8000-000000000001\",\"version\":2,"
                         + "\"occurredAt\":\"2026-11-26T10:00:00Z\",\"amount\":\"100.50\",\"amountMinor\":10050,"
                         + "\"balanceAfter\":\"100.50\",\"balanceAfterMinor\":10050,"
                         + "\"actor\":{\"issuer\":\"https://id.example.com/\",\"subject\":\"alice\"},\"requestId\":\"req-9\","
-                        + "\"idempotencyKey\":\"k-1\"}");
+                        + "\"correlationId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"idempotencyKey\":\"k-1\"}");
     }
 
     @Test
@@ -127,7 +146,7 @@ class DomainEventCodecTest {
                 + "\"idempotencyKey\":null,\"addedLater\":{\"x\":1}}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(DomainEventCodec.fromJson(json))
-                .isEqualTo(new AccountCreated("e", "a", 1, Instant.parse("2026-11-26T10:00:00Z"), null, "Ada", null, null, null));
+                .isEqualTo(new AccountCreated("e", "a", 1, Instant.parse("2026-11-26T10:00:00Z"), null, "Ada", null, null, null, null));
     }
 
     @Test
@@ -141,12 +160,12 @@ class DomainEventCodecTest {
 
     @Test
     void a_newer_schema_version_is_reported_as_such() {
-        var json = "{\"type\":\"BalanceCredited\",\"schemaVersion\":3}".getBytes(StandardCharsets.UTF_8);
+        var json = "{\"type\":\"BalanceCredited\",\"schemaVersion\":4}".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> DomainEventCodec.fromJson(json))
                 .isInstanceOfSatisfying(UnreadableDomainEventException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.NEWER_SCHEMA_VERSION))
-                .hasMessageContaining("BalanceCredited has schema version 3");
+                .hasMessageContaining("BalanceCredited has schema version 4");
     }
 
     @Test
@@ -172,11 +191,19 @@ class DomainEventCodecTest {
         Arbitrary<String> requestIds = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(30).injectNull(0.2);
         Arbitrary<DomainEvent> created = Combinators.combine(accounts, times, identities,
                         Arbitraries.strings().ofMaxLength(30).injectNull(0.3), identities, requestIds, keys)
-                .as((a, t, owner, name, actor, r, k) -> new AccountCreated(DomainEvent.eventIdFor(a, 1), a, 1, t, owner, name, actor, r, k));
+                .as((a, t, owner, name, actor, r, k) -> new AccountCreated(DomainEvent.eventIdFor(a, 1), a, 1, t, owner, name, actor, r, correlation(r), k));
         Arbitrary<DomainEvent> credited = Combinators.combine(accounts, versions, times, amounts, balances, identities, requestIds, keys)
-                .as((a, v, t, amount, balance, actor, r, k) -> new BalanceCredited(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, actor, r, k));
+                .as((a, v, t, amount, balance, actor, r, k) -> new BalanceCredited(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, actor, r, correlation(r), k));
         Arbitrary<DomainEvent> withdrawn = Combinators.combine(accounts, versions, times, amounts, balances, identities, requestIds, keys)
-                .as((a, v, t, amount, balance, actor, r, k) -> new BalanceWithdrawn(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, actor, r, k));
+                .as((a, v, t, amount, balance, actor, r, k) -> new BalanceWithdrawn(DomainEvent.eventIdFor(a, v), a, v, t, amount, balance, actor, r, correlation(r), k));
         return Arbitraries.oneOf(created, credited, withdrawn);
+    }
+
+    /** A correlation id for a request id: its own, or a trace id (the combinators take at most eight arbitraries). */
+    private static String correlation(String requestId) {
+        if (requestId == null) {
+            return null;
+        }
+        return requestId.length() % 2 == 0 ? requestId : String.format("%032x", requestId.hashCode() & 0xffffffffL);
     }
 }

@@ -32,6 +32,7 @@ import static dev.tally.eventstore.EventTable.OWNER_KEY;
 import static dev.tally.eventstore.EventTable.OWNER_SUBJECT;
 import static dev.tally.eventstore.EventTable.OWNER_V1;
 import static dev.tally.eventstore.EventTable.REQUEST_ID;
+import static dev.tally.eventstore.EventTable.CORRELATION_ID;
 import static dev.tally.eventstore.EventTable.SCHEMA_VERSION;
 import static dev.tally.eventstore.EventTable.SNAPSHOT;
 import static dev.tally.eventstore.EventTable.TYPE;
@@ -44,9 +45,11 @@ import static dev.tally.eventstore.EventTable.VERSION;
  * <p>Schema versions, all of them read:
  * <ul>
  *   <li><b>1</b>: AccountCreated's {@code Owner} is the display name; no actor, no request id.</li>
- *   <li><b>2</b> (written): AccountCreated records its owner ({@code OwnerIssuer}, {@code OwnerSubject}, and
+ *   <li><b>2</b>: AccountCreated records its owner ({@code OwnerIssuer}, {@code OwnerSubject}, and
  *   {@code OwnerKey} for the owners' index) and its {@code DisplayName}; every event records its actor
  *   ({@code ActorIssuer}, {@code ActorSubject}) and {@code RequestId}.</li>
+ *   <li><b>3</b> (written): as 2, and every event records its {@code CorrelationId}. Read from version 2, the
+ *   correlation id is the request id.</li>
  * </ul>
  * Snapshots follow the same numbering: version 1 keeps the display name in {@code Owner}, version 2 has
  * {@code DisplayName}, {@code OwnerIssuer} and {@code OwnerSubject}.
@@ -54,7 +57,7 @@ import static dev.tally.eventstore.EventTable.VERSION;
 public final class EventItemCodec {
 
     /** Schema version of the event attributes written; bump it (and keep reading the old ones) on any change. */
-    public static final int EVENT_SCHEMA_VERSION = 2;
+    public static final int EVENT_SCHEMA_VERSION = 3;
     /** Schema version of the snapshot map written. A snapshot of a version not read here is ignored and the state replayed. */
     public static final int SNAPSHOT_SCHEMA_VERSION = 2;
 
@@ -93,6 +96,7 @@ public final class EventItemCodec {
         }
         metadata.actor().ifPresent(actor -> putPrincipal(item, ACTOR_ISSUER, ACTOR_SUBJECT, actor));
         metadata.requestId().ifPresent(id -> item.put(REQUEST_ID, s(id)));
+        metadata.correlationId().ifPresent(id -> item.put(CORRELATION_ID, s(id)));
         metadata.idempotencyKey().ifPresent(key -> item.put(IDEMPOTENCY_KEY, s(key)));
         if (withSnapshot) {
             item.put(SNAPSHOT, AttributeValue.fromM(encodeSnapshot(after)));
@@ -127,8 +131,9 @@ public final class EventItemCodec {
             case BALANCE_CREDITED -> new BalanceCredited(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
             case BALANCE_WITHDRAWN -> new BalanceWithdrawn(accountId, Money.ofMinor(number(item, AMOUNT_MINOR)), occurredAt);
         };
-        var metadata = new EventMetadata(principal(item, ACTOR_ISSUER, ACTOR_SUBJECT),
-                Optional.ofNullable(optionalString(item, REQUEST_ID)),
+        var requestId = Optional.ofNullable(optionalString(item, REQUEST_ID));
+        var metadata = new EventMetadata(principal(item, ACTOR_ISSUER, ACTOR_SUBJECT), requestId,
+                schema >= 3 ? Optional.ofNullable(optionalString(item, CORRELATION_ID)) : requestId,
                 Optional.ofNullable(optionalString(item, IDEMPOTENCY_KEY)));
         return new RecordedEvent(version, event, Money.ofMinor(number(item, BALANCE_AFTER_MINOR)), metadata);
     }

@@ -45,6 +45,8 @@ public final class EventTable {
     public static final String ACTOR_ISSUER = "ActorIssuer";
     public static final String ACTOR_SUBJECT = "ActorSubject";
     public static final String REQUEST_ID = "RequestId";
+    /** Every event from schema version 3: the correlation id of the request it came from. */
+    public static final String CORRELATION_ID = "CorrelationId";
     public static final String AMOUNT_MINOR = "AmountMinor";
     public static final String BALANCE_AFTER_MINOR = "BalanceAfterMinor";
     public static final String IDEMPOTENCY_KEY = "IdempotencyKey";

@@ -139,7 +139,7 @@ class DynamoEventStoreTest extends EventStoreConformance {
         assertThat(state.isOwnedBy(OWNER)).isFalse();
         var first = store.readEvents(id, 0, 1).events().getFirst();
         assertThat(first.event()).isEqualTo(new AccountEvent.AccountCreated(id, null, "Ada", T0.plusSeconds(1)));
-        assertThat(first.metadata()).isEqualTo(new EventMetadata(Optional.empty(), Optional.empty(), Optional.empty()));
+        assertThat(first.metadata()).isEqualTo(EventMetadata.none());
     }
 
     @Test
@@ -147,13 +147,45 @@ class DynamoEventStoreTest extends EventStoreConformance {
         var id = newAccount();
         DYNAMO.shared().putItem(b -> b.tableName(table).item(Map.of(
                 "Id", AttributeValue.fromS(id.toString()), "Version", AttributeValue.fromN("1"),
-                "Kind", AttributeValue.fromS("Event"), "SchemaVersion", AttributeValue.fromN("3"),
+                "Kind", AttributeValue.fromS("Event"), "SchemaVersion", AttributeValue.fromN("4"),
                 "Type", AttributeValue.fromS("AccountCreated"), "OccurredAt", AttributeValue.fromS(T0.toString()),
                 "BalanceAfterMinor", AttributeValue.fromN("0"))));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.readEvents(id, 0, 1))
                 .isInstanceOf(UnreadableEventException.class)
-                .hasMessageContaining("schema version 3; this code reads versions 1 to 2");
+                .hasMessageContaining("schema version 4; this code reads versions 1 to 3");
+    }
+
+    @Test
+    void an_event_of_schema_version_2_reads_its_request_id_as_its_correlation_id() {
+        var id = newAccount();
+        // an item as schema version 2 wrote it, before correlation ids
+        DYNAMO.shared().putItem(b -> b.tableName(table).item(Map.ofEntries(
+                Map.entry("Id", AttributeValue.fromS(id.toString())), Map.entry("Version", AttributeValue.fromN("1")),
+                Map.entry("Kind", AttributeValue.fromS("Event")), Map.entry("SchemaVersion", AttributeValue.fromN("2")),
+                Map.entry("Type", AttributeValue.fromS("AccountCreated")),
+                Map.entry("OccurredAt", AttributeValue.fromS(T0.toString())),
+                Map.entry("OwnerIssuer", AttributeValue.fromS(OWNER.issuer())),
+                Map.entry("OwnerSubject", AttributeValue.fromS(OWNER.subject())),
+                Map.entry("ActorIssuer", AttributeValue.fromS(OWNER.issuer())),
+                Map.entry("ActorSubject", AttributeValue.fromS(OWNER.subject())),
+                Map.entry("RequestId", AttributeValue.fromS("JKJaXmPLvHcESHA=")),
+                Map.entry("BalanceAfterMinor", AttributeValue.fromN("0")))));
+
+        var metadata = store.readEvents(id, 0, 1).events().getFirst().metadata();
+
+        assertThat(metadata.requestId()).contains("JKJaXmPLvHcESHA=");
+        assertThat(metadata.correlationId()).contains("JKJaXmPLvHcESHA=");
+    }
+
+    @Test
+    void an_event_written_now_keeps_its_own_correlation_id() {
+        var id = newAccount();
+        var state = AccountDecider.initialState(id);
+        var metadata = EventMetadata.of(OWNER, "req-1", "4bf92f3577b34da6a3ce929d0e0e4736", java.util.Optional.empty());
+        store.append(state, List.of(new AccountEvent.AccountCreated(id, OWNER, null, T0)), metadata);
+
+        assertThat(store.readEvents(id, 0, 1).events().getFirst().metadata()).isEqualTo(metadata);
     }
 
     /** Writes a history straight to the table with BatchWriteItem (25 items a call), snapshots included. */

@@ -10,7 +10,6 @@ import dev.tally.subscriptions.Subscription;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
-import java.util.function.Consumer;
 
 /**
  * The Lambda function: a Kinesis event-source mapping on Tally's {@code domain-events} hands it batches (with
@@ -22,11 +21,11 @@ public final class AlertsFunction extends KinesisSubscriptionHandler {
 
     /** What Lambda calls: settings from the environment, the SDK's default client. */
     public AlertsFunction() {
-        this(AlertsSettings.fromEnvironment(System.getenv()), DynamoDbClient.create(), Clock.systemUTC(), System.out::println);
+        this(AlertsSettings.fromEnvironment(System.getenv()), DynamoDbClient.create(), Clock.systemUTC());
     }
 
-    public AlertsFunction(AlertsSettings settings, DynamoDbClient dynamo, Clock clock, Consumer<String> log) {
-        super(subscription(settings, dynamo, clock, log));
+    public AlertsFunction(AlertsSettings settings, DynamoDbClient dynamo, Clock clock) {
+        super(subscription(settings, dynamo, clock));
     }
 
     /** Creates the function's three tables where they are missing: locally; in AWS its stack creates them. */
@@ -37,10 +36,10 @@ public final class AlertsFunction extends KinesisSubscriptionHandler {
     }
 
     /** The subscription the function runs, also for a redrive or a replay. */
-    public static Subscription subscription(AlertsSettings settings, DynamoDbClient dynamo, Clock clock, Consumer<String> log) {
+    public static Subscription subscription(AlertsSettings settings, DynamoDbClient dynamo, Clock clock) {
         return Subscription.perEventInOrder(settings.subscription(),
                 new LargeWithdrawals(dynamo, settings.table(), settings.thresholdMinor(), clock), Runnable::run,
                 new DynamoPositionStore(dynamo, settings.positionsTable()), new GapPolicy.Park(),
-                new DynamoDeadLetterStore(dynamo, settings.deadLettersTable()), Subscription.DEFAULT_RETRIES, clock, log);
+                new DynamoDeadLetterStore(dynamo, settings.deadLettersTable()), Subscription.DEFAULT_RETRIES, clock);
     }
 }

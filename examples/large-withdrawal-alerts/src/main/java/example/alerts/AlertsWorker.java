@@ -1,6 +1,8 @@
 package example.alerts;
 
+import dev.tally.observability.UncaughtErrors;
 import dev.tally.subscriptions.SubscriberWorker;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -16,9 +18,10 @@ public final class AlertsWorker {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        UncaughtErrors.logAsJson();
         var environment = System.getenv();
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SubscriberWorker.run(AlertsFunction.subscription(AlertsSettings.fromEnvironment(environment), dynamo,
-                Clock.systemUTC(), System.out::println), environment, System.out::println);
+                Clock.systemUTC()), environment, LoggerFactory.getLogger(AlertsWorker.class)::info);
     }
 }

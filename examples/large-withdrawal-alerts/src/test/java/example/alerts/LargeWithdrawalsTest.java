@@ -66,12 +66,12 @@ class LargeWithdrawalsTest {
 
     private static DomainEvent withdrawn(String account, long version, Instant at, long amountMinor) {
         return new DomainEvent.BalanceWithdrawn(DomainEvent.eventIdFor(account, version), account, version, at,
-                amountMinor, 0, null, null, null);
+                amountMinor, 0, null, null, null, null);
     }
 
     private static DomainEvent credited(String account, long version, Instant at, long amountMinor) {
         return new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(account, version), account, version, at,
-                amountMinor, amountMinor, null, null, null);
+                amountMinor, amountMinor, null, null, null, null);
     }
 
     @Test

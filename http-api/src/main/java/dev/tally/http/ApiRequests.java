@@ -3,6 +3,8 @@ package dev.tally.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.tally.domain.AccountId;
 import dev.tally.domain.Principal;
+import dev.tally.observability.Correlation;
+import dev.tally.observability.Metrics;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -77,8 +79,11 @@ public final class ApiRequests {
      * callers without a subject never share one identity.
      *
      * @param fallbackRequestId the id to record when the event has no {@code requestContext.requestId} (Lambda's own)
+     * @param correlationId     the request's correlation id ({@link #correlationId})
+     * @param metrics           the request's metrics
      */
-    public static Caller caller(APIGatewayV2HTTPEvent request, String fallbackRequestId) {
+    public static Caller caller(APIGatewayV2HTTPEvent request, String fallbackRequestId, String correlationId,
+                                Metrics metrics) {
         var context = request.getRequestContext();
         var jwt = context == null || context.getAuthorizer() == null ? null : context.getAuthorizer().getJwt();
         if (jwt == null) {
@@ -100,9 +105,19 @@ public final class ApiRequests {
         } catch (IllegalArgumentException e) {
             throw unauthenticated("the token's iss claim is not an issuer: " + e.getMessage(), "iss");
         }
-        var requestId = context.getRequestId() == null || context.getRequestId().isBlank()
-                ? fallbackRequestId : context.getRequestId();
-        return new Caller(principal, scopes(jwt), requestId);
+        return new Caller(principal, scopes(jwt), requestId(request, fallbackRequestId), correlationId, metrics);
+    }
+
+    /** API Gateway's id for the request, or {@code fallback} (Lambda's own) where the event has none. */
+    public static String requestId(APIGatewayV2HTTPEvent request, String fallback) {
+        var context = request.getRequestContext();
+        return context == null || context.getRequestId() == null || context.getRequestId().isBlank()
+                ? fallback : context.getRequestId();
+    }
+
+    /** The request's correlation id: its {@code traceparent}'s trace id if it sends a valid one, else its request id. */
+    public static String correlationId(APIGatewayV2HTTPEvent request, String fallbackRequestId) {
+        return Correlation.of(header(request, Correlation.TRACEPARENT).orElse(null), requestId(request, fallbackRequestId));
     }
 
     /**

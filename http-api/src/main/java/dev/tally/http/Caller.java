@@ -1,6 +1,8 @@
 package dev.tally.http;
 
 import dev.tally.domain.Principal;
+import dev.tally.observability.Correlation;
+import dev.tally.observability.Metrics;
 
 import java.util.List;
 import java.util.Objects;
@@ -15,14 +17,18 @@ import java.util.Set;
  * account's rules ({@code AccountDecider}) enforce that part. Anyone else is told the account does not exist.
  *
  * @param scopes    the token's scopes, as API Gateway passes them
- * @param requestId API Gateway's id for this request, recorded on every event it causes
+ * @param requestId     API Gateway's id for this request, recorded on every event it causes
+ * @param correlationId the id that follows the request through every part ({@link Correlation}), likewise recorded
+ * @param metrics       the request's metrics, flushed when it has been answered
  */
-public record Caller(Principal principal, Set<String> scopes, String requestId) {
+public record Caller(Principal principal, Set<String> scopes, String requestId, String correlationId, Metrics metrics) {
 
     public Caller {
         Objects.requireNonNull(principal, "principal");
         scopes = Set.copyOf(scopes);
         Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(correlationId, "correlationId");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** True if the token has at least one of {@code anyOf}, as API Gateway's route authorization asks. */

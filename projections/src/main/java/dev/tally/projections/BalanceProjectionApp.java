@@ -1,5 +1,6 @@
 package dev.tally.projections;
 
+import dev.tally.observability.UncaughtErrors;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStoreSettings;
@@ -8,8 +9,8 @@ import dev.tally.subscriptions.DynamoDeadLetterStore;
 import dev.tally.subscriptions.KclLeaseTable;
 import dev.tally.subscriptions.KclWorker;
 import dev.tally.subscriptions.Subscription;
-import dev.tally.subscriptions.SubscriptionStats;
 import dev.tally.subscriptions.SubscriptionProcessor;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -81,7 +82,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
                                              Clock clock, Consumer<String> log) {
         return Subscription.perEvent(applicationName, new BalancesSubscriber(projector, catalog, lag, clock), accounts,
                 new DynamoDeadLetterStore(dynamo, DeadLetterTable.nameFor(applicationName)), Subscription.DEFAULT_RETRIES,
-                clock, log);
+                clock);
     }
 
     /**
@@ -124,13 +125,11 @@ public final class BalanceProjectionApp implements AutoCloseable {
      * standard input closes (its parent went away) if started with {@code --exit-with-parent}.
      */
     public static void main(String[] args) throws Exception {
+        UncaughtErrors.logAsJson();
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        var app = start(KclWorker.Clients.fromEnvironment(), dynamo, settingsFrom(System.getenv()), System.out::println);
-        var stats = SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), System.getenv(), app.subscription);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stats.close();
-        }, "balances-stop"));
+        var app = start(KclWorker.Clients.fromEnvironment(), dynamo, settingsFrom(System.getenv()),
+                LoggerFactory.getLogger(BalanceProjectionApp.class)::info);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "balances-stop"));
         if (args.length > 0 && args[0].equals("--exit-with-parent")) {
             KclWorker.exitWhenClosed(System.in);
         }

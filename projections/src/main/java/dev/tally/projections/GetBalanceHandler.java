@@ -35,6 +35,8 @@ public final class GetBalanceHandler extends ApiHandler {
     public static final String ROUTE_METHOD = "GET";
     public static final String ROUTE_PATH = "/balances/{id}";
     public static final List<String> ROUTE_SCOPES = ApiScopes.READ_ROUTES;
+    /** The balances API's name in logs and metrics. */
+    public static final String SERVICE = "balances-api";
 
     private final DynamoDbClient dynamo;
     private final ProjectionCatalog catalog;
@@ -49,7 +51,7 @@ public final class GetBalanceHandler extends ApiHandler {
     }
 
     public GetBalanceHandler(DynamoDbClient dynamo, Map<String, String> env) {
-        super(ROUTE_SCOPES);
+        super(SERVICE, ROUTE_SCOPES);
         this.dynamo = dynamo;
         this.catalog = new ProjectionCatalog(dynamo, env.getOrDefault(ProjectionEnvironment.CATALOG_TABLE,
                 ProjectionCatalog.DEFAULT_NAME), Clock.systemUTC());

@@ -58,7 +58,7 @@ class BalancesRebuildTest {
             }
             for (var event : history) {
                 state = ((AppendResult.Appended) events.append(state, List.of(event),
-                        new dev.tally.eventstore.EventMetadata(Optional.empty(), Optional.empty(), Optional.empty()))).state();
+                        dev.tally.eventstore.EventMetadata.none())).state();
             }
             expected.put(id.toString(), state.balance().minorUnits());
         }

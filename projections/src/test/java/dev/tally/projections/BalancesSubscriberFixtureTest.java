@@ -83,12 +83,12 @@ class BalancesSubscriberFixtureTest {
 
     private static DomainEvent created(String account) {
         var owner = new DomainEvent.Identity(OWNER.issuer(), OWNER.subject());
-        return new DomainEvent.AccountCreated(DomainEvent.eventIdFor(account, 1), account, 1, AT, owner, null, owner, null, null);
+        return new DomainEvent.AccountCreated(DomainEvent.eventIdFor(account, 1), account, 1, AT, owner, null, owner, null, null, null);
     }
 
     private static DomainEvent credited(String account, long version, long amount, long balanceAfter) {
         return new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(account, version), account, version, AT, amount,
-                balanceAfter, null, null, null);
+                balanceAfter, null, null, null, null);
     }
 
     private static Map<String, AttributeValue> row(String account) {

@@ -70,7 +70,7 @@ class BalancesSubscriberTest {
         deadLetters = new InMemoryDeadLetterStore();
         subscription = Subscription.perEvent("balances-test",
                 new BalancesSubscriber(projector, catalog, new LagRecorder(Clock.systemUTC()), Clock.systemUTC()),
-                Executors.newFixedThreadPool(4), deadLetters, Subscription.DEFAULT_RETRIES, Clock.systemUTC(), line -> { });
+                Executors.newFixedThreadPool(4), deadLetters, Subscription.DEFAULT_RETRIES, Clock.systemUTC());
     }
 
     @AfterContainer
@@ -106,11 +106,11 @@ class BalancesSubscriberTest {
         var owner = new DomainEvent.Identity(OWNER.issuer(), OWNER.subject());
         DomainEvent event = switch (recorded.event()) {
             case AccountEvent.AccountCreated c -> new DomainEvent.AccountCreated(id, accountId, recorded.version(),
-                    c.occurredAt(), owner, null, owner, null, null);
+                    c.occurredAt(), owner, null, owner, null, null, null);
             case AccountEvent.BalanceCredited c -> new DomainEvent.BalanceCredited(id, accountId, recorded.version(),
-                    c.occurredAt(), c.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null);
+                    c.occurredAt(), c.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null, null);
             case AccountEvent.BalanceWithdrawn w -> new DomainEvent.BalanceWithdrawn(id, accountId, recorded.version(),
-                    w.occurredAt(), w.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null);
+                    w.occurredAt(), w.amount().minorUnits(), recorded.balanceAfter().minorUnits(), owner, null, null, null);
         };
         return new StreamRecord("shardId-000000000000", Integer.toString(sequence), accountId,
                 DomainEventCodec.toJson(event), Instant.now());

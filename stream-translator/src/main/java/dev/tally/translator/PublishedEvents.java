@@ -20,14 +20,15 @@ final class PublishedEvents {
         long balance = recorded.balanceAfter().minorUnits();
         var actor = recorded.metadata().actor().map(PublishedEvents::identity).orElse(null);
         var requestId = recorded.metadata().requestId().orElse(null);
+        var correlationId = recorded.metadata().correlationId().orElse(null);
         return switch (recorded.event()) {
             case AccountEvent.AccountCreated created -> new DomainEvent.AccountCreated(eventId, accountId,
                     recorded.version(), at, created.owner() == null ? null : identity(created.owner()),
-                    created.displayName(), actor, requestId, key);
+                    created.displayName(), actor, requestId, correlationId, key);
             case AccountEvent.BalanceCredited credited -> new DomainEvent.BalanceCredited(eventId, accountId,
-                    recorded.version(), at, credited.amount().minorUnits(), balance, actor, requestId, key);
+                    recorded.version(), at, credited.amount().minorUnits(), balance, actor, requestId, correlationId, key);
             case AccountEvent.BalanceWithdrawn withdrawn -> new DomainEvent.BalanceWithdrawn(eventId, accountId,
-                    recorded.version(), at, withdrawn.amount().minorUnits(), balance, actor, requestId, key);
+                    recorded.version(), at, withdrawn.amount().minorUnits(), balance, actor, requestId, correlationId, key);
         };
     }
 

@@ -5,6 +5,9 @@ import dev.tally.contracts.DomainEvent;
 import dev.tally.eventstore.EventItemCodec;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.UnreadableEventException;
+import dev.tally.observability.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -36,6 +39,8 @@ public final class StreamTranslator {
     public record Translation(int published, int skippedNotInsert, int skippedNotEvent, List<String> poisoned,
                               int unpublished, Optional<String> firstUnprocessed) {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamTranslator.class);
 
     private final EventPublisher publisher;
 
@@ -100,6 +105,15 @@ public final class StreamTranslator {
         }
         var failed = new HashSet<String>();
         publisher.publish(toPublish.stream().map(Candidate::event).toList()).forEach(e -> failed.add(e.eventId()));
+        for (var candidate : toPublish) {
+            var event = candidate.event();
+            if (!failed.contains(event.eventId())) {
+                try (var fields = LogContext.forEvent(event.correlationId(), event.accountId(), event.version())) {
+                    LOG.info("published {} {}/{} from stream record {}", event.type(), event.accountId(),
+                            event.version(), candidate.sequenceNumber());
+                }
+            }
+        }
         Map<String, String> sequenceOf = new HashMap<>();
         toPublish.forEach(c -> sequenceOf.put(c.event().eventId(), c.sequenceNumber()));
         failed.forEach(eventId -> unprocessed.add(sequenceOf.get(eventId)));

@@ -94,7 +94,7 @@ class KinesisEventPublisherTest {
         var events = new ArrayList<DomainEvent>();
         for (int v = 1; v <= length; v++) {
             events.add(new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(account, v), account, v,
-                    Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v), 100, 100L * v, null, null, null));
+                    Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v), 100, 100L * v, null, null, null, null));
         }
         return events;
     }

@@ -3,6 +3,7 @@ package dev.tally.translator;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.tally.contracts.DomainEvent;
+import dev.tally.observability.testing.CapturedLogs;
 import dev.tally.standins.lambda.LocalLambdaContext;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -53,14 +54,26 @@ class StreamTranslatorHandlerTest {
 
     @Test
     void inserts_are_published_in_account_and_version_order_and_the_rest_skipped() {
-        var response = handler.handleRequest(EventLoader.loadDynamoDbEvent("events/stream-batch.json"), context);
+        StreamsEventResponse response;
+        List<String> lines;
+        try (var logs = CapturedLogs.start()) {
+            response = handler.handleRequest(EventLoader.loadDynamoDbEvent("events/stream-batch.json"), context);
+            lines = logs.lines();
+        }
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(publisher.published).extracting(DomainEvent::accountId, DomainEvent::version, DomainEvent::type)
                 .containsExactly(tuple(A, 1L, "AccountCreated"), tuple(A, 2L, "BalanceCredited"),
                         tuple(A, 3L, "BalanceWithdrawn"), tuple(B, 1L, "AccountCreated"));
-        assertThat(logged).anySatisfy(line -> assertThat(line)
-                .contains("4 published, 2 not INSERT, 1 not events, 0 poison, 0 unpublished"));
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .contains("4 published, 2 not INSERT, 1 not events, 0 poison, 0 unpublished")
+                .contains("\"service\":\"stream-translator\"", "\"outcome\":\"translated\"", "\"duration_ms\""));
+        // one line per published event, with its account and version (these version 1 items have no correlation id)
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("published BalanceWithdrawn",
+                "\"account_id\":\"" + A + "\"", "\"version\":\"3\""));
+        // the batch's metrics, as one EMF line
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"_aws\"", "\"RecordsPublished\":4",
+                "\"BatchAge\""));
     }
 
     @Test
@@ -87,9 +100,9 @@ class StreamTranslatorHandlerTest {
         var alice = new DomainEvent.Identity("https://id.example.com/", "alice");
         assertThat(publisher.published).containsExactly(
                 new DomainEvent.AccountCreated(DomainEvent.eventIdFor(D, 1), D, 1, java.time.Instant.parse("2026-12-05T09:00:00Z"),
-                        alice, "Savings", alice, "req-open", null),
+                        alice, "Savings", alice, "req-open", "req-open", null),
                 new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(D, 2), D, 2, java.time.Instant.parse("2026-12-05T09:00:01Z"),
-                        2500, 2500, alice, "req-credit", "pay-1"));
+                        2500, 2500, alice, "req-credit", "req-credit", "pay-1"));
     }
 
     @Test
@@ -105,7 +118,12 @@ class StreamTranslatorHandlerTest {
 
     @Test
     void a_poison_record_is_reported_with_its_reason_while_other_accounts_go_ahead() {
-        StreamsEventResponse response = handler.handleRequest(EventLoader.loadDynamoDbEvent("events/poison-batch.json"), context);
+        StreamsEventResponse response;
+        List<String> lines;
+        try (var logs = CapturedLogs.start()) {
+            response = handler.handleRequest(EventLoader.loadDynamoDbEvent("events/poison-batch.json"), context);
+            lines = logs.lines();
+        }
 
         assertThat(publisher.published).extracting(DomainEvent::accountId, DomainEvent::version)
                 .containsExactly(tuple(B, 2L), tuple(C, 1L));
@@ -113,7 +131,8 @@ class StreamTranslatorHandlerTest {
                 .containsExactly(seq(12));
         assertThat(logged).anySatisfy(line -> assertThat(line)
                 .contains("poison record " + seq(12), C + "/2", "unknown type BalanceFrozen"));
-        assertThat(logged).anySatisfy(line -> assertThat(line).contains("1 poison, 1 unpublished"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("1 poison, 1 unpublished", "\"outcome\":\"partial\""));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"level\":\"WARN\"", "poison record " + seq(12)));
     }
 
     @Test

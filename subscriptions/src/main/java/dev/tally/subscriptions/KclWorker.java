@@ -15,6 +15,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.metrics.MetricsLevel;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
@@ -43,9 +44,24 @@ import java.util.function.Consumer;
  */
 public final class KclWorker implements AutoCloseable {
 
-    /** The three async clients KCL needs. */
-    public record Clients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo, CloudWatchAsyncClient cloudWatch)
-            implements AutoCloseable {
+    /**
+     * The environment variable that turns KCL's own metrics on: a {@link MetricsLevel} ({@code SUMMARY} in AWS, where
+     * the CDK app sets it and grants {@code cloudwatch:PutMetricData} in the namespace {@link #metricsNamespace}
+     * only). Unset, KCL publishes nothing: there is no CloudWatch locally.
+     */
+    public static final String METRICS_LEVEL = "TALLY_KCL_METRICS_LEVEL";
+
+    /** The CloudWatch namespace of an application's KCL metrics. */
+    public static String metricsNamespace(String applicationName) {
+        return "KCL/" + applicationName;
+    }
+
+    /**
+     * The three async clients KCL needs, and the level of KCL's own metrics ({@link MetricsLevel#NONE}: published
+     * nowhere).
+     */
+    public record Clients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo, CloudWatchAsyncClient cloudWatch,
+                          MetricsLevel metricsLevel) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -59,7 +75,9 @@ public final class KclWorker implements AutoCloseable {
          * ...), speaking HTTP/1.1, which kinesalite needs and AWS accepts.
          */
         public static Clients fromEnvironment() {
-            return configured(b -> { }, b -> { }, b -> { });
+            var level = System.getenv(METRICS_LEVEL);
+            return configured(b -> { }, b -> { }, b -> { },
+                    level == null || level.isBlank() ? MetricsLevel.NONE : MetricsLevel.fromName(level.strip()));
         }
 
         /**
@@ -70,18 +88,18 @@ public final class KclWorker implements AutoCloseable {
             return configured(b -> b.endpointOverride(kinesis).region(region).credentialsProvider(credentials),
                     b -> b.endpointOverride(dynamo).region(region).credentialsProvider(credentials),
                     // metrics go to NullMetricsFactory: CloudWatch is never called, but KCL wants a client
-                    b -> b.endpointOverride(dynamo).region(region).credentialsProvider(credentials));
+                    b -> b.endpointOverride(dynamo).region(region).credentialsProvider(credentials), MetricsLevel.NONE);
         }
 
         private static Clients configured(Consumer<KinesisAsyncClientBuilder> kinesis, Consumer<DynamoDbAsyncClientBuilder> dynamo,
-                                          Consumer<CloudWatchAsyncClientBuilder> cloudWatch) {
+                                          Consumer<CloudWatchAsyncClientBuilder> cloudWatch, MetricsLevel metricsLevel) {
             var kinesisBuilder = KinesisAsyncClient.builder().httpClientBuilder(http(64));
             kinesis.accept(kinesisBuilder);
             var dynamoBuilder = DynamoDbAsyncClient.builder().httpClientBuilder(http(64));
             dynamo.accept(dynamoBuilder);
             var cloudWatchBuilder = CloudWatchAsyncClient.builder().httpClientBuilder(http(8));
             cloudWatch.accept(cloudWatchBuilder);
-            return new Clients(kinesisBuilder.build(), dynamoBuilder.build(), cloudWatchBuilder.build());
+            return new Clients(kinesisBuilder.build(), dynamoBuilder.build(), cloudWatchBuilder.build(), metricsLevel);
         }
 
 
@@ -132,7 +150,10 @@ public final class KclWorker implements AutoCloseable {
                         .dynamoDbLockBasedLeaderLeaseDurationInMillis(10_000)
                         .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(2_000),
                 configs.lifecycleConfig(),
-                configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                clients.metricsLevel() == MetricsLevel.NONE
+                        ? configs.metricsConfig().metricsFactory(new NullMetricsFactory())
+                        : configs.namespace(metricsNamespace(applicationName)).metricsConfig()
+                                .metricsLevel(clients.metricsLevel()),
                 configs.processorConfig(),
                 configs.retrievalConfig()
                         .initialPositionInStreamExtended(from

@@ -1,5 +1,11 @@
 package dev.tally.subscriptions;
 
+import dev.tally.observability.Invocation;
+import dev.tally.observability.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.LinkedHashMap;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -18,7 +24,7 @@ import java.util.Objects;
  * public final class AlertsFunction extends KinesisSubscriptionHandler {
  *     public AlertsFunction() {
  *         super(Subscription.perEventInOrder("alerts", new Alerts(...), Runnable::run, positions, new GapPolicy.Park(),
- *                 deadLetters, Subscription.DEFAULT_RETRIES, Clock.systemUTC(), System.out::println));
+ *                 deadLetters, Subscription.DEFAULT_RETRIES, Clock.systemUTC()));
  *     }
  * }
  * }</pre>
@@ -30,6 +36,8 @@ import java.util.Objects;
  * longer than its retries or maximum record age allow.
  */
 public abstract class KinesisSubscriptionHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisSubscriptionHandler.class);
 
     private final Subscription subscription;
 
@@ -43,19 +51,39 @@ public abstract class KinesisSubscriptionHandler implements RequestHandler<Kines
         if (records.isEmpty()) {
             return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
         }
-        try {
-            var outcome = subscription.process(records);
-            context.getLogger().log(subscription.name() + ": " + records.size() + " record(s) from "
-                    + records.getFirst().position() + ": " + outcome.handled() + " handled, " + outcome.parked()
-                    + " parked, " + outcome.duplicates() + " duplicate(s)");
-            return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
-        } catch (RuntimeException e) {
-            // held, or the dead-letter store failed: nothing after the first record may be checkpointed
-            context.getLogger().log(subscription.name() + ": batch from " + records.getFirst().position()
-                    + " held, to be delivered again: " + e);
-            return StreamsEventResponse.builder().withBatchItemFailures(List.of(StreamsEventResponse.BatchItemFailure
-                    .builder().withItemIdentifier(records.getFirst().sequenceNumber()).build())).build();
+        long started = System.nanoTime();
+        try (var invocation = Invocation.begin(subscription.name(), context)) {
+            try {
+                var outcome = subscription.process(records);
+                try (var done = outcome("processed", started)) {
+                    LOG.info("{}: {} record(s) from {}: {} handled, {} parked, {} duplicate(s)", subscription.name(),
+                            records.size(), records.getFirst().position(), outcome.handled(), outcome.parked(),
+                            outcome.duplicates());
+                }
+                return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+            } catch (RuntimeException e) {
+                // held, or the dead-letter store failed: nothing after the first record may be checkpointed
+                try (var done = outcome("held", started)) {
+                    if (e instanceof SubscriptionHeldException) {
+                        // expected: an outage, a gap being waited for, or a stop; the reason says which
+                        LOG.warn("{}: batch from {} held, to be delivered again: {}", subscription.name(),
+                                records.getFirst().position(), e.getMessage());
+                    } else {
+                        LOG.error("{}: batch from {} held, to be delivered again", subscription.name(),
+                                records.getFirst().position(), e);
+                    }
+                }
+                return StreamsEventResponse.builder().withBatchItemFailures(List.of(StreamsEventResponse.BatchItemFailure
+                        .builder().withItemIdentifier(records.getFirst().sequenceNumber()).build())).build();
+            }
         }
+    }
+
+    private static LogContext outcome(String outcome, long startedNanos) {
+        var fields = new LinkedHashMap<String, Object>();
+        fields.put(LogContext.OUTCOME, outcome);
+        fields.put(LogContext.DURATION_MS, (System.nanoTime() - startedNanos) / 1_000_000);
+        return LogContext.with(fields);
     }
 
     /** The event's records as the kit takes them; the shard id is the part of Lambda's event id before the colon. */

@@ -96,16 +96,17 @@ public final class StatementApi implements GapPolicy.MissingEvents {
         var actor = entry.path("actor").isObject() ? new DomainEvent.Identity(entry.path("actor").path("issuer").asText(),
                 entry.path("actor").path("subject").asText()) : null;
         var requestId = entry.path("requestId").isTextual() ? entry.path("requestId").asText() : null;
+        var correlationId = entry.path("correlationId").isTextual() ? entry.path("correlationId").asText() : requestId;
         var eventId = DomainEvent.eventIdFor(accountId, version);
         var kind = EventType.named(type).orElseThrow(() -> new IOException("the statement of " + accountId
                 + " has an event of unknown type " + type + " at version " + version + ": upgrade this reader"));
         return switch (kind) {
             case ACCOUNT_CREATED -> new DomainEvent.AccountCreated(eventId, accountId, version, occurredAt, null, null,
-                    actor, requestId, null);
+                    actor, requestId, correlationId, null);
             case BALANCE_CREDITED -> new DomainEvent.BalanceCredited(eventId, accountId, version, occurredAt,
-                    minorUnits(entry.path("amount")), minorUnits(entry.path("balanceAfter")), actor, requestId, null);
+                    minorUnits(entry.path("amount")), minorUnits(entry.path("balanceAfter")), actor, requestId, correlationId, null);
             case BALANCE_WITHDRAWN -> new DomainEvent.BalanceWithdrawn(eventId, accountId, version, occurredAt,
-                    minorUnits(entry.path("amount")), minorUnits(entry.path("balanceAfter")), actor, requestId, null);
+                    minorUnits(entry.path("amount")), minorUnits(entry.path("balanceAfter")), actor, requestId, correlationId, null);
         };
     }
 

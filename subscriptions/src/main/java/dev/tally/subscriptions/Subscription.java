@@ -3,8 +3,13 @@ package dev.tally.subscriptions;
 import dev.tally.contracts.DomainEvent;
 import dev.tally.contracts.DomainEventCodec;
 import dev.tally.contracts.UnreadableDomainEventException;
+import dev.tally.observability.LogContext;
+import dev.tally.observability.Metric;
+import dev.tally.observability.Metrics;
 import dev.tally.resilience.Backoff;
 import dev.tally.resilience.RetryableFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.AbortedException;
 
 import java.time.Clock;
@@ -15,10 +20,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * One subscriber's handling of the {@code domain-events} stream, whatever carries the records to it (the KCL worker
@@ -45,6 +50,8 @@ public final class Subscription {
      * Tries in all for a failure that may pass: 8, with pauses drawn below 0.1, 0.2, 0.4 ... 6.4 s, at most 12.7 s of
      * pauses in all (each try may include the AWS SDK's own quick retries).
      */
+    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+
     public static final Backoff DEFAULT_RETRIES = new Backoff(8, Duration.ofMillis(100), Duration.ofSeconds(10));
     /**
      * How many events in a row may fail in a way that is not the event's fault (not poison) before the subscription
@@ -75,18 +82,21 @@ public final class Subscription {
     private final DeadLetterStore deadLetters;
     private final Backoff retries;
     private final Clock clock;
-    private final Consumer<String> log;
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     /** Events that failed not by their own fault since the last success: see {@link #OUTAGE_AFTER}. */
     private final AtomicInteger failingInARow = new AtomicInteger();
+    /** Each handled event's lag (ms from its occurrence), until the next {@link #flushMetrics}. */
+    private final ConcurrentLinkedQueue<Long> lags = new ConcurrentLinkedQueue<>();
+    /** The counts already written as metrics: handled, duplicates, retried, parked. */
+    private final long[] reported = new long[4];
     private volatile boolean stopped;
 
     private Subscription(String name, EventHandler eventHandler, BatchHandler batchHandler, Executor accounts,
                          PositionStore positions, GapPolicy gaps, DeadLetterStore deadLetters, Backoff retries,
-                         Clock clock, Consumer<String> log) {
+                         Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
         this.positions = positions;
         this.gaps = gaps;
@@ -96,7 +106,6 @@ public final class Subscription {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.retries = Objects.requireNonNull(retries, "retries");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.log = Objects.requireNonNull(log, "log");
     }
 
     /**
@@ -106,9 +115,9 @@ public final class Subscription {
      *                 ({@code Runnable::run}) handles everything on the caller's thread
      */
     public static Subscription perEvent(String name, EventHandler handler, Executor accounts, DeadLetterStore deadLetters,
-                                        Backoff retries, Clock clock, Consumer<String> log) {
+                                        Backoff retries, Clock clock) {
         return new Subscription(name, Objects.requireNonNull(handler, "handler"), null,
-                Objects.requireNonNull(accounts, "accounts"), null, null, deadLetters, retries, clock, log);
+                Objects.requireNonNull(accounts, "accounts"), null, null, deadLetters, retries, clock);
     }
 
     /**
@@ -123,17 +132,17 @@ public final class Subscription {
      */
     public static Subscription perEventInOrder(String name, EventHandler handler, Executor accounts,
                                                PositionStore positions, GapPolicy gaps, DeadLetterStore deadLetters,
-                                               Backoff retries, Clock clock, Consumer<String> log) {
+                                               Backoff retries, Clock clock) {
         return new Subscription(name, Objects.requireNonNull(handler, "handler"), null,
                 Objects.requireNonNull(accounts, "accounts"), Objects.requireNonNull(positions, "positions"),
-                Objects.requireNonNull(gaps, "gaps"), deadLetters, retries, clock, log);
+                Objects.requireNonNull(gaps, "gaps"), deadLetters, retries, clock);
     }
 
     /** A subscription that hands each batch's readable events to {@code handler} in one call. */
     public static Subscription batched(String name, BatchHandler handler, DeadLetterStore deadLetters, Backoff retries,
-                                       Clock clock, Consumer<String> log) {
+                                       Clock clock) {
         return new Subscription(name, null, Objects.requireNonNull(handler, "handler"), null, null, null, deadLetters,
-                retries, clock, log);
+                retries, clock);
     }
 
     public String name() {
@@ -167,19 +176,62 @@ public final class Subscription {
      * @throws RuntimeException          if a record could not be parked (the dead-letter store failed): likewise
      */
     public Outcome process(List<StreamRecord> records) {
-        var readable = new ArrayList<Decoded>(records.size());
-        int unreadable = 0;
-        for (var record : records) {
-            try {
-                readable.add(new Decoded(record, DomainEventCodec.fromJson(record.data())));
-            } catch (UnreadableDomainEventException e) {
-                park(record, kindOf(e), e.getMessage(), 0);
-                unreadable++;
+        try (var service = LogContext.with(LogContext.SERVICE, name)) {
+            var readable = new ArrayList<Decoded>(records.size());
+            int unreadable = 0;
+            for (var record : records) {
+                try {
+                    readable.add(new Decoded(record, DomainEventCodec.fromJson(record.data())));
+                } catch (UnreadableDomainEventException e) {
+                    park(record, kindOf(e), e.getMessage(), 0);
+                    unreadable++;
+                }
+            }
+            var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
+            duplicates.addAndGet(outcome.duplicates());
+            return new Outcome(outcome.handled(), outcome.parked() + unreadable, outcome.duplicates());
+        } finally {
+            flushMetrics();
+        }
+    }
+
+    /**
+     * Writes what happened since the last flush as metrics (one EMF line): events handled, duplicates, retries,
+     * dead letters, and each handled event's lag. {@link #process} flushes at its end, so a Lambda's metrics leave
+     * with its invocation; concurrent batches share the counts, so the totals are exact whoever flushes them.
+     */
+    public synchronized void flushMetrics() {
+        var metrics = new Metrics(name, clock);
+        long[] now = {handled(), duplicates(), retried(), parked()};
+        Metric[] names = {Metric.EVENTS_HANDLED, Metric.EVENTS_DUPLICATE, Metric.EVENTS_RETRIED, Metric.DEAD_LETTERS};
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] != reported[i]) {
+                metrics.count(names[i], now[i] - reported[i]);
+                reported[i] = now[i];
             }
         }
-        var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
-        duplicates.addAndGet(outcome.duplicates());
-        return new Outcome(outcome.handled(), outcome.parked() + unreadable, outcome.duplicates());
+        for (Long lag; (lag = lags.poll()) != null; ) {
+            metrics.observe(Metric.SUBSCRIPTION_LAG, lag);
+        }
+        metrics.flush();
+    }
+
+    /** The log fields of one event's handling, on whichever thread handles it. */
+    private LogContext fieldsOf(DomainEvent event) {
+        var fields = new LinkedHashMap<String, Object>();
+        fields.put(LogContext.SERVICE, name);
+        fields.put(LogContext.CORRELATION_ID, event.correlationId());
+        fields.put(LogContext.ACCOUNT_ID, event.accountId());
+        fields.put(LogContext.VERSION, event.version());
+        return LogContext.with(fields);
+    }
+
+    /** One line per handled event, with its correlation id, and its lag for the metrics. */
+    private void handledOne(DomainEvent event, StreamRecord record) {
+        lags.add(Math.max(0, clock.millis() - event.occurredAt().toEpochMilli()));
+        try (var fields = fieldsOf(event)) {
+            LOG.info("handled {} {}/{} from {}", event.type(), event.accountId(), event.version(), record.position());
+        }
     }
 
     private Outcome perAccount(List<Decoded> readable) {
@@ -197,10 +249,13 @@ public final class Subscription {
                     return;
                 }
                 for (var decoded : events) {
-                    if (attempt(() -> eventHandler.handle(decoded.event()), List.of(decoded.record()))) {
-                        handledHere.incrementAndGet();
-                    } else {
-                        parkedHere.incrementAndGet();
+                    try (var fields = fieldsOf(decoded.event())) {
+                        if (attempt(() -> eventHandler.handle(decoded.event()), List.of(decoded.record()))) {
+                            handledOne(decoded.event(), decoded.record());
+                            handledHere.incrementAndGet();
+                        } else {
+                            parkedHere.incrementAndGet();
+                        }
                     }
                 }
             }, accounts));
@@ -221,53 +276,56 @@ public final class Subscription {
         var position = positions.position(account);
         long parkedInThisBatch = -1;
         for (var decoded : events) {
-            long version = decoded.event().version();
-            var record = decoded.record();
-            if (version == parkedInThisBatch) {
-                // another copy of the event just parked: it would fail alike; the parked one stands for both
-                duplicatesHere.incrementAndGet();
-                continue;
-            }
-            var held = position.held();
-            // The event the account is held behind, delivered again (a redrive, or another copy of it: from the
-            // stream after a replay, say): handled now, it lets the account go on.
-            boolean heldHead = held.filter(hold -> hold.parkedAt().equals(record.position())
-                    || hold.version() == version).isPresent();
-            // An older version than the held one is what the account lacks before it (a gap being filled): in order.
-            boolean beforeHead = held.filter(hold -> version < hold.version()).isPresent();
-            if (version <= position.version()) {
-                if (heldHead) {
-                    position = release(account, held.get());
+            try (var fields = fieldsOf(decoded.event())) {
+                long version = decoded.event().version();
+                var record = decoded.record();
+                if (version == parkedInThisBatch) {
+                    // another copy of the event just parked: it would fail alike; the parked one stands for both
+                    duplicatesHere.incrementAndGet();
+                    continue;
                 }
-                duplicatesHere.incrementAndGet();
-                continue;
-            }
-            if (held.isPresent() && !heldHead && !beforeHead) {
-                park(record, DeadLetter.Kind.HELD_BEHIND, "account " + account + " waits behind the event parked at "
-                        + held.get().parkedAt() + "; version " + version + " is parked after it", 0);
-                parkedHere.incrementAndGet();
-                continue;
-            }
-            if (version > position.version() + 1) {
-                var filled = fillGap(account, decoded, position, handledHere);
-                if (filled.isEmpty()) {
-                    position = hold(account, record, version);
-                    parkedInThisBatch = version;
+                var held = position.held();
+                // The event the account is held behind, delivered again (a redrive, or another copy of it: from the
+                // stream after a replay, say): handled now, it lets the account go on.
+                boolean heldHead = held.filter(hold -> hold.parkedAt().equals(record.position())
+                        || hold.version() == version).isPresent();
+                // An older version than the held one is what the account lacks before it (a gap being filled): in order.
+                boolean beforeHead = held.filter(hold -> version < hold.version()).isPresent();
+                if (version <= position.version()) {
+                    if (heldHead) {
+                        position = release(account, held.get());
+                    }
+                    duplicatesHere.incrementAndGet();
+                    continue;
+                }
+                if (held.isPresent() && !heldHead && !beforeHead) {
+                    park(record, DeadLetter.Kind.HELD_BEHIND, "account " + account + " waits behind the event parked at "
+                            + held.get().parkedAt() + "; version " + version + " is parked after it", 0);
                     parkedHere.incrementAndGet();
                     continue;
                 }
-                position = filled.get();
-            }
-            if (attempt(() -> eventHandler.handle(decoded.event()), List.of(record))) {
-                position = advance(account, position, version);
-                if (heldHead) {
-                    position = release(account, held.get());
+                if (version > position.version() + 1) {
+                    var filled = fillGap(account, decoded, position, handledHere);
+                    if (filled.isEmpty()) {
+                        position = hold(account, record, version);
+                        parkedInThisBatch = version;
+                        parkedHere.incrementAndGet();
+                        continue;
+                    }
+                    position = filled.get();
                 }
-                handledHere.incrementAndGet();
-            } else {
-                position = hold(account, record, version);
-                parkedInThisBatch = version;
-                parkedHere.incrementAndGet();
+                if (attempt(() -> eventHandler.handle(decoded.event()), List.of(record))) {
+                    position = advance(account, position, version);
+                    if (heldHead) {
+                        position = release(account, held.get());
+                    }
+                    handledOne(decoded.event(), record);
+                    handledHere.incrementAndGet();
+                } else {
+                    position = hold(account, record, version);
+                    parkedInThisBatch = version;
+                    parkedHere.incrementAndGet();
+                }
             }
         }
     }
@@ -315,8 +373,8 @@ public final class Subscription {
                         }
                         if (mayPass && retries.allowsAttemptAfter(attempt)) {
                             retried.incrementAndGet();
-                            log.accept(name + ": fetching " + missing + " failed (attempt " + attempt + " of "
-                                    + retries.maxAttempts() + "), trying again: " + e);
+                            LOG.warn("{}: fetching {} failed (attempt {} of {}), trying again", name, missing, attempt,
+                                    retries.maxAttempts(), e);
                             pause(attempt, decoded.record());
                             continue;
                         }
@@ -338,6 +396,7 @@ public final class Subscription {
                     if (!attempt(() -> eventHandler.handle(event), List.of(decoded.record()))) {
                         return java.util.Optional.empty();
                     }
+                    handledOne(event, decoded.record());
                     handledHere.incrementAndGet();
                     current = advance(account, current, event.version());
                 }
@@ -414,9 +473,15 @@ public final class Subscription {
                 }
             }, List.of(decoded.record()));
             if (alone) {
+                handledOne(decoded.event(), decoded.record());
                 handledHere++;
             } else {
                 parkedHere++;
+            }
+        }
+        for (var decoded : readable) {
+            if (!failed.containsKey(decoded.event())) {
+                handledOne(decoded.event(), decoded.record());
             }
         }
         return new Outcome(handledHere, parkedHere, 0);
@@ -454,8 +519,8 @@ public final class Subscription {
                 boolean mayPass = e instanceof RetryLaterException || RetryableFailures.isRetryable(e);
                 if (mayPass && retries.allowsAttemptAfter(attempt)) {
                     retried.incrementAndGet();
-                    log.accept(name + ": " + records.size() + " record(s) from " + first.position() + " failed (attempt "
-                            + attempt + " of " + retries.maxAttempts() + "), trying again: " + e);
+                    LOG.warn("{}: {} record(s) from {} failed (attempt {} of {}), trying again", name, records.size(),
+                            first.position(), attempt, retries.maxAttempts(), e);
                     pause(attempt, first);
                     continue;
                 }
@@ -465,6 +530,8 @@ public final class Subscription {
                             + "fault, the last at " + first.position() + ": holding the batch instead of parking it, "
                             + "until the failure passes: " + e, e);
                 }
+                LOG.warn("{}: {} record(s) from {} failed for good (attempt {}): parking", name, records.size(),
+                        first.position(), attempt, e);
                 if (mayPass) {
                     parkAll(records, DeadLetter.Kind.RETRIES_EXHAUSTED, "still failing after " + attempt + " attempts: " + e,
                             attempt);
@@ -508,8 +575,7 @@ public final class Subscription {
     private void park(StreamRecord record, DeadLetter.Kind kind, String reason, int attempts) {
         deadLetters.park(new DeadLetter(name, record, kind, reason, attempts, clock.instant()));
         parked.incrementAndGet();
-        log.accept(name + ": parked " + record.position() + " (account " + record.partitionKey() + ") as " + kind
-                + ": " + reason);
+        LOG.warn("{}: parked {} (account {}) as {}: {}", name, record.position(), record.partitionKey(), kind, reason);
     }
 
     private static DeadLetter.Kind kindOf(UnreadableDomainEventException e) {
@@ -540,8 +606,4 @@ public final class Subscription {
         return duplicates.get();
     }
 
-    /** The counts since start, as of now. */
-    public SubscriptionStats stats() {
-        return new SubscriptionStats(name, handled(), parked(), retried(), duplicates(), clock.instant());
-    }
 }

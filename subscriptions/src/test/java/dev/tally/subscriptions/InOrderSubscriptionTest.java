@@ -26,7 +26,7 @@ class InOrderSubscriptionTest {
 
     private static DomainEvent credit(String account, long version) {
         return new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(account, version), account, version,
-                Instant.parse("2026-12-05T09:00:00Z").plusSeconds(version), 100, 100 * version, null, null, null);
+                Instant.parse("2026-12-05T09:00:00Z").plusSeconds(version), 100, 100 * version, null, null, null, null);
     }
 
     private List<Long> versionsOf(String account) {
@@ -159,7 +159,7 @@ class InOrderSubscriptionTest {
         var deadLetters = new InMemoryDeadLetterStore();
         var subscription = Subscription.perEventInOrder("wait", effects::add, Runnable::run, positions,
                 new GapPolicy.Wait(2), deadLetters, new dev.tally.resilience.Backoff(1, java.time.Duration.ZERO,
-                        java.time.Duration.ZERO), java.time.Clock.systemUTC(), line -> { });
+                        java.time.Duration.ZERO), java.time.Clock.systemUTC());
         positions.advance(A, 0, 1);
         // the same record, as the KCL worker delivers a held batch again
         var gapped = List.of(new StreamRecord("shardId-000000000000", "7", A,

@@ -35,7 +35,7 @@ class RedriveTest {
                 throw new PoisonEventException("rule X is not deployed yet");
             }
             handled.add(event.version());
-        }, Runnable::run, deadLetters, new Backoff(1, Duration.ZERO, Duration.ZERO), CLOCK, line -> { });
+        }, Runnable::run, deadLetters, new Backoff(1, Duration.ZERO, Duration.ZERO), CLOCK);
         subscription.process(List.of(record(1, credit(1)), record(2, credit(2)), record(3, credit(3)),
                 record(4, "garbage".getBytes(StandardCharsets.UTF_8))));
         assertThat(deadLetters.count("test")).isEqualTo(3);
@@ -65,7 +65,7 @@ class RedriveTest {
             }
             handled.add(event.version());
         }, Runnable::run, positions, new GapPolicy.Park(), deadLetters, new Backoff(1, Duration.ZERO, Duration.ZERO),
-                CLOCK, line -> { });
+                CLOCK);
         subscription.process(List.of(record(1, credit(1)), record(2, credit(2)), record(3, credit(3))));
         assertThat(deadLetters.list("test")).extracting(DeadLetter::kind)
                 .containsExactly(DeadLetter.Kind.REJECTED, DeadLetter.Kind.HELD_BEHIND);
@@ -84,7 +84,7 @@ class RedriveTest {
 
     private static byte[] credit(long version) {
         return DomainEventCodec.toJson(new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(A, version), A, version,
-                Instant.EPOCH, 100, 100 * version, null, null, null));
+                Instant.EPOCH, 100, 100 * version, null, null, null, null));
     }
 
     private static StreamRecord record(long sequence, byte[] data) {

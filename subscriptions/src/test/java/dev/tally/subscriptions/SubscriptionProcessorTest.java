@@ -62,7 +62,7 @@ class SubscriptionProcessorTest {
 
     private static byte[] credit(long version) {
         return DomainEventCodec.toJson(new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(A, version), A, version, T0,
-                100, 100 * version, null, null, null));
+                100, 100 * version, null, null, null, null));
     }
 
     private SubscriptionProcessor processor(Subscription subscription) {
@@ -74,7 +74,7 @@ class SubscriptionProcessorTest {
 
     private Subscription subscription(DeadLetterStore deadLetters) {
         return Subscription.perEvent("test", event -> events.add("handled v" + event.version()), Runnable::run,
-                deadLetters, QUICK, CLOCK, line -> { });
+                deadLetters, QUICK, CLOCK);
     }
 
     @Test

@@ -42,7 +42,7 @@ class SubscriptionTest {
 
     private static DomainEvent credit(String account, long version) {
         return new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(account, version), account, version,
-                T0.plusSeconds(version), 100, 100 * version, null, null, null);
+                T0.plusSeconds(version), 100, 100 * version, null, null, null, null);
     }
 
     private StreamRecord record(String partitionKey, byte[] data) {
@@ -58,7 +58,7 @@ class SubscriptionTest {
     }
 
     private Subscription perEvent(EventHandler handler) {
-        return Subscription.perEvent("test", handler, Runnable::run, deadLetters, QUICK, CLOCK, log::add);
+        return Subscription.perEvent("test", handler, Runnable::run, deadLetters, QUICK, CLOCK);
     }
 
     private static AwsServiceException awsError(int status, String code) {
@@ -170,7 +170,7 @@ class SubscriptionTest {
     void each_accounts_events_keep_their_order_while_accounts_run_side_by_side() throws Exception {
         var seen = new CopyOnWriteArrayList<DomainEvent>();
         try (var pool = Executors.newFixedThreadPool(4)) {
-            var subscription = Subscription.perEvent("test", seen::add, pool, deadLetters, QUICK, CLOCK, log::add);
+            var subscription = Subscription.perEvent("test", seen::add, pool, deadLetters, QUICK, CLOCK);
             var records = new ArrayList<StreamRecord>();
             for (int v = 1; v <= 20; v++) {
                 records.add(record(credit(A, v)));
@@ -189,14 +189,14 @@ class SubscriptionTest {
     @Test
     void a_batch_handler_takes_the_readable_events_in_one_call_and_a_refused_batch_is_parked_event_by_event() {
         var calls = new ArrayList<List<DomainEvent>>();
-        var ok = Subscription.batched("sink", calls::add, deadLetters, QUICK, CLOCK, log::add);
+        var ok = Subscription.batched("sink", calls::add, deadLetters, QUICK, CLOCK);
 
         ok.process(List.of(record(credit(A, 1)), record(A, "garbage"), record(credit(B, 1))));
 
         assertThat(calls).singleElement().satisfies(batch -> assertThat(batch).hasSize(2));
         var refusing = Subscription.batched("refusing", batch -> {
             throw awsError(400, "ResourceNotFoundException");
-        }, deadLetters, QUICK, CLOCK, log::add);
+        }, deadLetters, QUICK, CLOCK);
         var outcome = refusing.process(List.of(record(credit(A, 2)), record(credit(B, 2))));
         assertThat(outcome).isEqualTo(new Subscription.Outcome(0, 2, 0));
         assertThat(deadLetters.list("refusing")).extracting(DeadLetter::kind)
@@ -231,7 +231,7 @@ class SubscriptionTest {
                 return List.of();
             }
         };
-        var subscription = Subscription.perEvent("test", handled::add, Runnable::run, broken, QUICK, CLOCK, log::add);
+        var subscription = Subscription.perEvent("test", handled::add, Runnable::run, broken, QUICK, CLOCK);
 
         assertThatThrownBy(() -> subscription.process(List.of(record(credit(A, 1)), record(A, "garbage"))))
                 .hasMessageContaining("dead-letter table unavailable");
@@ -307,7 +307,7 @@ class SubscriptionTest {
             if (!failures.isEmpty()) {
                 throw new BatchItemFailuresException(failures);
             }
-        }, deadLetters, QUICK, CLOCK, log::add);
+        }, deadLetters, QUICK, CLOCK);
 
         var outcome = subscription.process(List.of(record(credit(A, 1)), record(credit(A, 2)), record(credit(A, 3)),
                 record(credit(A, 4))));
@@ -327,7 +327,7 @@ class SubscriptionTest {
         var stranger = credit(B, 9);
         var subscription = Subscription.batched("test", events -> {
             throw new BatchItemFailuresException(java.util.Map.of(stranger, new PoisonEventException("?")));
-        }, deadLetters, QUICK, CLOCK, log::add);
+        }, deadLetters, QUICK, CLOCK);
 
         var outcome = subscription.process(List.of(record(credit(A, 1)), record(credit(A, 2))));
 

@@ -8,6 +8,7 @@ import dev.tally.domain.SnapshotPolicy;
 import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.EventTable;
 import dev.tally.eventstore.IdempotencyTable;
+import dev.tally.observability.Metric;
 import dev.tally.subscriptions.DeadLetterTable;
 import dev.tally.subscriptions.KclLeaseTable;
 import dev.tally.projections.BalancesTable;
@@ -231,7 +232,72 @@ public final class TallyStack extends Stack {
 
         var api = accountsApi(settings, idempotency, translator);
         balancesApi(settings, api, translator);
+        operationsDashboard();
         notifyOnEveryAlarm(settings.alarmEmail());
+    }
+
+    /**
+     * The operators' dashboard: the commands and their outcomes, the API's latency, the translator, each
+     * subscription's lag and dead letters, the lake's deliveries, and every function's errors and throttles; and the
+     * alarm on the balances projection's lag (its p99 over a minute above a minute, five minutes running).
+     */
+    private void operationsDashboard() {
+        var accounts = AccountsApiRoute.SERVICE;
+        var translator = StreamTranslatorHandler.SERVICE;
+        var balances = ProjectionEnvironment.BALANCES_APPLICATION;
+        var lakeWriter = AnalyticsEnvironment.LAKE_WRITER_APPLICATION;
+        var subscriptions = List.of(balances, lakeWriter);
+        Alarms.above(this, "BalancesProjectionLag",
+                "The balances projection applies events more than a minute after they happened (p99)",
+                Operations.metric(Metric.SUBSCRIPTION_LAG, balances, "p99"), 60_000, 5);
+        var errors = new java.util.ArrayList<software.amazon.awscdk.services.cloudwatch.IMetric>();
+        var throttles = new java.util.ArrayList<software.amazon.awscdk.services.cloudwatch.IMetric>();
+        for (var construct : getNode().findAll()) {
+            if (construct instanceof Function function) {
+                errors.add(function.metricErrors(MetricOptions.builder().period(Duration.minutes(1))
+                        .label(function.getNode().getId()).build()));
+                throttles.add(function.metricThrottles(MetricOptions.builder().period(Duration.minutes(1))
+                        .label(function.getNode().getId()).build()));
+            }
+        }
+        Operations.dashboard(this, "Tally", List.of(
+                new Operations.Row("Commands (accounts API)", List.of(
+                        Operations.graph("Outcomes per minute", List.of(
+                                Operations.metric(Metric.COMMANDS_APPLIED, accounts, "Sum"),
+                                Operations.metric(Metric.COMMANDS_REFUSED, accounts, "Sum"),
+                                Operations.metric(Metric.COMMANDS_CONFLICTED, accounts, "Sum"),
+                                Operations.metric(Metric.IDEMPOTENT_REPLAYS, accounts, "Sum"))),
+                        Operations.graph("Retries after a lost race", List.of(
+                                Operations.metric(Metric.COMMAND_RETRIES, accounts, "Sum"))),
+                        Operations.graph("Handler duration (ms)", List.of(
+                                Operations.metric(Metric.REQUEST_DURATION, accounts, "p50"),
+                                Operations.metric(Metric.REQUEST_DURATION, accounts, "p99"),
+                                Operations.metric(Metric.REQUEST_DURATION, GetBalanceHandler.SERVICE, "p99"))))),
+                new Operations.Row("Stream translator", List.of(
+                        Operations.graph("Records", List.of(
+                                Operations.metric(Metric.RECORDS_PUBLISHED, translator, "Sum"),
+                                Operations.metric(Metric.RECORDS_POISONED, translator, "Sum"))),
+                        Operations.graph("Batch age (ms)", List.of(
+                                Operations.metric(Metric.BATCH_AGE, translator, "Maximum"))),
+                        Operations.graph("Iterator age (ms)", List.of(
+                                domainEvents.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder()
+                                        .statistic("Maximum").period(Duration.minutes(1))
+                                        .label("domain-events GetRecords iterator age").build()))))),
+                new Operations.Row("Subscriptions of domain-events", List.of(
+                        Operations.graph("Lag from occurrence (ms, p99)", subscriptions.stream()
+                                .map(s -> Operations.metric(Metric.SUBSCRIPTION_LAG, s, "p99")).toList()),
+                        Operations.graph("Events handled, and duplicates skipped", subscriptions.stream()
+                                .flatMap(s -> java.util.stream.Stream.of(Operations.metric(Metric.EVENTS_HANDLED, s, "Sum"),
+                                        Operations.metric(Metric.EVENTS_DUPLICATE, s, "Sum"))).toList()),
+                        Operations.graph("Dead letters and retries", subscriptions.stream()
+                                .flatMap(s -> java.util.stream.Stream.of(Operations.metric(Metric.DEAD_LETTERS, s, "Sum"),
+                                        Operations.metric(Metric.EVENTS_RETRIED, s, "Sum"))).toList()))),
+                new Operations.Row("Lake and functions", List.of(
+                        Operations.graph("Lake rows", List.of(
+                                Operations.metric(Metric.LAKE_ROWS_DELIVERED, lakeWriter, "Sum"),
+                                Operations.metric(Metric.FIREHOSE_FAILURES, lakeWriter, "Sum"))),
+                        Operations.graph("Lambda errors", errors),
+                        Operations.graph("Lambda throttles", throttles)))));
     }
 
     /**
@@ -278,7 +344,8 @@ public final class TallyStack extends Stack {
 
     /** The balances projection: reads the stream, repairs gaps from the events table, writes the read model. */
     private FargateService projectionWorker(Workers workers) {
-        var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, balancesKclTables));
+        var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, balancesKclTables,
+                ProjectionEnvironment.BALANCES_APPLICATION));
         streamKeyUse("kms:Decrypt").ifPresent(statements::add);
         statements.add(parking(balancesDeadLetters));
         statements.add(PolicyStatement.Builder.create()
@@ -299,7 +366,8 @@ public final class TallyStack extends Stack {
 
     /** The lake writer: reads the stream, puts rows to the lake's Firehose delivery stream. */
     private FargateService lakeWriter(Workers workers, DataLake lake) {
-        var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, lakeWriterKclTables));
+        var statements = new java.util.ArrayList<>(Workers.kclStatements(domainEvents, lakeWriterKclTables,
+                AnalyticsEnvironment.LAKE_WRITER_APPLICATION));
         streamKeyUse("kms:Decrypt").ifPresent(statements::add);
         statements.add(parking(lakeWriterDeadLetters));
         statements.add(PolicyStatement.Builder.create()
@@ -368,7 +436,7 @@ public final class TallyStack extends Stack {
 
     private Function javaFunction(String id, Path jar, String handler, int memory, Duration timeout,
                                   Map<String, String> environment) {
-        return Function.Builder.create(this, id)
+        return Operations.observed(Function.Builder.create(this, id))
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
                 .code(Code.fromAsset(jar.toString()))

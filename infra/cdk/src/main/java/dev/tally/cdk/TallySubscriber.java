@@ -171,7 +171,7 @@ public final class TallySubscriber extends Construct {
                 .description("The " + props.subscription() + " subscriber").build();
         logs.grantWrite(role);
         statements.forEach(role::addToPolicy);
-        var function = Function.Builder.create(this, "Function")
+        var function = Operations.observed(Function.Builder.create(this, "Function"))
                 .role(role)
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
@@ -218,15 +218,15 @@ public final class TallySubscriber extends Construct {
     private IGrantable worker(Props props, Runner.Worker worker, IStream stream, Map<String, String> environment,
                               List<PolicyStatement> statements) {
         var all = new ArrayList<PolicyStatement>(Workers.kclStatements(stream,
-                Workers.kclTables(this, "Kcl", props.subscription())));
+                Workers.kclTables(this, "Kcl", props.subscription()), props.subscription()));
         all.addAll(statements);
         environment.put(SubscriberWorker.STREAM, props.streamArn());
         var image = ContainerImage.fromAsset(prepareImage(worker.jar(), props.subscription()).toString(),
                 AssetImageProps.builder().platform(Platform.LINUX_ARM64).build());
         var service = Workers.service(this, "Worker", worker.cluster(), image, "/app/" + worker.jar().getFileName(),
                 environment, all);
-        // KCL's own metrics are off, so the lag watched is the stream's (all its consumers'); in another account than
-        // the stream's, this metric is not there to see
+        // the lag watched is the stream's (all its consumers'); in another account than the stream's, this metric is
+        // not there to see: the worker's own KCL metrics (namespace KCL/<subscription>) have its MillisBehindLatest
         alarms.add(Alarms.above(this, "IteratorAge",
                 "Consumers of domain-events (the " + props.subscription() + " worker among them) are "
                         + "more than a minute behind",

@@ -1,6 +1,7 @@
 package dev.tally.cdk;
 
 import dev.tally.subscriptions.KclLeaseTable;
+import dev.tally.subscriptions.KclWorker;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -107,7 +108,7 @@ final class Workers extends Construct {
                 .command(List.of(jarPath))
                 // sorted: a container's environment is a list, and an order that changed from one synth to the next
                 // (Map.of's) would replace the task definition on every deploy
-                .environment(new java.util.TreeMap<>(environment))
+                .environment(withKclMetrics(environment))
                 .readonlyRootFilesystem(true)
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix(name).build()))
                 .build());
@@ -121,6 +122,13 @@ final class Workers extends Construct {
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                 .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
                 .build();
+    }
+
+    /** The container's environment, sorted, with KCL's own metrics on ({@link KclWorker#METRICS_LEVEL}). */
+    private static Map<String, String> withKclMetrics(Map<String, String> environment) {
+        var sorted = new java.util.TreeMap<>(environment);
+        sorted.put(KclWorker.METRICS_LEVEL, Operations.KCL_METRICS_LEVEL);
+        return sorted;
     }
 
     /**
@@ -151,11 +159,11 @@ final class Workers extends Construct {
     }
 
     /**
-     * What a KCL 3 worker calls, polling (no enhanced fan-out) and with metrics off: reading the stream, and its
-     * three tables (lease, worker metrics, coordinator state), which the CDK app creates so the worker needs no
-     * CreateTable.
+     * What a KCL 3 worker calls, polling (no enhanced fan-out): reading the stream, its three tables (lease, worker
+     * metrics, coordinator state), which the CDK app creates so the worker needs no CreateTable, and publishing KCL's
+     * own metrics in the application's namespace only.
      */
-    static List<PolicyStatement> kclStatements(IStream stream, List<String> kclTableArns) {
+    static List<PolicyStatement> kclStatements(IStream stream, List<String> kclTableArns, String application) {
         var tablesAndIndexes = new java.util.ArrayList<String>(kclTableArns);
         kclTableArns.forEach(arn -> tablesAndIndexes.add(arn + "/index/*"));
         return List.of(
@@ -166,7 +174,8 @@ final class Workers extends Construct {
                 PolicyStatement.Builder.create()
                         .actions(List.of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
                                 "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:Query"))
-                        .resources(tablesAndIndexes).build());
+                        .resources(tablesAndIndexes).build(),
+                Operations.kclMetrics(application));
     }
 
     /** The image's build context: the Dockerfile and the two worker jars (built by ./tally synth). */

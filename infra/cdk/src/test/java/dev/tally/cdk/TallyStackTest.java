@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TallyStackTest {
 
     /** Actions that have no resource-level permissions: only these may name resource "*". */
-    private static final Set<String> RESOURCELESS_ACTIONS = Set.of("dynamodb:ListStreams", "ecr:GetAuthorizationToken");
+    private static final Set<String> RESOURCELESS_ACTIONS = Set.of("dynamodb:ListStreams", "ecr:GetAuthorizationToken",
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData");
 
     private static Template template;
 
@@ -212,7 +213,8 @@ class TallyStackTest {
         var listing = policies.entrySet().stream().filter(e -> e.getKey().startsWith("ListAccountsServiceRoleDefaultPolicy"))
                 .map(e -> (Map<String, Object>) ((Map<String, Object>) e.getValue()).get("Properties")).toList();
         assertThat(listing).hasSize(1);
-        var statements = (List<Map<String, Object>>) ((Map<String, Object>) listing.getFirst().get("PolicyDocument")).get("Statement");
+        var statements = ((List<Map<String, Object>>) ((Map<String, Object>) listing.getFirst().get("PolicyDocument")).get("Statement"))
+                .stream().filter(s -> !s.get("Action").toString().contains("xray:")).toList(); // tracing's own
         assertThat(statements).singleElement().satisfies(statement -> {
             assertThat(statement.get("Action")).isEqualTo("dynamodb:Query");
             assertThat(statement.get("Resource").toString()).contains("/index/ByOwner");
@@ -442,6 +444,64 @@ class TallyStackTest {
                 "s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "glue:GetTable", "glue:GetTableVersion",
                 "glue:GetTableVersions", "glue:GetDatabase", "glue:GetPartitions",
                 "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults",
-                "athena:StopQueryExecution");
+                "athena:StopQueryExecution",
+                // X-Ray active tracing of every function, granted by CDK; KCL's own metrics, by namespace
+                "xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData");
+    }
+
+    @Test
+    void every_function_is_traced_by_x_ray_and_logs_json() {
+        var functions = template.findResources("AWS::Lambda::Function");
+        assertThat(functions).isNotEmpty();
+        functions.forEach((name, resource) -> {
+            var properties = (Map<?, ?>) resource.get("Properties");
+            assertThat(properties.get("TracingConfig")).as(name).isEqualTo(Map.of("Mode", "Active"));
+            @SuppressWarnings("unchecked")
+            var logging = (Map<String, Object>) properties.get("LoggingConfig");
+            assertThat(logging).as(name).containsEntry("LogFormat", "JSON").containsEntry("ApplicationLogLevel", "INFO")
+                    .containsKey("LogGroup");
+        });
+    }
+
+    @Test
+    void every_log_group_keeps_its_logs_for_a_set_time() {
+        var groups = template.findResources("AWS::Logs::LogGroup");
+        assertThat(groups).hasSizeGreaterThanOrEqualTo(10);
+        groups.forEach((name, resource) -> assertThat(((Map<?, ?>) resource.get("Properties")).get("RetentionInDays"))
+                .as(name).isNotNull());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kcl_workers_publish_their_metrics_in_their_own_namespace_only() {
+        var metricStatements = statements().stream()
+                .filter(s -> ((List<Object>) s.get("Action")).contains("cloudwatch:PutMetricData")).toList();
+        assertThat(metricStatements).extracting(s -> s.get("Condition").toString()).containsExactlyInAnyOrder(
+                "{StringEquals={cloudwatch:namespace=KCL/tally-balances}}",
+                "{StringEquals={cloudwatch:namespace=KCL/tally-lake-writer}}");
+        template.findResources("AWS::ECS::TaskDefinition").forEach((name, resource) -> {
+            var container = ((List<Map<String, Object>>) ((Map<?, ?>) resource.get("Properties")).get("ContainerDefinitions")).getFirst();
+            assertThat(container.get("Environment").toString()).as(name)
+                    .contains("{Name=TALLY_KCL_METRICS_LEVEL, Value=SUMMARY}");
+        });
+    }
+
+    @Test
+    void the_dashboard_shows_every_metric_tally_writes() {
+        var dashboards = template.findResources("AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        var body = dashboards.values().iterator().next().get("Properties").toString();
+        for (var metric : dev.tally.observability.Metric.values()) {
+            assertThat(body).as(metric.metricName()).contains("\"" + metric.metricName() + "\"");
+        }
+        assertThat(body).contains("\"Tally\"", "\"Service\"", "Errors", "Throttles");
+    }
+
+    @Test
+    void the_projection_lag_has_an_alarm() {
+        var lag = template.findResources("AWS::CloudWatch::Alarm").values().stream()
+                .map(alarm -> alarm.get("Properties").toString()).filter(p -> p.contains("SubscriptionLag")).toList();
+        assertThat(lag).singleElement().asString().contains("Namespace=Tally", "MetricName=SubscriptionLag", "Stat=p99",
+                "Dimensions=[{Name=Service, Value=tally-balances}]", "Threshold=60000", "AlarmActions");
     }
 }

@@ -69,6 +69,14 @@ class TallySubscriberTest {
                 actions.addAll(list);
                 List<Object> resources = statement.get("Resource") instanceof List<?> many ? (List<Object>) many
                         : List.of(statement.get("Resource"));
+                // X-Ray's actions have no resources; PutMetricData has none either, so it is limited by namespace
+                if (list.stream().allMatch(a -> a.startsWith("xray:"))) {
+                    continue;
+                }
+                if (list.equals(List.of("cloudwatch:PutMetricData"))) {
+                    assertThat(statement.get("Condition").toString()).contains("cloudwatch:namespace=KCL/");
+                    continue;
+                }
                 assertThat(resources).as(name + " " + list).doesNotContain((Object) "*");
             }
         });

@@ -93,7 +93,7 @@ final class LakeReplay implements AutoCloseable {
             var clock = Clock.systemUTC();
             AlertsFunction.createTables(dynamo, settings);
             KclLeaseTable.create(dynamo, name);
-            var subscription = AlertsFunction.subscription(settings, dynamo, clock, line -> progress.accept("  " + line));
+            var subscription = AlertsFunction.subscription(settings, dynamo, clock);
 
             progress.accept("syncing the lake s3://" + stack.get(DevStack.LAKE_BUCKET) + " into " + cacheDir);
             var synced = new LakeCache(s3, stack.get(DevStack.LAKE_BUCKET), cacheDir).sync();

@@ -9,7 +9,9 @@ import dev.tally.devstack.StackSubscriptions;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.emulators.Kinesalite;
 import dev.tally.subscriptions.StreamLag;
-import dev.tally.subscriptions.SubscriptionStats;
+import dev.tally.cli.observe.LocalMetrics;
+import dev.tally.cli.observe.LogFolder;
+import dev.tally.observability.Metric;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -104,7 +106,9 @@ final class StatusCommand implements Callable<Integer> {
     private static void printSubscriptions(Map<String, String> stack) throws java.io.IOException {
         var stream = stack.getOrDefault(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
         System.out.println("subscriptions of " + stream + " (lag: the age of the oldest record not handled yet)");
-        var statsDirectory = Optional.ofNullable(stack.get(SubscriptionStats.DIRECTORY)).map(Path::of);
+        var since = stack.containsKey(DevStack.STARTED_AT) ? Instant.parse(stack.get(DevStack.STARTED_AT)) : Instant.EPOCH;
+        // the same numbers as ./tally metrics: the EMF lines each subscription writes in its log
+        var metrics = LocalMetrics.read(LogFolder.of(stack), since);
         Kinesalite.disableCbor();
         try (var dynamo = DevStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")));
              var kinesis = DevStack.client(KinesisClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_KINESIS")))) {
@@ -124,11 +128,17 @@ final class StatusCommand implements Callable<Integer> {
                     System.out.printf("    %-22s position %s%s%n", lag.shardId(), lag.position(), lag.caughtUp() ? ", caught up"
                             : ", lag " + lag.lag().toMillis() + " ms");
                 }
-                var stats = statsDirectory.flatMap(directory -> SubscriptionStats.read(directory, subscription.name()));
-                System.out.println(stats.map(s -> String.format("    since its process started: %d handled, %d duplicates "
-                                + "skipped, %d retried, %d parked (counted %d s ago)", s.handled(), s.duplicates(), s.retried(),
-                                s.parked(), Math.max(0, Duration.between(s.at(), now).toSeconds())))
-                        .orElse("    no counts yet (its process writes them every second)"));
+                var name = subscription.name();
+                System.out.printf("    since the stack started: %d handled, %d duplicates skipped, %d retried, %d parked%n",
+                        metrics.total(name, Metric.EVENTS_HANDLED.metricName()),
+                        metrics.total(name, Metric.EVENTS_DUPLICATE.metricName()),
+                        metrics.total(name, Metric.EVENTS_RETRIED.metricName()),
+                        metrics.total(name, Metric.DEAD_LETTERS.metricName()));
+                System.out.println(metrics.row(name, Metric.SUBSCRIPTION_LAG.metricName(), now)
+                        .filter(row -> row.recent().count() > 0)
+                        .map(row -> String.format("    lag from occurrence to handling, last minute: p50 %d ms, p99 %d ms (%d events)",
+                                row.recent().p50(), row.recent().p99(), row.recent().count()))
+                        .orElse("    lag from occurrence to handling: no events in the last minute"));
                 printDeadLetters(dynamo, subscription.name());
             }
         }

@@ -24,7 +24,7 @@ import java.util.List;
         commandListHeading = "%nCommands:%n",
         subcommands = {DemoCommand.class, TestCommand.class, UpCommand.class, EnvCommand.class, TokenCommand.class, ReportCommand.class,
                 SubscriptionsCommand.class,
-                TailCommand.class, DeadLettersCommand.class, StatusCommand.class, LoadCommand.class, ProjectionsCommand.class,
+                TailCommand.class, LogsCommand.class, MetricsCommand.class, DeadLettersCommand.class, StatusCommand.class, LoadCommand.class, ProjectionsCommand.class,
                 BenchReportsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "./tally help COMMAND or ./tally COMMAND --help shows a command's options.",
                 "The launcher finds a JDK 21+ and installs the pinned emulators (npm ci) itself."})
@@ -128,9 +128,13 @@ public final class TallyCli implements Runnable {
         return INVALID_INPUT;
     }
 
+    /** The CLI's log4j2 configuration: warnings and errors, readable, on stderr. */
+    static final String CLI_LOG_CONFIG = "log4j2-cli.xml";
+
     public static void main(String[] args) {
         Kinesalite.disableCbor();
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // before any logger exists: the CLI's own warnings on stderr, not the deployed jars' JSON on stdout
+        System.setProperty("log4j2.configurationFile", System.getProperty("log4j2.configurationFile", CLI_LOG_CONFIG));
         int status = 1;
         try {
             status = commandLine().execute(args);

@@ -69,22 +69,9 @@ public final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--shards must be 1 to 100, was " + shards);
         }
         var progress = new Progress(System.out);
-        var functionLog = TallyCli.home().resolve(".tally/logs/stream-translator.log");
-        Files.createDirectories(functionLog.getParent());
-        var logWriter = Files.newBufferedWriter(functionLog, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        var stack = DevStack.start(new DevStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, identityPort, Optional.of(data), snapshotEvery,
-                shards, line -> {
-                    synchronized (logWriter) {
-                        try {
-                            logWriter.write(java.time.Instant.now() + " " + line);
-                            logWriter.newLine();
-                            logWriter.flush();
-                        } catch (IOException ignored) {
-                            // the log is a convenience; the stack keeps running
-                        }
-                    }
-                }, TallyCli.home().resolve(".tally/logs")), progress);
+        var logs = data.resolve("logs");
+        var stack = DevStack.start(new DevStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort,
+                identityPort, Optional.of(data), snapshotEvery, shards, logs), progress);
         var metrics = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tally-up-metrics").daemon().factory());
         metrics.scheduleWithFixedDelay(() -> StackMetrics.write(stack.returnedItemCounts()), 1, 1, TimeUnit.SECONDS);
         var stopped = new CountDownLatch(1);
@@ -112,7 +99,7 @@ public final class UpCommand implements Callable<Integer> {
         stack.gateway().describeRoutes().forEach((route, function) -> out.printf("    %-28s -> %s%n", route, function));
         out.println("  DynamoDB   " + stack.dynamoEndpoint() + "   (tables: events, idempotency; Streams API on the same port)");
         out.println("  Kinesis    " + stack.kinesisEndpoint() + "   (stream: domain-events)");
-        out.println("  Translator DynamoDB stream -> stream-translator -> Kinesis   (log: " + functionLog + ")");
+        out.println("  Translator DynamoDB stream -> stream-translator -> Kinesis");
         out.println("  Projection Kinesis -> balances (KCL worker pid " + stack.projectionWorker().pid() + "; log: "
                 + stack.projectionWorker().log() + ")");
         out.println("  Lake       Kinesis -> lake writer (KCL worker pid " + stack.lake().writer().pid() + "; log: "
@@ -123,6 +110,7 @@ public final class UpCommand implements Callable<Integer> {
         out.println("  Identity   " + stack.identityProvider().issuer() + "   (OIDC discovery and JWKS; audience "
                 + DevStack.AUDIENCE + ")");
         out.println("  Data       " + data);
+        out.println("  Logs       " + logs + "   (JSON lines, one file per process: ./tally logs, ./tally metrics)");
         out.println();
         out.println("Try:   curl -s -X POST -H \"Authorization: Bearer $(./tally token --sub alice)\" " + stack.apiEndpoint() + "/accounts");
         out.println("Watch: ./tally tail --from-start");

@@ -120,7 +120,7 @@ class DevStackTest {
         alice.get("/accounts").body().get("accounts").forEach(a -> listed.add(a.get("accountId").asText()));
         assertThat(listed).containsExactlyInAnyOrder(account, second);
 
-        // the published event (schema version 2) names its owner and actor, and the request
+        // the published event (schema version 3) names its owner and actor, the request and its correlation id
         var stream = new dev.tally.cli.load.DomainEventStream(stack.kinesis(), dev.tally.contracts.PublishedStream.DEFAULT_NAME);
         var records = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> stream.readAll().values().stream().flatMap(java.util.List::stream)
@@ -128,11 +128,13 @@ class DevStackTest {
         var published = records.stream().map(dev.tally.cli.load.DomainEventStream.Received::event).toList();
         var created = (dev.tally.contracts.DomainEvent.AccountCreated) published.get(0);
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(records.get(0).data()).get("schemaVersion").intValue())
-                .as("as published").isEqualTo(2);
+                .as("as published").isEqualTo(3);
         assertThat(created.owner().subject()).startsWith("alice-");
         assertThat(created.displayName()).isEqualTo("Alice");
         assertThat(published.get(1).actor()).isEqualTo(created.owner());
         assertThat(published.get(1).requestId()).isEqualTo(statement.body().get("events").get(1).get("requestId").asText());
+        assertThat(published.get(1).correlationId()).isNotBlank()
+                .isEqualTo(statement.body().get("events").get(1).get("correlationId").asText());
     }
 
     /**
@@ -193,7 +195,7 @@ class DevStackTest {
                 .given(id, 1);
 
         fixture.when(new dev.tally.contracts.DomainEvent.BalanceCredited(dev.tally.contracts.DomainEvent.eventIdFor(id, 4), id, 4,
-                java.time.Instant.now(), 125, 875, null, null, null));
+                java.time.Instant.now(), 125, 875, null, null, null, null));
 
         assertThat(fixture.deadLetters()).isEmpty();
         assertThat(handled).extracting(dev.tally.contracts.DomainEvent::version).containsExactly(2L, 3L, 4L);

@@ -90,9 +90,10 @@ public final class DevLake implements AutoCloseable {
             var environment = new java.util.LinkedHashMap<>(workerEnvironment);
             environment.put("AWS_ENDPOINT_URL_FIREHOSE", firehose.endpoint().toString());
             environment.put(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM);
-            var logFile = logDir.resolve("lake-writer.log");
+            var logFile = LocalLogs.file(logDir, AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
             progress.step("starting the lake writer (KCL; log: " + logFile + ")");
-            var writer = new WorkerProcess("lake writer", LakeWriterApp.class, environment, logFile);
+            var writer = new WorkerProcess("lake writer", AnalyticsEnvironment.LAKE_WRITER_APPLICATION, LakeWriterApp.class,
+                    environment, logDir);
             started.add(writer);
 
             var athenaLake = dataDir.isPresent() ? dataDir.get().resolve("athena-lake") : java.nio.file.Files.createTempDirectory("tally-athena-lake-");

@@ -20,7 +20,6 @@ import dev.tally.standins.apigateway.LocalApiGateway;
 import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.standins.lambda.EventSourceMapping;
 import dev.tally.subscriptions.SubscriberMapping;
-import dev.tally.subscriptions.SubscriptionStats;
 import example.alerts.AlertsFunction;
 import example.alerts.AlertsSettings;
 import dev.tally.standins.oidc.LocalIdentityProvider;
@@ -28,6 +27,7 @@ import dev.tally.standins.streams.DynamoDbStreamsStandIn;
 import dev.tally.translator.StreamTranslatorEnvironment;
 import dev.tally.translator.StreamTranslatorHandler;
 import dev.tally.translator.TranslatorMapping;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.time.Instant;
 
 /**
  * Tally on one machine: the emulators as child processes, the stand-ins for what has no emulator, and the same
@@ -69,6 +70,8 @@ public final class DevStack implements AutoCloseable {
     public static final String REGION = "us-east-1";
     /** The export naming the lake bucket, for ./tally report. */
     public static final String LAKE_BUCKET = "TALLY_LAKE_BUCKET";
+    /** The export naming when the stack started, from which {@code ./tally metrics} counts. */
+    public static final String STARTED_AT = "TALLY_STARTED_AT";
     /** The export naming the stack's data folder, when it keeps one. */
     public static final String DATA_DIR = "TALLY_DATA_DIR";
     /** Where the event-source mappings keep their checkpoints, under the data folder. */
@@ -97,21 +100,25 @@ public final class DevStack implements AutoCloseable {
     /**
      * @param apiPort       0 for a free port (likewise the others)
      * @param dataDir       where data is kept between runs; empty keeps everything in memory
-     * @param functionLog   where the stream translator's and the Firehose stand-in's log lines go
+     * @param logDir        where every process's JSON log lines go, one file each ({@link LocalLogs})
      */
     public record Settings(int apiPort, int dynamoPort, int kinesisPort, int s3Port, int firehosePort, int athenaPort,
-                           int identityPort, Optional<Path> dataDir, int snapshotEvery, int shardCount,
-                           Consumer<String> functionLog, Path logDir) {
+                           int identityPort, Optional<Path> dataDir, int snapshotEvery, int shardCount, Path logDir) {
 
         public Settings withSnapshotEvery(int every) {
             return new Settings(apiPort, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, identityPort, dataDir, every,
-                    shardCount, functionLog, logDir);
+                    shardCount, logDir);
         }
 
-        /** Free ports, in memory, quiet (logs in a temporary folder): for the demo and tests. */
+        public Settings withLogDir(Path folder) {
+            return new Settings(apiPort, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort, identityPort, dataDir,
+                    snapshotEvery, shardCount, folder);
+        }
+
+        /** Free ports, in memory, logs in a temporary folder: for the demo and tests. */
         public static Settings ephemeral() {
             try {
-                return new Settings(0, 0, 0, 0, 0, 0, 0, Optional.empty(), 10, 2, line -> { },
+                return new Settings(0, 0, 0, 0, 0, 0, 0, Optional.empty(), 10, 2,
                         java.nio.file.Files.createTempDirectory("tally-logs-"));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -155,6 +162,8 @@ public final class DevStack implements AutoCloseable {
     }
 
     public static DevStack start(Settings settings, Progress progress) {
+        LocalLogs.routeTo(settings.logDir());
+        Consumer<String> standIns = LoggerFactory.getLogger(DevStack.class)::info;
         Kinesalite.disableCbor();
         var started = new ArrayList<AutoCloseable>();
         try {
@@ -182,8 +191,8 @@ public final class DevStack implements AutoCloseable {
             environment.putAll(store.toEnvironment());
             environment.put(PublishedStream.NAME, PublishedStream.DEFAULT_NAME);
             data.ifPresent(d -> environment.put(DATA_DIR, d.toAbsolutePath().toString()));
-            // each process running a subscription writes its counts there, for ./tally status
-            environment.put(SubscriptionStats.DIRECTORY, data.orElse(settings.logDir()).resolve("subscription-stats").toString());
+            environment.put(LocalLogs.EXPORT, settings.logDir().toAbsolutePath().toString());
+            environment.put(STARTED_AT, Instant.now().toString());
 
             progress.step("creating tables " + store.eventsTable() + " (with its stream) and " + store.idempotencyTable()
                     + ", and the Kinesis stream " + PublishedStream.DEFAULT_NAME);
@@ -200,7 +209,7 @@ public final class DevStack implements AutoCloseable {
                     TranslatorMapping.MAXIMUM_BATCHING_WINDOW, TranslatorMapping.REPORT_BATCH_ITEM_FAILURES,
                     TranslatorMapping.BISECT_BATCH_ON_FUNCTION_ERROR, TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
                     TranslatorMapping.MAXIMUM_RECORD_AGE, true),
-                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve(MAPPINGS)), settings.functionLog());
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve(MAPPINGS)), standIns);
             started.add(mapping);
 
             environment.put(ProjectionEnvironment.CATALOG_TABLE, ProjectionCatalog.DEFAULT_NAME);
@@ -208,9 +217,10 @@ public final class DevStack implements AutoCloseable {
             // The worker writes only tables without streams, so it talks to dynalite directly, sparing the proxy hop.
             var workerEnvironment = new LinkedHashMap<String, String>(sdkEnvironment(dynalite.endpoint(), kinesalite.endpoint()));
             workerEnvironment.putAll(environment);
-            progress.step("starting the balances projection worker (KCL; log: " + settings.logDir().resolve("projection-balances.log") + ")");
-            var worker = new WorkerProcess("balances projection worker", BalanceProjectionApp.class, workerEnvironment,
-                    settings.logDir().resolve("projection-balances.log"));
+            progress.step("starting the balances projection worker (KCL; log: "
+                    + LocalLogs.file(settings.logDir(), ProjectionEnvironment.BALANCES_APPLICATION) + ")");
+            var worker = new WorkerProcess("balances projection worker", ProjectionEnvironment.BALANCES_APPLICATION,
+                    BalanceProjectionApp.class, workerEnvironment, settings.logDir());
             started.add(worker);
 
             var alerts = AlertsSettings.fromEnvironment(environment);
@@ -220,19 +230,18 @@ public final class DevStack implements AutoCloseable {
             AlertsFunction.createTables(subscriberDynamo, alerts);
             progress.step("starting the example subscriber " + alerts.subscription() + " (a Lambda on "
                     + PublishedStream.DEFAULT_NAME + ", through a Kinesis event-source mapping)");
-            var alertsFunction = new AlertsFunction(alerts, subscriberDynamo, Clock.systemUTC(), settings.functionLog());
-            started.add(SubscriptionStats.reportEvery(java.time.Duration.ofSeconds(1), environment, alertsFunction.subscription()));
+            var alertsFunction = new AlertsFunction(alerts, subscriberDynamo, Clock.systemUTC());
             var alertsMapping = EventSourceMapping.onKinesisStream(kinesis, PublishedStream.DEFAULT_NAME, REGION,
                     alertsFunction,
                     new EventSourceMapping.Settings(alerts.subscription(), SubscriberMapping.BATCH_SIZE,
                             SubscriberMapping.MAXIMUM_BATCHING_WINDOW, SubscriberMapping.REPORT_BATCH_ITEM_FAILURES,
                             SubscriberMapping.BISECT_BATCH_ON_FUNCTION_ERROR, SubscriberMapping.MAXIMUM_RETRY_ATTEMPTS,
                             SubscriberMapping.MAXIMUM_RECORD_AGE, true),
-                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve(MAPPINGS)), settings.functionLog());
+                    deadLetters, Clock.systemUTC(), data.map(d -> d.resolve(MAPPINGS)), standIns);
             started.add(alertsMapping);
 
             var lake = DevLake.start(settings.s3Port(), settings.firehosePort(), settings.athenaPort(), data, workerEnvironment,
-                    LakeDelivery.LOCAL_BUFFER_INTERVAL, settings.logDir(), progress, settings.functionLog());
+                    LakeDelivery.LOCAL_BUFFER_INTERVAL, settings.logDir(), progress, standIns);
             started.add(lake);
             environment.put(AnalyticsEnvironment.DELIVERY_STREAM, LakeDelivery.DELIVERY_STREAM);
 

@@ -65,7 +65,7 @@ public final class StackSubscriptions {
                     LakeDelivery.DELIVERY_STREAM), Clock.systemUTC(), log));
         }
         if (name.equals(AlertsSettings.DEFAULT_SUBSCRIPTION)) {
-            return Optional.of(AlertsFunction.subscription(AlertsSettings.fromEnvironment(stack), dynamo, Clock.systemUTC(), log));
+            return Optional.of(AlertsFunction.subscription(AlertsSettings.fromEnvironment(stack), dynamo, Clock.systemUTC()));
         }
         return Optional.empty();
     }

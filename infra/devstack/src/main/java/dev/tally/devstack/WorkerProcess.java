@@ -1,7 +1,14 @@
 package dev.tally.devstack;
 
+import dev.tally.observability.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
@@ -12,20 +19,29 @@ import java.util.concurrent.TimeUnit;
  * container per worker): it can be killed with -9 and restarted like the real thing. It runs {@code mainClass}
  * from this process's class path, configured only through environment variables, and exits when this process
  * goes away.
+ *
+ * <p>Its stdout (its JSON log lines) is appended to its log file; what it writes to stderr (the JVM's own warnings,
+ * a crash before logging starts) is logged as JSON lines of its service into the same file, so that every line of
+ * every log is JSON.
  */
 public final class WorkerProcess implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+
     private final String name;
+    private final String service;
     private final Class<?> mainClass;
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
-    WorkerProcess(String name, Class<?> mainClass, Map<String, String> environment, Path log) {
+    /** @param service the service it logs as; its log file is {@code service.log} in {@code logDir} */
+    WorkerProcess(String name, String service, Class<?> mainClass, Map<String, String> environment, Path logDir) {
         this.name = name;
+        this.service = service;
         this.mainClass = mainClass;
         this.environment = environment;
-        this.log = log;
+        this.log = LocalLogs.file(logDir, service);
         start();
     }
 
@@ -36,16 +52,12 @@ public final class WorkerProcess implements AutoCloseable {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add("-Dorg.slf4j.simpleLogger.log.software.amazon.kinesis=info");
-        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.add("--exit-with-parent");
         var builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         try {
@@ -53,6 +65,19 @@ public final class WorkerProcess implements AutoCloseable {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the " + name, e);
+        }
+        var stderr = process.getErrorStream();
+        Thread.ofPlatform().name(service + "-stderr").daemon().start(() -> pump(stderr));
+    }
+
+    private void pump(java.io.InputStream stderr) {
+        try (var lines = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8));
+             var fields = LogContext.with(LogContext.SERVICE, service)) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                LOG.warn("stderr: {}", line);
+            }
+        } catch (IOException e) {
+            // the process is gone
         }
     }
 

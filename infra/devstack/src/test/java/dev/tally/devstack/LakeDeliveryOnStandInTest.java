@@ -74,7 +74,7 @@ class LakeDeliveryOnStandInTest {
 
     private static byte[] row(long version, String at) {
         var event = new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(ACCOUNT, version), ACCOUNT, version,
-                Instant.parse(at), 100, 100 * version, null, null, null);
+                Instant.parse(at), 100, 100 * version, null, null, null, null);
         return LakeRow.of(event).toJsonLine();
     }
 

@@ -94,8 +94,8 @@ public final class SubscriptionFixture {
             var clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
             subscription = inOrder
                     ? Subscription.perEventInOrder("fixture", handler, Runnable::run, positions, gaps, deadLetters, QUICK,
-                            clock, log::add)
-                    : Subscription.perEvent("fixture", handler, Runnable::run, deadLetters, QUICK, clock, log::add);
+                            clock)
+                    : Subscription.perEvent("fixture", handler, Runnable::run, deadLetters, QUICK, clock);
         }
         var batch = new ArrayList<StreamRecord>();
         for (var item : records) {

@@ -25,7 +25,7 @@ final class AlertsDemo {
     void run(DevStack stack, ApiClient dave) {
         var settings = AlertsSettings.fromEnvironment(stack.exports());
         var threshold = BigDecimal.valueOf(settings.thresholdMinor(), 2).toPlainString();
-        checks.step("[12/13] the example subscriber " + settings.subscription() + " (a Lambda on domain-events) flags "
+        checks.step("[12/14] the example subscriber " + settings.subscription() + " (a Lambda on domain-events) flags "
                 + "withdrawals over " + threshold + " in one UTC day");
         var account = checks.open(dave, "Dave");
         checks.expectStatus("credit Dave 2000.00", dave.post(DemoChecks.path(account, "credit"), "{\"amount\": \"2000.00\"}"), 200);

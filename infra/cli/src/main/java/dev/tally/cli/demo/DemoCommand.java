@@ -1,6 +1,9 @@
 package dev.tally.cli.demo;
 
+import dev.tally.cli.TallyCli;
+import dev.tally.cli.UpCommand;
 import dev.tally.cli.load.ApiClient;
+import dev.tally.cli.observe.LogFolder;
 import dev.tally.cli.load.RenewingToken;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
@@ -14,7 +17,7 @@ import java.util.concurrent.Callable;
 /**
  * Starts a throwaway stack on free ports, runs a scripted scenario through the HTTP API, checks its own
  * invariants, and stops everything it started. Exit code 1 if any check fails. Steps 1 to 6 (the write side) are
- * here, {@link OwnershipDemo} is step 7, {@link PipelineDemo} has 8 to 11, {@link AlertsDemo} is step 12 and {@link LakeDemo} step 13.
+ * here, {@link OwnershipDemo} is step 7, {@link PipelineDemo} has 8 to 11, {@link AlertsDemo} is step 12, {@link LakeDemo} step 13 and {@link ObservabilityDemo} step 14.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a scripted scenario on a fresh local stack and check it.",
@@ -31,7 +34,10 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var progress = new Progress(System.out);
         checks = new DemoChecks(progress);
-        try (var stack = DevStack.start(DevStack.Settings.ephemeral(), progress)) {
+        var logs = TallyCli.home().resolve(".tally/demo/logs");
+        UpCommand.deleteRecursively(logs);
+        var observability = new ObservabilityDemo(checks);
+        try (var stack = DevStack.start(DevStack.Settings.ephemeral().withLogDir(logs), progress)) {
             checks.step("stack up: API " + stack.apiEndpoint() + ", DynamoDB " + stack.dynamoEndpoint());
             var api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, "alice"));
             run(stack, api);
@@ -43,8 +49,12 @@ public final class DemoCommand implements Callable<Integer> {
             pipeline.projectionAgrees(stack, api.as(RenewingToken.auditor(stack, "demo-auditor")));
             new AlertsDemo(checks).run(stack, api.as(RenewingToken.of(stack, "dave")));
             new LakeDemo(checks).run(stack);
+            observability.followOneRequest(stack, api, new LogFolder(logs));
             checks.step("stopping the stack");
         }
+        observability.everyLineIsJson(new LogFolder(logs));
+        System.out.println("          logs: " + logs + "   (./tally logs --dir " + TallyCli.home().relativize(logs)
+                + ", ./tally metrics --dir " + TallyCli.home().relativize(logs) + ")");
         System.out.println();
         var failures = checks.failures();
         if (failures.isEmpty()) {
@@ -92,35 +102,35 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(DevStack stack, ApiClient api) throws Exception {
-        checks.step("[1/13] two users, alice and bob, each open an account");
+        checks.step("[1/14] two users, alice and bob, each open an account");
         var bobApi = api.as(RenewingToken.of(stack, "bob"));
         var alice = checks.open(api, "Alice");
         var bob = checks.open(bobApi, "Bob");
 
-        checks.step("[2/13] Alice: credit 100.00, withdraw 30.50");
+        checks.step("[2/14] Alice: credit 100.00, withdraw 30.50");
         checks.expectStatus("credit Alice 100.00", api.post(DemoChecks.path(alice, "credit"), "{\"amount\": \"100.00\"}"), 200);
         checks.expectStatus("withdraw 30.50 from Alice", api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": 30.50}"), 200);
         var aliceNow = api.get("/accounts/" + alice);
         checks.check("Alice's balance is 69.50 at version 3", "69.50".equals(aliceNow.body().path("balance").asText())
                 && aliceNow.body().path("version").asLong() == 3, aliceNow.text());
 
-        checks.step("[3/13] Alice tries to withdraw 1000.00");
+        checks.step("[3/14] Alice tries to withdraw 1000.00");
         var overdraft = api.post(DemoChecks.path(alice, "withdraw"), "{\"amount\": \"1000.00\"}");
         checks.check("an overdraft is refused with 422", overdraft.status() == 422, overdraft.text());
         System.out.println("          -> " + overdraft.status() + " " + overdraft.body().path("detail").asText());
         checks.check("the refused withdrawal changed nothing",
                 "69.50".equals(api.get("/accounts/" + alice).body().path("balance").asText()), "");
 
-        checks.step("[4/13] bad requests get a 400 problem naming the field and value");
+        checks.step("[4/14] bad requests get a 400 problem naming the field and value");
         badRequests(bobApi, bob);
 
-        checks.step("[5/13] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
+        checks.step("[5/14] " + concurrentWithdrawals + " concurrent withdrawals of 1.00 from Carol's 30.00");
         race(api.as(RenewingToken.of(stack, "carol")));
 
-        checks.step("[6/13] a credit retried with the same Idempotency-Key");
+        checks.step("[6/14] a credit retried with the same Idempotency-Key");
         idempotentRetry(bobApi, bob);
 
-        checks.step("[7/13] owners are kept apart: neither user can see nor move the other's money");
+        checks.step("[7/14] owners are kept apart: neither user can see nor move the other's money");
         new OwnershipDemo(checks, stack).run(api, alice, bobApi, bob);
 
         System.out.println();

@@ -33,7 +33,7 @@ final class LakeDemo {
     }
 
     void run(DevStack stack) throws IOException {
-        checks.step("[13/13] the data lake (lake writer -> Firehose -> S3, Parquet by event date) and its SQL reports on DuckDB");
+        checks.step("[13/14] the data lake (lake writer -> Firehose -> S3, Parquet by event date) and its SQL reports on DuckDB");
         var cacheDir = Files.createTempDirectory("tally-demo-lake-");
         try {
             var lake = checks.waitFor("the lake to reconcile with the events table", Duration.ofSeconds(90), Duration.ofSeconds(1),

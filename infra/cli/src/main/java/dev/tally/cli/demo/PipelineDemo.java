@@ -31,7 +31,7 @@ final class PipelineDemo {
     }
 
     void everyWriteReachedKinesis(DevStack stack) {
-        checks.step("[8/13] every event in the table reaches Kinesis once, in version order per account");
+        checks.step("[8/14] every event in the table reaches Kinesis once, in version order per account");
         var stream = stream(stack);
         var delivery = checks.waitFor("every event of the table on Kinesis", Duration.ofSeconds(60), STREAM_READ_EVERY,
                 () -> PipelineInvariants.kinesisDelivery(stack.dynamo(), stream), PipelineInvariants.KinesisDelivery::everyEventPublished,
@@ -42,7 +42,7 @@ final class PipelineDemo {
     }
 
     void poisonIsMovedAside(DevStack stack, ApiClient api) {
-        checks.step("[9/13] a corrupt item in the table is moved aside; later events still flow");
+        checks.step("[9/14] a corrupt item in the table is moved aside; later events still flow");
         var poisonAccount = PipelineInvariants.writeCorruptEvent(stack.dynamo());
         var later = checks.open(api, "Dora");
         checks.expectStatus("credit Dora 5.00", api.post(DemoChecks.path(later, "credit"), "{\"amount\": 5}"), 200);
@@ -63,7 +63,7 @@ final class PipelineDemo {
      * and keeps going (the next two steps show both caught up).
      */
     void poisonOnTheStreamIsParked(DevStack stack, ApiClient api) {
-        checks.step("[10/13] unreadable records put straight onto every shard of domain-events are parked; nothing stalls");
+        checks.step("[10/14] unreadable records put straight onto every shard of domain-events are parked; nothing stalls");
         var positions = StreamPoison.putOnEveryShard(stack.kinesis(), PublishedStream.DEFAULT_NAME);
         System.out.printf("          -> put %d records (%s) on the stream%n", positions.size(),
                 String.join(", ", StreamPoison.KINDS.stream().map(StreamPoison.Kind::label).toList()));
@@ -95,7 +95,7 @@ final class PipelineDemo {
 
     /** @param auditor a caller who may read every account: the table holds several owners' accounts */
     void projectionAgrees(DevStack stack, ApiClient auditor) {
-        checks.step("[11/13] the balances projection (a KCL worker) agrees with the write side");
+        checks.step("[11/14] the balances projection (a KCL worker) agrees with the write side");
         var accounts = PipelineInvariants.table(stack.dynamo()).accounts();
         var agreement = checks.waitFor("the balances projection to show every account at the write side's balance and version",
                 Duration.ofSeconds(90), Duration.ofMillis(500),
