@@ -1,6 +1,6 @@
 package dev.tally.analytics;
 
-import dev.tally.observability.UncaughtErrors;
+import dev.tally.observability.WorkerLogging;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.resilience.Backoff;
 import dev.tally.subscriptions.DeadLetterTable;
@@ -81,7 +81,7 @@ public final class LakeWriterApp implements AutoCloseable {
      * It stops on SIGTERM, and also when its standard input closes if started with {@code --exit-with-parent}.
      */
     public static void main(String[] args) throws Exception {
-        UncaughtErrors.logAsJson();
+        WorkerLogging.start(AnalyticsEnvironment.LAKE_WRITER_APPLICATION);
         var env = System.getenv();
         var settings = new Settings(
                 PublishedStream.nameFrom(env),

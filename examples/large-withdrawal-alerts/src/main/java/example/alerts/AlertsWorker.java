@@ -1,6 +1,6 @@
 package example.alerts;
 
-import dev.tally.observability.UncaughtErrors;
+import dev.tally.observability.WorkerLogging;
 import dev.tally.subscriptions.SubscriberWorker;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -18,7 +18,7 @@ public final class AlertsWorker {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        UncaughtErrors.logAsJson();
+        WorkerLogging.start(AlertsSettings.fromEnvironment(System.getenv()).subscription());
         var environment = System.getenv();
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SubscriberWorker.run(AlertsFunction.subscription(AlertsSettings.fromEnvironment(environment), dynamo,

@@ -1,6 +1,6 @@
 package dev.tally.projections;
 
-import dev.tally.observability.UncaughtErrors;
+import dev.tally.observability.WorkerLogging;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.EventStoreSettings;
@@ -125,7 +125,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
      * standard input closes (its parent went away) if started with {@code --exit-with-parent}.
      */
     public static void main(String[] args) throws Exception {
-        UncaughtErrors.logAsJson();
+        WorkerLogging.start(ProjectionEnvironment.BALANCES_APPLICATION);
         var dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         var app = start(KclWorker.Clients.fromEnvironment(), dynamo, settingsFrom(System.getenv()),
                 LoggerFactory.getLogger(BalanceProjectionApp.class)::info);

@@ -1,8 +1,11 @@
 package dev.tally.cli;
 
+import dev.tally.accountsapi.AccountsApiRoute;
 import dev.tally.cli.observe.LocalMetrics;
 import dev.tally.cli.observe.LogFolder;
 import dev.tally.devstack.DevStack;
+import dev.tally.observability.Metric;
+import dev.tally.translator.StreamTranslatorHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,14 +42,25 @@ final class MetricsCommand implements Callable<Integer> {
         var metrics = LocalMetrics.read(folder, since);
         System.out.printf("metrics from %d EMF lines in %s, since %s%n", metrics.lines(), folder.path(),
                 since.equals(Instant.EPOCH) ? "the first line" : since.toString());
-        System.out.printf("%-22s %-26s %-12s | %-34s | %-34s%n", "service", "metric", "unit",
+        System.out.printf("%-38s %-20s %-12s | %-32s | %-32s%n", "service (and detail)", "metric", "unit",
                 "last minute: count, sum, p50, p99", "since start: count, sum, p50, p99");
         for (var row : metrics.rows(now)) {
             var series = row.series();
-            System.out.printf("%-22s %-26s %-12s | %-34s | %-34s%n",
+            System.out.printf("%-38s %-20s %-12s | %-32s | %-32s%n",
                     series.detail().map(d -> "  " + d).orElse(series.service()), series.metric(), series.unit(),
                     summary(row.recent()), summary(row.sinceStart()));
         }
+        var api = AccountsApiRoute.SERVICE;
+        long applied = metrics.total(api, Metric.COMMANDS_APPLIED.metricName());
+        long refused = metrics.total(api, Metric.COMMANDS_REFUSED.metricName());
+        System.out.printf("%ncommands since start: %d applied + %d refused = %d; besides, %d conflicted (409 after the "
+                        + "retries), %d retries after a lost race, %d idempotent replays%n", applied, refused,
+                applied + refused, metrics.total(api, Metric.COMMANDS_CONFLICTED.metricName()),
+                metrics.total(api, Metric.COMMAND_RETRIES.metricName()),
+                metrics.total(api, Metric.IDEMPOTENT_REPLAYS.metricName()));
+        System.out.printf("stream translator since start: %d published, %d poisoned%n",
+                metrics.total(StreamTranslatorHandler.SERVICE, Metric.RECORDS_PUBLISHED.metricName()),
+                metrics.total(StreamTranslatorHandler.SERVICE, Metric.RECORDS_POISONED.metricName()));
         return 0;
     }
 
