@@ -46,8 +46,8 @@ final class AccountResponses {
                 }
                 yield ApiResponses.json(successStatus, account(applied.accountId(), applied.balance(), applied.version()), headers);
             }
-            case CommandResult.Refused refused ->
-                    ApiResponses.problem(refusal(refused.rejection(), refused.accountId(), amount), path, Map.of());
+            case CommandResult.Refused refused -> ApiResponses.problem(refusal(refused.rejection(), refused.accountId(), amount),
+                    path, refused.replayed() ? Map.of("Idempotent-Replayed", "true") : Map.of());
             case CommandResult.ContentionExhausted busy -> ApiResponses.problem(new Problem(409, "concurrent-update",
                     "Too many concurrent updates", "account " + busy.accountId() + " changed under " + busy.attempts()
                     + " attempts in a row; retry the request", null, null), path, Map.of("Retry-After", "1"));

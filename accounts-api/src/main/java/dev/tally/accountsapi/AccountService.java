@@ -138,7 +138,7 @@ public final class AccountService {
             // applied it after another one refused: the event, if there is one, is the truth.
             return findApplied(state.accountId(), scopedKey, earlier.fromVersion(), state.version())
                     .<CommandResult>map(found -> applied(state.accountId(), found))
-                    .orElse(new CommandResult.Refused(state.accountId(), refused.rejection()));
+                    .orElse(new CommandResult.Refused(state.accountId(), refused.rejection(), true));
         }
         // The first request died before recording its outcome: finish its work, or find it done, under its
         // claim's account and starting version.

@@ -11,8 +11,13 @@ public sealed interface CommandResult {
     record Applied(AccountId accountId, Money balance, long version, boolean replayed) implements CommandResult {
     }
 
-    /** The account refused the command. */
-    record Refused(AccountId accountId, Rejection rejection) implements CommandResult {
+    /** The account refused the command; {@code replayed} if this is the stored answer to an idempotency key. */
+    record Refused(AccountId accountId, Rejection rejection, boolean replayed) implements CommandResult {
+
+        /** A refusal decided now. */
+        public Refused(AccountId accountId, Rejection rejection) {
+            this(accountId, rejection, false);
+        }
     }
 
     /** Every attempt lost an optimistic-concurrency race; the client may retry. */

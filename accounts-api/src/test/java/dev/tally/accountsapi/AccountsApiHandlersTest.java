@@ -576,6 +576,31 @@ class AccountsApiHandlersTest {
     }
 
     @Test
+    void a_refusal_repeated_with_the_same_idempotency_key_is_answered_again_as_a_replay_and_counted_as_one()
+            throws Exception {
+        var id = newAccount();
+        var key = Map.of("idempotency-key", "too-much");
+
+        List<String> lines;
+        APIGatewayV2HTTPResponse first;
+        APIGatewayV2HTTPResponse again;
+        try (var logs = CapturedLogs.start()) {
+            first = withdraw(id, "{\"amount\": \"5.00\"}", key);
+            again = withdraw(id, "{\"amount\": \"5.00\"}", key);
+            lines = logs.lines();
+        }
+
+        assertThat(again.getStatusCode()).isEqualTo(first.getStatusCode()).isEqualTo(422);
+        assertThat(again.getBody()).isEqualTo(first.getBody());
+        assertThat(first.getHeaders()).doesNotContainKey("Idempotent-Replayed");
+        assertThat(again.getHeaders()).containsEntry("Idempotent-Replayed", "true");
+        var emf = lines.stream().filter(line -> line.contains("\"_aws\"")).toList();
+        assertThat(emf).hasSize(2);
+        assertThat(emf.get(0)).contains("\"CommandsRefused\":1").doesNotContain("IdempotentReplays\":");
+        assertThat(emf.get(1)).contains("\"IdempotentReplays\":1").doesNotContain("CommandsRefused\":");
+    }
+
+    @Test
     void the_same_idempotency_key_for_a_different_request_is_a_422() throws Exception {
         var id = newAccount();
         credit(id, "{\"amount\": 10}", Map.of("idempotency-key", "pay-43"));

@@ -54,8 +54,11 @@ class IdempotencyProperties {
     }
 
     private static CommandResult replayOf(CommandResult first) {
-        return first instanceof CommandResult.Applied a
-                ? new CommandResult.Applied(a.accountId(), a.balance(), a.version(), true) : first;
+        return switch (first) {
+            case CommandResult.Applied a -> new CommandResult.Applied(a.accountId(), a.balance(), a.version(), true);
+            case CommandResult.Refused r -> new CommandResult.Refused(r.accountId(), r.rejection(), true);
+            default -> first;
+        };
     }
 
     @Provide

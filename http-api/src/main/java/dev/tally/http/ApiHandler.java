@@ -133,8 +133,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         if (!isCommand(request)) {
             return status < 400 ? "answered" : "refused";
         }
+        if ("true".equals(headers.get("Idempotent-Replayed"))) {
+            return "replayed"; // the stored answer to an idempotency key, applied or refused the first time
+        }
         if (status < 300) {
-            return "true".equals(headers.get("Idempotent-Replayed")) ? "replayed" : "applied";
+            return "applied";
         }
         // a lost race asks the client to come back (Retry-After); an account that exists already does not
         return status == 409 && headers.containsKey("Retry-After") ? "conflicted" : "refused";

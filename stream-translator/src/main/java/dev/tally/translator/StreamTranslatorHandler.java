@@ -64,7 +64,7 @@ public final class StreamTranslatorHandler implements RequestHandler<DynamodbEve
             // a poison record's reason goes to the JSON log and to the invocation's own log, which names the failed
             // record beside the batch (the local mapping stand-in takes its dead letters' reason from there)
             var result = translator.translate(records, line -> {
-                LOG.warn(line);
+                LOG.warn("{}", line);
                 context.getLogger().log(line);
             });
             metrics.count(Metric.RECORDS_PUBLISHED, result.published());

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * public static void main(String[] args) throws InterruptedException {
- *     SubscriberWorker.run(Alerts.subscription(...), System.getenv(), System.out::println);
+ *     WorkerLogging.start("alerts"); // JSON lines naming the worker, even for an uncaught exception
+ *     SubscriberWorker.run(Alerts.subscription(...), System.getenv(), LoggerFactory.getLogger(Main.class)::info);
  * }
  * }</pre>
  */

@@ -46,12 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Subscription {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+
     /**
      * Tries in all for a failure that may pass: 8, with pauses drawn below 0.1, 0.2, 0.4 ... 6.4 s, at most 12.7 s of
      * pauses in all (each try may include the AWS SDK's own quick retries).
      */
-    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
-
     public static final Backoff DEFAULT_RETRIES = new Backoff(8, Duration.ofMillis(100), Duration.ofSeconds(10));
     /**
      * How many events in a row may fail in a way that is not the event's fault (not poison) before the subscription
@@ -177,22 +177,28 @@ public final class Subscription {
      */
     public Outcome process(List<StreamRecord> records) {
         try (var service = LogContext.with(LogContext.SERVICE, name)) {
-            var readable = new ArrayList<Decoded>(records.size());
-            int unreadable = 0;
-            for (var record : records) {
-                try {
-                    readable.add(new Decoded(record, DomainEventCodec.fromJson(record.data())));
-                } catch (UnreadableDomainEventException e) {
-                    park(record, kindOf(e), e.getMessage(), 0);
-                    unreadable++;
-                }
+            try {
+                return handleOrPark(records);
+            } finally {
+                flushMetrics();
             }
-            var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
-            duplicates.addAndGet(outcome.duplicates());
-            return new Outcome(outcome.handled(), outcome.parked() + unreadable, outcome.duplicates());
-        } finally {
-            flushMetrics();
         }
+    }
+
+    private Outcome handleOrPark(List<StreamRecord> records) {
+        var readable = new ArrayList<Decoded>(records.size());
+        int unreadable = 0;
+        for (var record : records) {
+            try {
+                readable.add(new Decoded(record, DomainEventCodec.fromJson(record.data())));
+            } catch (UnreadableDomainEventException e) {
+                park(record, kindOf(e), e.getMessage(), 0);
+                unreadable++;
+            }
+        }
+        var outcome = eventHandler != null ? perAccount(readable) : batch(readable);
+        duplicates.addAndGet(outcome.duplicates());
+        return new Outcome(outcome.handled(), outcome.parked() + unreadable, outcome.duplicates());
     }
 
     /**
@@ -228,6 +234,7 @@ public final class Subscription {
 
     /** One line per handled event, with its correlation id, and its lag for the metrics. */
     private void handledOne(DomainEvent event, StreamRecord record) {
+        handled.incrementAndGet();
         lags.add(Math.max(0, clock.millis() - event.occurredAt().toEpochMilli()));
         try (var fields = fieldsOf(event)) {
             LOG.info("handled {} {}/{} from {}", event.type(), event.accountId(), event.version(), record.position());
@@ -451,7 +458,6 @@ public final class Subscription {
             return new Outcome(0, records.size(), 0);
         }
         long notYet = readable.stream().filter(decoded -> failed.containsKey(decoded.event())).count();
-        handled.addAndGet(-notYet); // counted with the batch, but not handled yet
         int handledHere = records.size();
         int parkedHere = 0;
         // the events the handler could not take: each on its own, classified like any failure, the rest being durable
@@ -504,7 +510,6 @@ public final class Subscription {
             }
             try {
                 call.run();
-                handled.addAndGet(records.size());
                 failingInARow.set(0);
                 return true;
             } catch (Exception e) {

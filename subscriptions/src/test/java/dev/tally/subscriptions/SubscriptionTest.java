@@ -2,6 +2,7 @@ package dev.tally.subscriptions;
 
 import dev.tally.contracts.DomainEvent;
 import dev.tally.contracts.DomainEventCodec;
+import dev.tally.observability.testing.CapturedLogs;
 import dev.tally.resilience.Backoff;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -37,7 +38,6 @@ class SubscriptionTest {
 
     private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
     private final List<DomainEvent> handled = new CopyOnWriteArrayList<>();
-    private final List<String> log = new CopyOnWriteArrayList<>();
     private int sequence;
 
     private static DomainEvent credit(String account, long version) {
@@ -64,6 +64,34 @@ class SubscriptionTest {
     private static AwsServiceException awsError(int status, String code) {
         return AwsServiceException.builder().statusCode(status)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " says no").build()).build();
+    }
+
+    @Test
+    void each_batch_writes_its_metrics_once_as_an_emf_line_and_each_handled_event_a_line_with_its_correlation_id()
+            throws Exception {
+        var subscription = perEvent(handled::add);
+        var traced = new DomainEvent.BalanceCredited(DomainEvent.eventIdFor(A, 2), A, 2, T0.plusSeconds(2), 100, 200,
+                null, "req-2", "4bf92f3577b34da6a3ce929d0e0e4736", null);
+        List<String> lines;
+        try (var logs = CapturedLogs.start()) {
+            subscription.process(List.of(record(credit(A, 1)), record(traced), record(B, "not json")));
+            subscription.flushMetrics(); // nothing new: no second line
+            lines = logs.lines();
+        }
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var emf = lines.stream().filter(line -> line.contains("\"_aws\"")).toList();
+        assertThat(emf).hasSize(1);
+        var metrics = json.readTree(emf.getFirst());
+        assertThat(metrics.path("Service").asText()).isEqualTo("test");
+        assertThat(metrics.path("service").asText()).as("the log field too").isEqualTo("test");
+        assertThat(metrics.path("EventsHandled").asLong()).isEqualTo(2);
+        assertThat(metrics.path("DeadLetters").asLong()).isEqualTo(1);
+        assertThat(metrics.path("SubscriptionLag")).hasSize(2);
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("handled BalanceCredited",
+                "\"correlation_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"", "\"account_id\":\"" + A + "\"",
+                "\"version\":\"2\"", "\"service\":\"test\""));
+        assertThat(subscription.handled()).isEqualTo(2);
     }
 
     @Test

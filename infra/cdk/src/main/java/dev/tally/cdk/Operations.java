@@ -28,8 +28,8 @@ import java.util.Map;
  * ({@link Metric}, namespace {@link Metrics#NAMESPACE}) as CloudWatch series for the dashboard and alarms.
  *
  * <p>The HTTP API's stage is not traced: X-Ray traces REST APIs only, not HTTP APIs. Its access log (JSON, with
- * {@code $context.requestId}, the correlation id of a request sent without {@code traceparent}) and the functions'
- * traces, annotated with the correlation id, stand in.
+ * {@code $context.requestId}, the correlation id of a request sent without {@code traceparent}) and the API
+ * functions' traces, which the handlers annotate with the correlation id, stand in.
  */
 final class Operations {
 
@@ -39,13 +39,16 @@ final class Operations {
     private Operations() {
     }
 
-    /** A Java function as Tally runs every one: active X-Ray tracing; JSON logs at INFO, Lambda's own at WARN. */
+    /**
+     * A Java function as Tally runs every one: active X-Ray tracing; JSON logs, the function's and Lambda's own at
+     * INFO (Lambda's REPORT line, with each invocation's duration and memory, is an INFO line).
+     */
     static Function.Builder observed(Function.Builder function) {
         return function
                 .tracing(Tracing.ACTIVE)
                 .loggingFormat(LoggingFormat.JSON)
                 .applicationLogLevelV2(ApplicationLogLevel.INFO)
-                .systemLogLevelV2(SystemLogLevel.WARN);
+                .systemLogLevelV2(SystemLogLevel.INFO);
     }
 
     /**

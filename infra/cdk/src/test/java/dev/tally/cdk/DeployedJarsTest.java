@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every jar the CDK apps deploy logs JSON through exactly one SLF4J provider, log4j's (not the no-operation one, not
- * a second one fighting it), with the JSON layout's plugin in the merged plugin cache and the configuration at its root.
+ * a second one fighting it), with the JSON layout's plugin in the merged plugin cache, the configuration at its root,
+ * and the manifest's {@code Multi-Release} that log4j needs once shaded.
  */
 class DeployedJarsTest {
 
@@ -38,6 +39,9 @@ class DeployedJarsTest {
                     .noneMatch(name -> name.startsWith("org/slf4j/nop/") || name.startsWith("org/slf4j/simple/")
                             || name.startsWith("ch/qos/logback/"))
                     .contains("log4j2.xml", "TallyLogLine.json");
+            // log4j-api's Java 9+ classes are found only in a multi-release jar
+            var manifest = new java.util.jar.Manifest(jar.getInputStream(jar.getEntry("META-INF/MANIFEST.MF")));
+            assertThat(manifest.getMainAttributes().getValue("Multi-Release")).isEqualTo("true");
             var plugins = jar.getEntry("META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat");
             var cache = new String(jar.getInputStream(plugins).readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(cache).as("the merged plugin cache").contains("JsonTemplateLayout").contains("PatternLayout");

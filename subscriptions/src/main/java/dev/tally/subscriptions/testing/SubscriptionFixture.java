@@ -44,7 +44,6 @@ public final class SubscriptionFixture {
     private final boolean inOrder;
     private final InMemoryPositionStore positions = new InMemoryPositionStore();
     private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
-    private final List<String> log = new ArrayList<>();
     private GapPolicy gaps = new GapPolicy.Park();
     private Subscription subscription;
     private long sequence;
@@ -129,8 +128,4 @@ public final class SubscriptionFixture {
         return positions.position(account);
     }
 
-    /** Then: what the subscription logged (retries, parked records). */
-    public List<String> log() {
-        return List.copyOf(log);
-    }
 }

@@ -49,8 +49,12 @@ final class ObservabilityDemo {
         var account = checks.open(api, "Erin");
         checks.expectStatus("credit Erin 10.00", api.post(DemoChecks.path(account, "credit"), "{\"amount\": \"10.00\"}"), 200);
         var random = new SecureRandom();
-        var traceId = HexFormat.of().formatHex(random.generateSeed(16));
-        var traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(random.generateSeed(8)) + "-01";
+        var traceBytes = new byte[16];
+        var parentBytes = new byte[8];
+        random.nextBytes(traceBytes);
+        random.nextBytes(parentBytes);
+        var traceId = HexFormat.of().formatHex(traceBytes);
+        var traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(parentBytes) + "-01";
         var withdrawal = api.post(DemoChecks.path(account, "withdraw"), "{\"amount\": \"2.50\"}", Correlation.TRACEPARENT, traceparent);
         checks.expectStatus("withdraw 2.50 with traceparent " + traceparent, withdrawal, 200);
         var correlationId = withdrawal.header(Correlation.RESPONSE_HEADER);
