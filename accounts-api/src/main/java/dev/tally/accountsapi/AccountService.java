@@ -62,14 +62,23 @@ public final class AccountService {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final Backoff retries;
+    private final SingleFlight singleFlight;
 
+    /** A service whose commands meet only the optimistic lock, as separate Lambda instances do. */
     public AccountService(EventStore events, IdempotencyStore idempotency, Clock clock, Supplier<UUID> ids,
                           Backoff retries) {
+        this(events, idempotency, clock, ids, retries, SingleFlight.NONE);
+    }
+
+    /** @param singleFlight how this process queues the commands of one account ({@link SingleFlight}) */
+    public AccountService(EventStore events, IdempotencyStore idempotency, Clock clock, Supplier<UUID> ids,
+                          Backoff retries, SingleFlight singleFlight) {
         this.events = events;
         this.idempotency = idempotency;
         this.clock = clock;
         this.ids = ids;
         this.retries = retries;
+        this.singleFlight = singleFlight;
     }
 
     /** The account as of now, strongly consistent; version 0 when it does not exist. */
@@ -94,6 +103,14 @@ public final class AccountService {
      * @param context who acts, and the ids recorded on the event
      */
     public CommandResult execute(CommandContext context, AccountRequest request, Optional<String> idempotencyKey) {
+        return switch (request) {
+            case AccountRequest.Create create -> executeInTurn(context, request, idempotencyKey);
+            case AccountRequest.Credit credit -> singleFlight.run(credit.accountId(), () -> executeInTurn(context, request, idempotencyKey));
+            case AccountRequest.Withdraw withdraw -> singleFlight.run(withdraw.accountId(), () -> executeInTurn(context, request, idempotencyKey));
+        };
+    }
+
+    private CommandResult executeInTurn(CommandContext context, AccountRequest request, Optional<String> idempotencyKey) {
         var actor = context.actor();
         var receivedAt = clock.instant();
         AccountId accountId = switch (request) {
@@ -154,9 +171,13 @@ public final class AccountService {
         var state = loaded;
         var accountId = loaded.accountId();
         var key = metadata.idempotencyKey();
+        // the versions already searched for the key: events never change, so each try searches only the new ones
+        long searched = fromVersion;
+        var pacer = retries.pacer(java.util.concurrent.ThreadLocalRandom.current());
         for (int attempt = 1; ; attempt++) {
             if (key.isPresent()) {
-                var already = findApplied(accountId, key.get(), fromVersion, state.version());
+                var already = findApplied(accountId, key.get(), searched, state.version());
+                searched = Math.max(searched, state.version());
                 if (already.isPresent()) {
                     var found = already.get();
                     idempotency.complete(key.get(), new Outcome.Applied(found.version(), found.balanceAfter()));
@@ -180,8 +201,9 @@ public final class AccountService {
                                 return new CommandResult.ContentionExhausted(accountId, attempt);
                             }
                             metrics.count(Metric.COMMAND_RETRIES, 1);
-                            pause(attempt);
-                            state = events.load(accountId);
+                            pause(pacer, attempt);
+                            // after the pause, read what the winners wrote since, not the whole snapshot window
+                            state = events.catchUp(state);
                         }
                     }
                 }
@@ -189,9 +211,9 @@ public final class AccountService {
         }
     }
 
-    private void pause(int attempt) {
+    private static void pause(Backoff.Pacer pacer, int attempt) {
         try {
-            retries.pauseAfter(attempt);
+            pacer.pauseAfter(attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a command", e);

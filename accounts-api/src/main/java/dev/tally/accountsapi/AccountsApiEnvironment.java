@@ -38,6 +38,7 @@ public final class AccountsApiEnvironment {
                 new DynamoIdempotencyStore(dynamo, store.idempotencyTable()),
                 Clock.systemUTC(),
                 UUID::randomUUID,
-                AccountService.CONFLICT_RETRIES);
+                AccountService.CONFLICT_RETRIES,
+                SingleFlight.perAccount());
     }
 }

@@ -218,6 +218,11 @@ class AccountServiceDynamoTest {
         }
 
         @Override
+        public AccountState catchUp(AccountState known) {
+            return delegate.catchUp(known);
+        }
+
+        @Override
         public AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata) {
             throw new Crash("before writing the event");
         }

@@ -667,6 +667,11 @@ class AccountsApiHandlersTest {
             }
 
             @Override
+            public AccountState catchUp(AccountState known) {
+                return broken.catchUp(known);
+            }
+
+            @Override
             public dev.tally.eventstore.AppendResult append(AccountState current, java.util.List<dev.tally.domain.AccountEvent> e,
                                                           EventMetadata m) {
                 return broken.append(current, e, m);

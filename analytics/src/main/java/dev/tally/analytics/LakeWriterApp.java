@@ -1,5 +1,6 @@
 package dev.tally.analytics;
 
+import dev.tally.subscriptions.ShardReadBudget;
 import dev.tally.observability.WorkerLogging;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.resilience.Backoff;
@@ -53,7 +54,7 @@ public final class LakeWriterApp implements AutoCloseable {
         var clock = Clock.systemUTC();
         var subscription = subscription(dynamo, firehose, settings.deliveryStream(), clock, log);
         var worker = KclWorker.start(clients, settings.streamName(), application, settings.workerId(),
-                () -> new SubscriptionProcessor(subscription, clock, log), log);
+                ShardReadBudget.LAKE_WRITER, () -> new SubscriptionProcessor(subscription, clock, log), log);
         return new LakeWriterApp(subscription, worker);
     }
 

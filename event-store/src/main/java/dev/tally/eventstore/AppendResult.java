@@ -9,12 +9,14 @@ public sealed interface AppendResult {
     record Appended(AccountState state) implements AppendResult {
     }
 
-    /** Another writer appended first: the stream is at {@code actualVersion}, not {@code expectedVersion}. */
-    record Conflict(AccountId accountId, long expectedVersion, long actualVersion) implements AppendResult {
+    /**
+     * Another writer appended first: the stream has moved past {@code expectedVersion}. Nothing more is read to say
+     * how far: the caller catches up ({@link EventStore#catchUp}) when it is ready to try again.
+     */
+    record Conflict(AccountId accountId, long expectedVersion) implements AppendResult {
         @Override
         public String toString() {
-            return "conflict on account " + accountId + ": expected version " + expectedVersion + ", actual "
-                    + actualVersion;
+            return "conflict on account " + accountId + ": the stream has moved past version " + expectedVersion;
         }
     }
 }

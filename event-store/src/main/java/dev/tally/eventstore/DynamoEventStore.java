@@ -29,11 +29,15 @@ import static dev.tally.eventstore.EventTable.VERSION;
  *   <li><b>Append</b> is one {@code PutItem} per event with {@code attribute_not_exists(Version)}: of two writers at
  *   the same version exactly one wins. Not {@code TransactWriteItems}: dynalite lacks it and a plain put costs half
  *   the write capacity.</li>
+ *   <li><b>Catching up</b> after a lost race reads the events after the version the loser knew, nothing else.</li>
  *   <li><b>Load</b> is one strongly consistent Query, newest first, {@code Limit} N (the snapshot interval). N
  *   consecutive versions always include one snapshot, so the read cost does not grow with the history.</li>
  * </ul>
  */
 public final class DynamoEventStore implements EventStore {
+
+    /** Events read per Query when catching up after a lost race: more than a burst of concurrent winners. */
+    private static final int CATCH_UP_PAGE = 100;
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -96,19 +100,28 @@ public final class DynamoEventStore implements EventStore {
                         .conditionExpression("attribute_not_exists(#version)")
                         .expressionAttributeNames(Map.of("#version", VERSION)));
             } catch (ConditionalCheckFailedException lost) {
-                // dynalite ignores ReturnValuesOnConditionCheckFailure, so ask for the actual version.
-                return new AppendResult.Conflict(current.accountId(), state.version(), latestVersion(current.accountId()));
+                return new AppendResult.Conflict(current.accountId(), state.version());
             }
             state = next;
         }
         return new AppendResult.Appended(state);
     }
 
-    private long latestVersion(AccountId accountId) {
-        var items = dynamo.query(newestFirst(accountId, 1).toBuilder()
-                .projectionExpression("#version").expressionAttributeNames(Map.of("#id", ID, "#version", VERSION))
-                .build()).items();
-        return items.isEmpty() ? 0 : Long.parseLong(items.getFirst().get(VERSION).n());
+    /** One strongly consistent Query of the events after {@code known} (more only past {@value #CATCH_UP_PAGE}). */
+    @Override
+    public AccountState catchUp(AccountState known) {
+        var state = known;
+        long after = known.version();
+        while (true) {
+            var page = readEvents(known.accountId(), after, CATCH_UP_PAGE);
+            for (var recorded : page.events()) {
+                state = AccountDecider.evolve(state, recorded.event());
+            }
+            if (page.nextAfter().isEmpty()) {
+                return state;
+            }
+            after = page.nextAfter().getAsLong();
+        }
     }
 
     @Override

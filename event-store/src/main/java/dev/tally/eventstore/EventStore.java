@@ -24,6 +24,12 @@ public interface EventStore {
     AccountState load(AccountId accountId);
 
     /**
+     * {@code known} brought up to date: the events written after its version folded onto it, read strongly
+     * consistently. After a lost race this reads what the winners wrote, not the whole snapshot window again.
+     */
+    AccountState catchUp(AccountState known);
+
+    /**
      * Appends events after {@code current}, which names the account and the expected version: the append succeeds
      * only if the stream is still at {@code current.version()}. The state is passed, rather than the bare version,
      * so that the store can write the snapshot on every Nth item without reading the stream again (Equinox does the

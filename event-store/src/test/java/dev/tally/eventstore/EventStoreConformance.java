@@ -131,15 +131,19 @@ public abstract class EventStoreConformance {
     }
 
     @Test
-    void appending_at_a_stale_version_is_a_conflict_naming_both_versions() {
+    void appending_at_a_stale_version_is_a_conflict_and_catching_up_gives_the_latest_state() {
         var id = newAccount();
         var stale = AccountDecider.initialState(id);
-        appendOneByOne(id, history(id, 3));
+        var written = history(id, 3);
+        appendOneByOne(id, written);
 
         var result = store.append(stale, List.of(new AccountCreated(id, OWNER, null, T0)), BY_OWNER);
 
-        assertThat(result).isEqualTo(new AppendResult.Conflict(id, 0, 3));
+        assertThat(result).isEqualTo(new AppendResult.Conflict(id, 0));
         assertThat(store.load(id).version()).isEqualTo(3);
+        assertThat(store.catchUp(stale)).isEqualTo(store.load(id));
+        var atTwo = AccountDecider.fold(stale, written.subList(0, 2));
+        assertThat(store.catchUp(atTwo)).isEqualTo(store.load(id));
     }
 
     @Test
@@ -164,7 +168,7 @@ public abstract class EventStoreConformance {
             }
             assertThat(outcomes).filteredOn(AppendResult.Appended.class::isInstance).hasSize(1);
             assertThat(outcomes).filteredOn(AppendResult.Conflict.class::isInstance).hasSize(writers - 1)
-                    .allSatisfy(c -> assertThat(c).isEqualTo(new AppendResult.Conflict(id, 2, 3)));
+                    .allSatisfy(c -> assertThat(c).isEqualTo(new AppendResult.Conflict(id, 2)));
         }
         var winner = store.readEvents(id, 2, 10).events();
         assertThat(winner).hasSize(1);

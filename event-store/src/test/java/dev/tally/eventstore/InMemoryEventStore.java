@@ -29,11 +29,20 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
+    public AccountState catchUp(AccountState known) {
+        var state = known;
+        for (var recorded : readEvents(known.accountId(), known.version(), Integer.MAX_VALUE).events()) {
+            state = AccountDecider.evolve(state, recorded.event());
+        }
+        return state;
+    }
+
+    @Override
     public AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata) {
         var stream = streams.computeIfAbsent(current.accountId(), id -> new ArrayList<>());
         synchronized (stream) {
             if (stream.size() != current.version()) {
-                return new AppendResult.Conflict(current.accountId(), current.version(), stream.size());
+                return new AppendResult.Conflict(current.accountId(), current.version());
             }
             var state = current;
             for (var event : events) {

@@ -1,5 +1,6 @@
 package dev.tally.projections;
 
+import dev.tally.subscriptions.ShardReadBudget;
 import dev.tally.observability.WorkerLogging;
 import dev.tally.contracts.PublishedStream;
 import dev.tally.eventstore.DynamoEventStore;
@@ -61,7 +62,7 @@ public final class BalanceProjectionApp implements AutoCloseable {
         var accounts = Executors.newFixedThreadPool(8, Thread.ofPlatform().name("balances-apply-", 0).daemon().factory());
         var subscription = subscription(dynamo, settings.applicationName(), projector, catalog, lag, accounts, clock, log);
         var worker = KclWorker.start(clients, settings.streamName(), settings.applicationName(), settings.workerId(),
-                () -> new SubscriptionProcessor(subscription, clock, log), log);
+                ShardReadBudget.BALANCES, () -> new SubscriptionProcessor(subscription, clock, log), log);
 
         var status = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("balances-status").daemon().factory());
         status.scheduleAtFixedRate(() -> {

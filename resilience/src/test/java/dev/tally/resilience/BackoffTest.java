@@ -49,4 +49,25 @@ class BackoffTest {
         assertThatThrownBy(() -> new Backoff(0, Duration.ZERO, Duration.ZERO)).hasMessageContaining("at least 1, was 0");
         assertThatThrownBy(() -> new Backoff(3, Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("base <= cap");
     }
+
+    @Test
+    void an_immediate_first_retry_then_full_jitter_one_step_behind() {
+        var pacer = backoff.with(Backoff.Jitter.IMMEDIATE_THEN_FULL).pacer(new SplittableRandom(3));
+        assertThat(pacer.delayAfter(1)).isEqualTo(Duration.ZERO);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(pacer.delayAfter(3)).isBetween(Duration.ZERO, backoff.ceilingAfter(2));
+        }
+    }
+
+    @Test
+    void decorrelated_pauses_stay_between_the_base_and_three_times_the_last_and_under_the_cap() {
+        var pacer = backoff.with(Backoff.Jitter.DECORRELATED).pacer(new SplittableRandom(5));
+        var last = backoff.base();
+        for (int attempt = 1; attempt < 200; attempt++) {
+            var delay = pacer.delayAfter(attempt);
+            assertThat(delay).isBetween(backoff.base(), backoff.cap());
+            assertThat(delay).isLessThanOrEqualTo(last.multipliedBy(3));
+            last = delay;
+        }
+    }
 }

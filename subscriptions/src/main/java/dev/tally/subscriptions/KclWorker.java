@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
@@ -38,7 +39,8 @@ import java.util.function.Consumer;
  * application name, hence its own lease table and checkpoints.
  *
  * <p>Timings: shard sync every second, a 5 s failover (a restarted worker waits that long for a dead one's
- * leases), a 10 s leader lease with a 2 s heartbeat instead of KCL 3's 120 s, reads every 250 ms. KCL 3 still
+ * leases), a 10 s leader lease with a 2 s heartbeat instead of KCL 3's 120 s, and reads at the application's share of
+ * the shard's read budget ({@link ShardReadBudget}). KCL 3 still
  * waits a random 1 to 30 s before its first shard sync when the lease table is empty, so a fresh start can take
  * that long before its first record; later starts resume at once from the checkpoints.
  */
@@ -123,17 +125,18 @@ public final class KclWorker implements AutoCloseable {
      * retained history). The lease table named {@code applicationName} must exist: see {@link KclLeaseTable}.
      */
     public static KclWorker start(Clients clients, String streamName, String applicationName, String workerId,
-                                  ShardRecordProcessorFactory processors, Consumer<String> log) {
-        return start(clients, streamName, applicationName, workerId, processors, Optional.empty(), log);
+                                  Duration readInterval, ShardRecordProcessorFactory processors, Consumer<String> log) {
+        return start(clients, streamName, applicationName, workerId, readInterval, processors, Optional.empty(), log);
     }
 
     /**
-     * Starts a worker as {@link #start(Clients, String, String, String, ShardRecordProcessorFactory, Consumer)} does,
+     * Starts a worker as {@link #start(Clients, String, String, String, Duration, ShardRecordProcessorFactory, Consumer)} does,
      * but a new application reads from {@code from} (Kinesis's AT_TIMESTAMP) instead of the trim horizon: after a
      * {@link HistoryReplay}. Where the application has checkpoints, it resumes from them either way.
      */
     public static KclWorker start(Clients clients, String streamName, String applicationName, String workerId,
-                                  ShardRecordProcessorFactory processors, Optional<Instant> from, Consumer<String> log) {
+                                  Duration readInterval, ShardRecordProcessorFactory processors, Optional<Instant> from,
+                                  Consumer<String> log) {
         // By ARN for a stream in another account (kinesalite takes names only, so this path runs in AWS alone)
         boolean byArn = streamName.startsWith("arn:");
         var configs = byArn
@@ -161,7 +164,8 @@ public final class KclWorker implements AutoCloseable {
                                 .orElse(InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)))
                         .retrievalSpecificConfig((byArn ? new PollingConfig(clients.kinesis())
                                 : new PollingConfig(streamName, clients.kinesis()))
-                                .idleTimeBetweenReadsInMillis(250)));
+                                // KCL waits what is left of this since its last call: a cap on the call rate
+                                .idleTimeBetweenReadsInMillis(readInterval.toMillis())));
         Thread.ofPlatform().name(applicationName + "-scheduler").daemon().start(scheduler);
         log.accept(applicationName + ": worker " + workerId + " started on stream " + streamName
                 + from.map(at -> " (a new application reads from " + at + ")").orElse(""));

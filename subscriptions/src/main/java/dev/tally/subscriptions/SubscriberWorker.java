@@ -32,7 +32,7 @@ public final class SubscriberWorker {
             throws InterruptedException {
         var clients = KclWorker.Clients.fromEnvironment();
         var worker = KclWorker.start(clients, PublishedStream.nameFrom(environment), subscription.name(),
-                KclWorker.newWorkerId(), () -> new SubscriptionProcessor(subscription, Clock.systemUTC(), log), log);
+                KclWorker.newWorkerId(), ShardReadBudget.SUBSCRIBER, () -> new SubscriptionProcessor(subscription, Clock.systemUTC(), log), log);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             subscription.stop();
             worker.close();

@@ -1,5 +1,6 @@
 package dev.tally.standins.apigateway;
 
+import dev.tally.standins.http.LoopbackServer;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -9,7 +10,6 @@ import dev.tally.standins.lambda.LocalLambdaContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +121,7 @@ public final class LocalApiGateway implements AutoCloseable {
         this.authorizer = authorizer;
         this.routes = routes.stream().map(r -> new CompiledRoute(r, r.pattern(), r.parameterNames())).toList();
         try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+            this.server = LoopbackServer.create(port, 512);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " (is it in use? pick another with --port)", e);
         }

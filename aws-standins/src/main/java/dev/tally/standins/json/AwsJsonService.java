@@ -1,5 +1,6 @@
 package dev.tally.standins.json;
 
+import dev.tally.standins.http.LoopbackServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,8 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -97,7 +96,7 @@ public final class AwsJsonService implements AutoCloseable {
         this.passthrough = passthrough;
         try {
             // a backlog of 8 connections per thread absorbs a burst of clients connecting at once
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Math.max(128, 8 * threads));
+            server = LoopbackServer.create(port, Math.max(128, 8 * threads));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " for the " + name
                     + " stand-in (is it in use? pick another port)", e);

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,12 @@ final class DynamoDbStreamSource implements StreamSource<DynamodbEvent> {
         this.streams = streams;
         this.streamArn = streamArn;
         this.region = region;
+    }
+
+    /** Lambda reads each shard 4 times a second: the documented base rate. */
+    @Override
+    public Duration pollInterval() {
+        return Duration.ofMillis(250);
     }
 
     @Override

@@ -17,13 +17,13 @@ import java.util.Map;
  * builds it: every field of the record, the images as the Lambda events library's attribute values, and the
  * mapping's stream ARN as each record's {@code eventSourceARN}.
  */
-final class DynamodbEvents {
+public final class DynamodbEvents {
 
     private DynamodbEvents() {
     }
 
     /** @param region for a record that names none */
-    static DynamodbEvent of(List<Record> records, String streamArn, String region) {
+    public static DynamodbEvent of(List<Record> records, String streamArn, String region) {
         var event = new DynamodbEvent();
         var converted = new ArrayList<DynamodbEvent.DynamodbStreamRecord>();
         for (var record : records) {

@@ -68,7 +68,6 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         }
     }
 
-    private static final Duration IDLE_POLL = Duration.ofMillis(200);
     /** How often the shard list is read again (Lambda discovers new shards on a similar schedule). */
     private static final Duration SHARD_REFRESH = Duration.ofSeconds(10);
     private static final Duration RETRY_DELAY = Duration.ofMillis(100);
@@ -143,6 +142,9 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         var finished = new java.util.HashSet<String>();
         var buffers = new LinkedHashMap<String, List<Polled>>();
         var firstBuffered = new LinkedHashMap<String, Instant>();
+        // when each shard may be read next (System.nanoTime): reads are paced at the source's rate, as in Lambda
+        var nextRead = new java.util.HashMap<String, Long>();
+        long interval = source.pollInterval().toNanos();
         List<String> shards = List.of();
         var shardsReadAt = Instant.MIN;
         while (running.get()) {
@@ -159,7 +161,10 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     }
                     var iterator = finished.contains(shardId) ? null : iterators.computeIfAbsent(shardId, this::startIterator);
                     var buffer = buffers.computeIfAbsent(shardId, id -> new ArrayList<>());
-                    if (iterator != null && buffer.size() < settings.batchSize()) {
+                    long now = System.nanoTime();
+                    if (iterator != null && buffer.size() < settings.batchSize()
+                            && now - nextRead.getOrDefault(shardId, now) >= 0) {
+                        nextRead.put(shardId, now + interval);
                         var page = source.read(iterator, Math.min(1000, settings.batchSize() - buffer.size()));
                         if (page.nextIterator() == null) {
                             // a closed shard read to its end: done, once its buffer is delivered
@@ -187,7 +192,8 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     }
                 }
                 if (!busy) {
-                    pause(IDLE_POLL);
+                    // until the next shard may be read, or the oldest buffered record's window passes
+                    pause(Duration.ofNanos(Math.max(1_000_000, Math.min(interval, untilNext(nextRead, shards)))));
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -200,6 +206,15 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static long untilNext(Map<String, Long> nextRead, List<String> shards) {
+        long now = System.nanoTime();
+        long soonest = Long.MAX_VALUE;
+        for (var shard : shards) {
+            soonest = Math.min(soonest, nextRead.getOrDefault(shard, now) - now);
+        }
+        return soonest;
     }
 
     private String startIterator(String shardId) {

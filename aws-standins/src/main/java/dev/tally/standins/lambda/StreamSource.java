@@ -23,6 +23,13 @@ interface StreamSource<E> {
 
     String arn();
 
+    /**
+     * How often Lambda reads each shard of this kind of stream, at most: a DynamoDB stream 4 times a second, a
+     * Kinesis stream (standard iterator) once a second. Reading faster would be throttled in AWS, where the reads
+     * of a shard are shared by all its consumers.
+     */
+    java.time.Duration pollInterval();
+
     /** The name of the batch description in Lambda's on-failure invocation record, e.g. {@code KinesisBatchInfo}. */
     String batchInfoName();
 

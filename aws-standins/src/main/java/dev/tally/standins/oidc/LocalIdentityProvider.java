@@ -1,5 +1,6 @@
 package dev.tally.standins.oidc;
 
+import dev.tally.standins.http.LoopbackServer;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
@@ -7,8 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,8 +66,7 @@ public final class LocalIdentityProvider implements AutoCloseable {
         this.keys = keys;
         this.clock = clock;
         try {
-            var loopback = InetAddress.getByAddress("127.0.0.1", new byte[]{127, 0, 0, 1});
-            this.server = HttpServer.create(new InetSocketAddress(loopback, port), 64);
+            this.server = LoopbackServer.create(port, 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " (is it in use?)", e);
         }

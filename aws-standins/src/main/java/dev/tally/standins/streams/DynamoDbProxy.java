@@ -9,21 +9,17 @@ import dev.tally.standins.json.AwsJsonService.Reply;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
@@ -55,8 +51,7 @@ final class DynamoDbProxy {
     private final String region;
     private final Clock clock;
     private final StreamedTables tables;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final Map<String, LongAdder> returnedItems = new ConcurrentHashMap<>();
+    private final TableMeters meters = new TableMeters();
     private final ReentrantLock[] partitionLocks = IntStream.range(0, 256).mapToObj(i -> new ReentrantLock())
             .toArray(ReentrantLock[]::new);
 
@@ -80,41 +75,61 @@ final class DynamoDbProxy {
         return switch (operation.get()) {
             case "CreateTable" -> createTable(headers, body);
             case "DescribeTable" -> describeTable(headers, body);
-            case "PutItem", "DeleteItem", "UpdateItem" -> {
-                var request = (ObjectNode) json.readTree(body);
+            case "PutItem", "DeleteItem", "UpdateItem" -> metered(operation.get(), body, true, request -> {
                 var table = tables.byName(request.path("TableName").asText());
-                yield table.isEmpty() ? send(headers, operation, body) : recordedWrite(headers, operation.get(), request, table.get());
-            }
+                return table.isEmpty() ? send(headers, operation, json.writeValueAsBytes(request))
+                        : recordedWrite(headers, operation.get(), request, table.get());
+            });
+            case "GetItem", "Query", "Scan", "BatchGetItem" -> metered(operation.get(), body, false,
+                    request -> send(headers, operation, json.writeValueAsBytes(request)));
             case "BatchWriteItem" -> batchWrite(headers, body);
-            case "Query", "Scan" -> counted(send(headers, operation, body), body);
             default -> send(headers, operation, body);
         };
     }
 
+    /** A request's journey to dynalite, given the request as parsed and measured. */
+    private interface Forward {
+        Reply apply(ObjectNode request) throws IOException;
+    }
+
     /**
-     * Items returned by Query and Scan, per table, as CloudWatch's {@code ReturnedItemCount} metric counts them
-     * (<a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html">DynamoDB
-     * metrics</a>), since the proxy started.
+     * Forwards a request asking for its consumed capacity, and keeps what CloudWatch would count of it
+     * ({@link TableMetrics}); the client gets the capacity only if it asked for it.
      */
-    long returnedItemCount(String table) {
-        var count = returnedItems.get(table);
-        return count == null ? 0 : count.sum();
-    }
-
-    /** {@link #returnedItemCount} of every table that has any. */
-    Map<String, Long> returnedItemCounts() {
-        var counts = new java.util.TreeMap<String, Long>();
-        returnedItems.forEach((table, count) -> counts.put(table, count.sum()));
-        return counts;
-    }
-
-    private Reply counted(Reply reply, byte[] requestBody) throws IOException {
-        if (reply.status() == 200) {
-            var table = json.readTree(requestBody).path("TableName").asText();
-            long count = json.readTree(reply.body()).path("Count").asLong(0);
-            returnedItems.computeIfAbsent(table, t -> new LongAdder()).add(count);
+    private Reply metered(String operation, byte[] body, boolean write, Forward forward) throws IOException {
+        var request = (ObjectNode) json.readTree(body);
+        var table = request.path("TableName").asText();
+        var asked = request.path("ReturnConsumedCapacity").asText("NONE");
+        if (asked.equals("NONE")) {
+            request.put("ReturnConsumedCapacity", "TOTAL");
         }
-        return reply;
+        var reply = forward.apply(request);
+        if (reply.status() != 200) {
+            if (reply.status() == 400 && new String(reply.body(), StandardCharsets.UTF_8).contains("ConditionalCheckFailedException")) {
+                meters.conditionalCheckFailed(table);
+            }
+            return reply;
+        }
+        var response = (ObjectNode) json.readTree(reply.body());
+        meters.consumed(response.path("ConsumedCapacity"), write);
+        if (operation.equals("Query") || operation.equals("Scan")) {
+            meters.returnedItems(table, response.path("Count").asLong(0));
+        }
+        if (!asked.equals("NONE")) {
+            return reply;
+        }
+        response.remove("ConsumedCapacity");
+        return new Reply(200, json.writeValueAsBytes(response));
+    }
+
+    /** What CloudWatch would show of {@code table} since the proxy started. */
+    TableMetrics tableMetrics(String table) {
+        return meters.get(table);
+    }
+
+    /** {@link #tableMetrics} of every table that has any, by table name. */
+    Map<String, TableMetrics> tableMetrics() {
+        return meters.all();
     }
 
     private Reply createTable(Headers headers, byte[] body) throws IOException {
@@ -251,7 +266,8 @@ final class DynamoDbProxy {
             streamed |= tables.byName(names.next()).isPresent();
         }
         if (!streamed) {
-            return send(headers, Optional.of("BatchWriteItem"), body);
+            return metered("BatchWriteItem", body, true, whole -> send(headers, Optional.of("BatchWriteItem"),
+                    json.writeValueAsBytes(whole)));
         }
         for (var entry : request.path("RequestItems").properties()) {
             for (var write : entry.getValue()) {
@@ -294,13 +310,15 @@ final class DynamoDbProxy {
         if (oldImage != null && table.recordsOldImage()) {
             change.set("OldImage", oldImage);
         }
+        // the record's size as serialized, measured once (the keys and images dominate it)
+        int size = json.writeValueAsBytes(change).length;
         change.put("SequenceNumber", "");
-        change.put("SizeBytes", json.writeValueAsBytes(keys).length
-                + (newImage == null ? 0 : json.writeValueAsBytes(newImage).length)
-                + (oldImage == null ? 0 : json.writeValueAsBytes(oldImage).length));
+        change.put("SizeBytes", size);
         change.put("StreamViewType", table.viewType());
+        var random = ThreadLocalRandom.current();
+        // an opaque unique id, not a secret: no need for UUID.randomUUID's shared SecureRandom on every write
         var record = json.createObjectNode()
-                .put("eventID", UUID.randomUUID().toString().replace("-", ""))
+                .put("eventID", HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong()))
                 .put("eventName", eventName)
                 .put("eventVersion", "1.1")
                 .put("eventSource", "aws:dynamodb")
@@ -309,25 +327,41 @@ final class DynamoDbProxy {
         tables.log(table).append(record, now);
     }
 
-    /** Sends {@code operation} to dynalite with the caller's signature headers. */
+    /**
+     * Sends {@code operation} to dynalite with the caller's signature headers. Through {@link HttpURLConnection}, on
+     * the calling thread over a kept-alive connection: the JDK's {@code HttpClient} hands every exchange to its
+     * selector thread and back, which on a busy machine cost more than the call itself.
+     */
     private Reply send(Headers headers, Optional<String> operation, byte[] body) throws IOException {
-        var request = HttpRequest.newBuilder(dynalite.resolve("/"))
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", "application/x-amz-json-1.0");
-        operation.ifPresent(o -> request.header("X-Amz-Target", TARGET + o));
-        for (var name : List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
-            var value = headers.getFirst(name);
-            if (value != null) {
-                request.header(name, value);
-            }
-        }
+        var connection = (HttpURLConnection) dynalite.resolve("/").toURL().openConnection();
         try {
-            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(response.statusCode(), response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            connection.setRequestMethod("POST");
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(30_000);
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(body.length);
+            connection.setRequestProperty("Content-Type", "application/x-amz-json-1.0");
+            operation.ifPresent(o -> connection.setRequestProperty("X-Amz-Target", TARGET + o));
+            for (var name : List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
+                var value = headers.getFirst(name);
+                if (value != null) {
+                    connection.setRequestProperty(name, value);
+                }
+            }
+            try (var out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            int status = connection.getResponseCode();
+            var stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            // read to the end, so that the connection goes back to the keep-alive pool
+            byte[] answer = stream == null ? new byte[0] : stream.readAllBytes();
+            if (stream != null) {
+                stream.close();
+            }
+            return new Reply(status, answer);
+        } catch (IOException e) {
+            connection.disconnect();
+            throw e;
         }
     }
 }

@@ -67,12 +67,23 @@ public final class DynamoDbStreamsStandIn implements AutoCloseable {
      * {@code ReturnedItemCount} metric, summed.
      */
     public long returnedItemCount(String table) {
-        return proxy.returnedItemCount(table);
+        return proxy.tableMetrics(table).returnedItemCount();
     }
 
     /** {@link #returnedItemCount} of every table that has any, by table name. */
     public Map<String, Long> returnedItemCounts() {
-        return proxy.returnedItemCounts();
+        var counts = new java.util.TreeMap<String, Long>();
+        proxy.tableMetrics().forEach((table, metrics) -> counts.put(table, metrics.returnedItemCount()));
+        return counts;
+    }
+
+    /**
+     * What CloudWatch would show of {@code table} since the proxy started: items returned, capacity consumed,
+     * conditional checks failed. Every call through the proxy counts; batch writes to a stream-enabled table,
+     * which the proxy carries out as single writes, count their conditional failures only.
+     */
+    public TableMetrics tableMetrics(String table) {
+        return proxy.tableMetrics(table);
     }
 
     @Override

@@ -34,6 +34,15 @@ final class StreamRecordLog {
     private final List<ObjectNode> records = new ArrayList<>();
     private BigInteger lastSequence = FIRST_SEQUENCE;
     private BufferedWriter writer;
+    /** Records appended, and how many of them are in the file: both counted from this process's start. */
+    private long appended;
+    private long written;
+    /** Records not yet in the file (nor shown to readers), oldest first. */
+    private List<ObjectNode> unwritten = new ArrayList<>();
+    /** Why the file cannot be written any more, once a write failed. */
+    private IOException broken;
+    /** Held by the one appender writing to the file. */
+    private final Object fileLock = new Object();
 
     StreamRecordLog(ObjectMapper json, Optional<Path> file) {
         this.json = json;
@@ -63,22 +72,64 @@ final class StreamRecordLog {
         return record.path("dynamodb").path("SequenceNumber").asText();
     }
 
-    /** Assigns the next sequence number, stores the record and returns it. */
-    synchronized ObjectNode append(ObjectNode record, Instant now) {
-        lastSequence = lastSequence.add(BigInteger.ONE);
-        ((ObjectNode) record.get("dynamodb")).put("SequenceNumber", lastSequence.toString());
-        records.add(record);
-        if (writer != null) {
+    /**
+     * Assigns the next sequence number, stores the record and returns it. With a file, the record is in the file
+     * before it is returned or shown to a reader: a write the proxy acknowledges, and any record a reader has seen
+     * (and maybe checkpointed), survives a restart, and its sequence number is never handed out twice.
+     *
+     * <p>Group commit: records wait in {@link #unwritten} and whichever appender takes the {@link #fileLock} first
+     * writes and flushes all of them at once; the appenders queued behind it find theirs already written. Under load
+     * one write call then carries many records, instead of one call per record with every writer queued on it.
+     */
+    ObjectNode append(ObjectNode record, Instant now) {
+        long sequence;
+        synchronized (this) {
+            lastSequence = lastSequence.add(BigInteger.ONE);
+            ((ObjectNode) record.get("dynamodb")).put("SequenceNumber", lastSequence.toString());
+            if (writer == null) {
+                records.add(record);
+                trim(now);
+                return record;
+            }
+            unwritten.add(record);
+            sequence = ++appended;
+        }
+        awaitWritten(sequence, now);
+        return record;
+    }
+
+    private void awaitWritten(long sequence, Instant now) {
+        synchronized (fileLock) {
+            if (broken != null) {
+                // the batch that failed may have held this record: never acknowledge what may not be in the file
+                throw new UncheckedIOException("stream records can no longer be written", broken);
+            }
+            if (written >= sequence) {
+                return;
+            }
+            List<ObjectNode> batch;
+            long upTo;
+            synchronized (this) {
+                batch = unwritten;
+                unwritten = new ArrayList<>();
+                upTo = appended;
+            }
             try {
-                writer.write(json.writeValueAsString(record));
-                writer.newLine();
+                for (var record : batch) {
+                    writer.write(json.writeValueAsString(record));
+                    writer.newLine();
+                }
                 writer.flush();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot append a stream record", e);
+                broken = e;
+                throw new UncheckedIOException("cannot append stream records", e);
             }
+            synchronized (this) {
+                records.addAll(batch);
+                trim(now);
+            }
+            written = upTo;
         }
-        trim(now);
-        return record;
     }
 
     private void trim(Instant now) {
@@ -117,12 +168,18 @@ final class StreamRecordLog {
         return lastSequence.toString();
     }
 
-    synchronized void close() {
+    void close() {
+        synchronized (fileLock) {
+            closeFile();
+        }
+    }
+
+    private synchronized void closeFile() {
         if (writer != null) {
             try {
                 writer.close();
             } catch (IOException ignored) {
-                // the records were flushed as they were written
+                // every acknowledged record was flushed before its append returned
             }
         }
     }

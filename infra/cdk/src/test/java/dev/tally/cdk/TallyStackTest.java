@@ -287,7 +287,7 @@ class TallyStackTest {
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "StartingPosition", "TRIM_HORIZON",
                 "BatchSize", TranslatorMapping.BATCH_SIZE,
-                "MaximumBatchingWindowInSeconds", 1,
+                "MaximumBatchingWindowInSeconds", (int) TranslatorMapping.MAXIMUM_BATCHING_WINDOW.toSeconds(),
                 "BisectBatchOnFunctionError", true,
                 "MaximumRetryAttempts", TranslatorMapping.MAXIMUM_RETRY_ATTEMPTS,
                 "MaximumRecordAgeInSeconds", 86_400,

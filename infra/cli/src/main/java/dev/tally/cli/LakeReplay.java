@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.subscriptions.ShardReadBudget;
 import dev.tally.analytics.AnalyticsEnvironment;
 import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LakeHistory;
@@ -115,7 +116,8 @@ final class LakeReplay implements AutoCloseable {
             progress.accept("switching to the stream " + stream + streamStart.map(at -> " from " + at
                     + " (" + HistoryReplay.STREAM_OVERLAP + " before what the lake surely holds; what both hold is "
                     + "skipped by account and version)").orElse(" from its trim horizon"));
-            var worker = KclWorker.start(kcl, stream, name, KclWorker.newWorkerId(),
+            // a replayed application reads as a subscriber does, beside the live ones, until it replaces one
+            var worker = KclWorker.start(kcl, stream, name, KclWorker.newWorkerId(), ShardReadBudget.SUBSCRIBER,
                     () -> new SubscriptionProcessor(subscription, clock, line -> progress.accept("  " + line)),
                     streamStart, line -> progress.accept("  " + line));
             return new LakeReplay(name, subscription, history, streamStart, worker, clients, kinesis, dynamo, stream);

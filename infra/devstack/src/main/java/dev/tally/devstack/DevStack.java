@@ -129,6 +129,7 @@ public final class DevStack implements AutoCloseable {
     private final List<AutoCloseable> started;
     private final URI apiEndpoint;
     private final URI dynamoEndpoint;
+    private final URI dynaliteEndpoint;
     private final DynamoDbStreamsStandIn dynamoProxy;
     private final LocalIdentityProvider identity;
     private final URI kinesisEndpoint;
@@ -141,7 +142,8 @@ public final class DevStack implements AutoCloseable {
     private final DevLake lake;
     private final Map<String, String> environment;
 
-    private DevStack(List<AutoCloseable> started, LocalApiGateway gateway, DynamoDbStreamsStandIn dynamoProxy, LocalIdentityProvider identity, URI kinesisEndpoint,
+    private DevStack(List<AutoCloseable> started, LocalApiGateway gateway, DynamoDbStreamsStandIn dynamoProxy, URI dynaliteEndpoint,
+                     LocalIdentityProvider identity, URI kinesisEndpoint,
                        DynamoDbClient dynamo, KinesisClient kinesis, EventSourceMapping<?> translatorMapping,
                        DeadLetterStore deadLetters, WorkerProcess projectionWorker, DevLake lake,
                        Map<String, String> environment) {
@@ -150,6 +152,7 @@ public final class DevStack implements AutoCloseable {
         this.apiEndpoint = gateway.endpoint();
         this.dynamoEndpoint = dynamoProxy.endpoint();
         this.dynamoProxy = dynamoProxy;
+        this.dynaliteEndpoint = dynaliteEndpoint;
         this.identity = identity;
         this.kinesisEndpoint = kinesisEndpoint;
         this.dynamo = dynamo;
@@ -162,6 +165,13 @@ public final class DevStack implements AutoCloseable {
     }
 
     public static DevStack start(Settings settings, Progress progress) {
+        // One process serves the whole HTTP API here, API_CONCURRENCY requests at once, where AWS runs one Lambda
+        // instance per request, each keeping its own connection. The JDK keeps only 5 idle connections per host by
+        // default, so the other requests would open a new one for every call. Read once, before the first
+        // connection: set here, as the first thing the local stack does.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(API_CONCURRENCY));
+        }
         LocalLogs.routeTo(settings.logDir());
         Consumer<String> standIns = LoggerFactory.getLogger(DevStack.class)::info;
         Kinesalite.disableCbor();
@@ -267,7 +277,7 @@ public final class DevStack implements AutoCloseable {
             var gateway = new LocalApiGateway(settings.apiPort(), routes, API_CONCURRENCY,
                     new JwtAuthorizer(identity.issuer(), List.of(AUDIENCE)));
             started.add(gateway);
-            return new DevStack(started, gateway, proxy, identity, kinesalite.endpoint(), dynamo, kinesis, mapping,
+            return new DevStack(started, gateway, proxy, dynalite.endpoint(), identity, kinesalite.endpoint(), dynamo, kinesis, mapping,
                     deadLetters, worker, lake, environment);
         } catch (RuntimeException | Error e) {
             closeAll(started);
@@ -312,6 +322,22 @@ public final class DevStack implements AutoCloseable {
 
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
+    }
+
+    /**
+     * dynalite itself, behind the streams proxy: what the workers use for their own tables, and what a benchmark
+     * uses as the raw baseline of the same DynamoDB calls.
+     */
+    public URI dynaliteEndpoint() {
+        return dynaliteEndpoint;
+    }
+
+    /**
+     * What CloudWatch would show of {@code table} so far (items returned, capacity consumed, conditional checks
+     * failed), for the calls through the proxy: the HTTP API's and the translator's.
+     */
+    public dev.tally.standins.streams.TableMetrics tableMetrics(String table) {
+        return dynamoProxy.tableMetrics(table);
     }
 
     public URI kinesisEndpoint() {

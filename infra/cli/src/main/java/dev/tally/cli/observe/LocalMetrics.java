@@ -117,6 +117,17 @@ public final class LocalMetrics {
         return rows;
     }
 
+    /**
+     * Every value of a metric over a service (all its details), with the time of the line that carried it:
+     * {@code [epoch millis, value]} pairs in the order read.
+     */
+    public List<long[]> observations(String service, String metric) {
+        return values.entrySet().stream()
+                .filter(e -> e.getKey().service().equals(service) && e.getKey().metric().equals(metric)
+                        && e.getKey().detail().isEmpty())
+                .flatMap(e -> e.getValue().stream()).toList();
+    }
+
     /** The sum since start of a metric over a service (all its details), 0 if it has none. */
     public long total(String service, String metric) {
         return values.entrySet().stream()

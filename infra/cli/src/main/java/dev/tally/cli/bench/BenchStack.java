@@ -1,0 +1,113 @@
+package dev.tally.cli.bench;
+
+import dev.tally.cli.load.ApiClient;
+import dev.tally.cli.load.RenewingToken;
+import dev.tally.cli.observe.LocalMetrics;
+import dev.tally.cli.observe.LogFolder;
+import dev.tally.devstack.DevStack;
+import dev.tally.devstack.Progress;
+import dev.tally.domain.AccountId;
+import dev.tally.domain.SnapshotPolicy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A fresh local stack for the benchmarks, keeping its data on disk as {@code ./tally up} does (so the stream
+ * records are written to disk too), with an API client holding an owner's token and a client straight to dynalite.
+ */
+final class BenchStack implements AutoCloseable {
+
+    static final int SNAPSHOT_EVERY = SnapshotPolicy.DEFAULT_EVERY;
+    static final String SUBJECT = "bench";
+
+    final DevStack stack;
+    final ApiClient api;
+    final DynamoDbClient dynalite;
+    final Path logDir;
+    private final Instant startedAt = Instant.now();
+
+    private BenchStack(DevStack stack, ApiClient api, DynamoDbClient dynalite, Path logDir) {
+        this.stack = stack;
+        this.api = api;
+        this.dynalite = dynalite;
+        this.logDir = logDir;
+    }
+
+    /**
+     * Waits until the balances projection has handled every event the translator published, so that a measurement
+     * starts on a pipeline that has caught up and counts only its own events.
+     */
+    void awaitDrained(Progress progress) {
+        var drained = dev.tally.cli.ConditionWait.until("the balances projection to handle every published event",
+                java.time.Duration.ofMinutes(3), java.time.Duration.ofMillis(500), () -> {
+                    var metrics = metrics(startedAt);
+                    long published = metrics.total(dev.tally.translator.StreamTranslatorHandler.SERVICE,
+                            dev.tally.observability.Metric.RECORDS_PUBLISHED.metricName());
+                    long handled = metrics.total(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
+                            dev.tally.observability.Metric.EVENTS_HANDLED.metricName())
+                            + metrics.total(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
+                            dev.tally.observability.Metric.EVENTS_DUPLICATE.metricName());
+                    return new long[]{handled, published};
+                }, counts -> counts[0] >= counts[1],
+                counts -> progress.step("waiting for the projection to catch up: " + counts[0] + " of " + counts[1]));
+        drained.timedOut().ifPresent(message -> progress.step(message + "; measuring anyway"));
+    }
+
+    static BenchStack start(Path folder, Progress progress) throws Exception {
+        dev.tally.cli.UpCommand.deleteRecursively(folder);
+        var logs = folder.resolve("logs");
+        var stack = DevStack.start(new DevStack.Settings(0, 0, 0, 0, 0, 0, 0, Optional.of(folder.resolve("data")),
+                SNAPSHOT_EVERY, 2, logs), progress);
+        var api = new ApiClient(stack.apiEndpoint(), RenewingToken.of(stack, SUBJECT));
+        return new BenchStack(stack, api, DevStack.client(DynamoDbClient.builder(), stack.dynaliteEndpoint()), logs);
+    }
+
+    /** Opens {@code count} accounts through the API. */
+    List<AccountId> open(int count) {
+        var ids = new ArrayList<AccountId>();
+        for (int i = 0; i < count; i++) {
+            var created = api.post("/accounts", "{\"displayName\": \"bench-" + i + "\"}");
+            if (created.status() != 201) {
+                throw new IllegalStateException("could not open an account: " + created.status() + " " + created.text());
+            }
+            ids.add(AccountId.parse(created.body().path("accountId").asText()));
+        }
+        return ids;
+    }
+
+    /** A credit through the API; the HTTP status. */
+    int credit(AccountId id, long minor, boolean withKey) {
+        return move(id, "credit", minor, withKey);
+    }
+
+    /** A withdrawal through the API; the HTTP status. */
+    int withdraw(AccountId id, long minor, boolean withKey) {
+        return move(id, "withdraw", minor, withKey);
+    }
+
+    private int move(AccountId id, String action, long minor, boolean withKey) {
+        var body = String.format(Locale.ROOT, "{\"amount\": \"%d.%02d\"}", minor / 100, minor % 100);
+        var response = withKey
+                ? api.post("/accounts/" + id + "/" + action, body, "Idempotency-Key", UUID.randomUUID().toString())
+                : api.post("/accounts/" + id + "/" + action, body);
+        return response.status();
+    }
+
+    /** The EMF metrics the stack's processes wrote since {@code since}. */
+    LocalMetrics metrics(Instant since) {
+        return LocalMetrics.read(new LogFolder(logDir), since);
+    }
+
+    @Override
+    public void close() {
+        dynalite.close();
+        stack.close();
+    }
+}
