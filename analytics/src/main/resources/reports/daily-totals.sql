@@ -1,8 +1,8 @@
 -- Daily totals: per event date and event type, how many events and how much money (minor units).
 -- Firehose and the lake writer deliver at least once, so lake_events may hold an event more than once. Closed days
 -- are compacted into lake_compacted, one row per event, and read as they are; only the open rows are de-duplicated
--- (by event_id), and those whose event is already compacted (late copies, or a day between the compaction job's
--- switch and its deletes) are dropped, compared only on the dates that have open rows.
+-- (by event_id), and those whose event is already compacted (late copies, or a day between the switch and the
+-- deletes of the compaction job) are dropped, compared only on the dates that have open rows.
 -- Portable SQL: runs unchanged on Athena engine v3 (Trino) and DuckDB.
 WITH open_events AS (
   SELECT event_date, type, event_id, max(amount) AS amount
