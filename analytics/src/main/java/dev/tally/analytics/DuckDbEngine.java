@@ -39,6 +39,8 @@ public final class DuckDbEngine implements ReportEngine {
             connection = DriverManager.getConnection("jdbc:duckdb:");
             execute("SET TimeZone = 'UTC'");
             execute("CREATE VIEW " + LakeTable.EVENTS + " AS " + source(LakeTable.EVENTS_PREFIX, LakeTable.EVENT_COLUMNS, true));
+            execute("CREATE VIEW " + LakeTable.COMPACTED + " AS "
+                    + source(LakeTable.COMPACTED_PREFIX, LakeTable.EVENT_COLUMNS, true));
             execute("CREATE VIEW " + LakeTable.LEDGER_ACCOUNTS + " AS "
                     + source(LakeTable.LEDGER_PREFIX, LakeTable.LEDGER_COLUMNS, false));
         } catch (SQLException e) {
@@ -150,6 +152,21 @@ public final class DuckDbEngine implements ReportEngine {
                 count.next();
                 return count.getLong(1);
             }
+        } catch (SQLException e) {
+            throw new ReportFailedException("DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The row count and the sum of the rows' hashes of {@code sql}'s result: equal for two results that hold the same
+     * rows, in any order (with overwhelming probability otherwise unequal). For checking that two lakes give the same
+     * answer without fetching millions of rows.
+     */
+    public String fingerprint(String sql) {
+        try (var statement = connection.createStatement();
+             var result = statement.executeQuery("SELECT count(*), CAST(sum(hash(r)) AS VARCHAR) FROM (" + sql + ") r")) {
+            result.next();
+            return result.getLong(1) + " rows, hash sum " + result.getString(2);
         } catch (SQLException e) {
             throw new ReportFailedException("DuckDB: " + e.getMessage(), e);
         }

@@ -18,8 +18,19 @@ import java.util.function.Consumer;
 public final class LakeHistory {
 
     /**
+     * Of an event's copies, the one with the most columns filled first (a copy written before a column existed has it
+     * null): the ORDER BY after the event id that picks it. {@link LakeCompaction} keeps the same copy.
+     */
+    static final String FULLEST_COPY_FIRST = String.join(" NULLS LAST, ", LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME,
+            LakeTable.IDEMPOTENCY_KEY, LakeTable.ACTOR_SUBJECT, LakeTable.REQUEST_ID, LakeTable.CORRELATION_ID) + " NULLS LAST";
+
+    /** The compacted days and the open rows together: an event may be in both (see {@link LakeCompaction}). */
+    private static final String ALL_ROWS = "(SELECT " + columns() + " FROM " + LakeTable.COMPACTED + " UNION ALL SELECT "
+            + columns() + " FROM " + LakeTable.EVENTS + ")";
+
+    /**
      * One row per event id (DuckDB's DISTINCT ON; this runs only locally on the synced lake): of its copies, the one
-     * with the most columns filled, since a copy written before a column existed has it null.
+     * with the most columns filled.
      */
     private static final String SQL = "SELECT * FROM (SELECT DISTINCT ON (" + LakeTable.EVENT_ID + ") "
             + String.join(", ", LakeTable.EVENT_ID, LakeTable.ACCOUNT_ID,
@@ -27,9 +38,12 @@ public final class LakeHistory {
             "epoch_ms(" + LakeTable.OCCURRED_AT + ") AS occurred_at_ms", LakeTable.ACTOR_ISSUER, LakeTable.ACTOR_SUBJECT,
             LakeTable.REQUEST_ID, LakeTable.OWNER_ISSUER, LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME,
             LakeTable.IDEMPOTENCY_KEY, LakeTable.CORRELATION_ID)
-            + " FROM " + LakeTable.EVENTS + " ORDER BY " + LakeTable.EVENT_ID + ", " + String.join(" NULLS LAST, ",
-            LakeTable.OWNER_SUBJECT, LakeTable.DISPLAY_NAME, LakeTable.IDEMPOTENCY_KEY, LakeTable.ACTOR_SUBJECT,
-            LakeTable.REQUEST_ID, LakeTable.CORRELATION_ID) + " NULLS LAST) ORDER BY " + LakeTable.ACCOUNT_ID + ", " + LakeTable.VERSION;
+            + " FROM " + ALL_ROWS + " ORDER BY " + LakeTable.EVENT_ID + ", " + FULLEST_COPY_FIRST + ") ORDER BY "
+            + LakeTable.ACCOUNT_ID + ", " + LakeTable.VERSION;
+
+    private static String columns() {
+        return LakeTable.EVENT_COLUMNS.stream().map(LakeTable.Column::name).collect(java.util.stream.Collectors.joining(", "));
+    }
 
     private LakeHistory() {
     }

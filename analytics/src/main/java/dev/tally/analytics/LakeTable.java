@@ -15,6 +15,12 @@ public final class LakeTable {
 
     /** One row per domain event: the table the reports read. */
     public static final String EVENTS = "lake_events";
+    /**
+     * The closed days of {@link #EVENTS}, rewritten by {@link LakeCompaction}: one row per event, so reports read it
+     * without de-duplicating. Same columns and partition column as {@link #EVENTS}; its own prefix, which Firehose
+     * never writes to, is what marks a row as compacted.
+     */
+    public static final String COMPACTED = "lake_compacted";
     /** The events table summarised per account, exported for the reconciliation report. */
     public static final String LEDGER_ACCOUNTS = "ledger_accounts";
 
@@ -89,6 +95,8 @@ public final class LakeTable {
 
     /** Key prefix of {@link #EVENTS}; below it one folder per partition, {@code event_date=yyyy-MM-dd/}. */
     public static final String EVENTS_PREFIX = "events/";
+    /** Key prefix of {@link #COMPACTED}; below it one folder per partition, as under {@link #EVENTS_PREFIX}. */
+    public static final String COMPACTED_PREFIX = "compacted/";
     /** Key prefix of {@link #LEDGER_ACCOUNTS}. */
     public static final String LEDGER_PREFIX = "ledger-accounts/";
 

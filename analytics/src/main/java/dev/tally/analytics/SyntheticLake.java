@@ -15,7 +15,8 @@ import java.time.LocalDate;
  * ({@code events/event_date=yyyy-MM-dd/*.parquet}, the same columns and types Firehose writes), generated inside
  * DuckDB. Every account opens, then alternates a credit with a withdrawal of at most that credit, so balances
  * never go below zero and the reports have real work to do. Events spread evenly over {@code days} days from
- * {@code firstDay}. Deterministic: the same arguments give the same rows.
+ * {@code firstDay}. Deterministic: the same arguments give the same rows. {@link #writeCopies} adds copies of some
+ * events in new objects, as at-least-once delivery does, so benchmarks can check that reports stay exact.
  */
 public final class SyntheticLake {
 
@@ -23,6 +24,26 @@ public final class SyntheticLake {
     }
 
     public static void write(Path lake, long accounts, int eventsPerAccount, int days, LocalDate firstDay) {
+        copy(lake, accounts, eventsPerAccount, days, firstDay, "true", "(FORMAT parquet, PARTITION_BY (event_date), OVERWRITE_OR_IGNORE true)");
+    }
+
+    /**
+     * Adds copies of about {@code perMille} in a thousand of the events dated from {@code from} to {@code to}
+     * (inclusive), chosen by {@code seed}, as new objects in their days' folders: what a re-delivered batch leaves.
+     * The same arguments as {@link #write} name the same events.
+     */
+    public static void writeCopies(Path lake, long accounts, int eventsPerAccount, int days, LocalDate firstDay,
+                                   int perMille, int seed, LocalDate from, LocalDate to) {
+        if (perMille < 1 || perMille > 1000) {
+            throw new IllegalArgumentException("copies per thousand events must be 1 to 1000, was " + perMille);
+        }
+        var filter = "hash(event_id, " + seed + ") % 1000 < " + perMille + " AND event_date BETWEEN '" + from + "' AND '" + to + "'";
+        copy(lake, accounts, eventsPerAccount, days, firstDay, filter,
+                "(FORMAT parquet, PARTITION_BY (event_date), APPEND true, FILENAME_PATTERN 'copies_" + seed + "_{uuid}')");
+    }
+
+    private static void copy(Path lake, long accounts, int eventsPerAccount, int days, LocalDate firstDay, String filter,
+                             String options) {
         if (accounts < 1 || eventsPerAccount < 1 || days < 1) {
             throw new IllegalArgumentException("accounts, events per account and days must be positive, were "
                     + accounts + ", " + eventsPerAccount + " and " + days);
@@ -35,7 +56,7 @@ public final class SyntheticLake {
         }
         long secondsPerEvent = Math.max(1, (long) days * 86_400 / eventsPerAccount);
         var sql = """
-                COPY (
+                COPY (SELECT * FROM (
                   WITH base AS (
                     SELECT a, k,
                            CASE WHEN k = 1 THEN '{ACCOUNT_CREATED}'
@@ -61,9 +82,9 @@ public final class SyntheticLake {
                          occurred_at,
                          CAST(CAST(occurred_at AS DATE) AS VARCHAR) AS event_date
                   FROM (SELECT *, TIMESTAMP '%s 00:00:00' + to_seconds((k - 1) * %d + (a * 7919) %% %d) AS occurred_at FROM base)
-                ) TO %s (FORMAT parquet, PARTITION_BY (event_date), OVERWRITE_OR_IGNORE true)
-                """.formatted(accounts, eventsPerAccount + 1, firstDay, secondsPerEvent, secondsPerEvent,
-                DuckDbEngine.literal(target.toString()));
+                ) WHERE %s) TO %s %s
+                """.formatted(accounts, eventsPerAccount + 1, firstDay, secondsPerEvent, secondsPerEvent, filter,
+                DuckDbEngine.literal(target.toString()), options);
         for (var type : EventType.values()) {
             sql = sql.replace("{" + type.name() + "}", type.typeName());
         }

@@ -30,6 +30,20 @@ class LakeTableTest {
     }
 
     @Test
+    void the_lake_compacted_ddl_declares_the_lake_rows_under_their_own_prefix() {
+        var ddl = Report.resource("athena/lake_compacted.sql");
+        assertThat(columns(ddl)).containsExactlyElementsOf(LakeTable.EVENT_COLUMNS);
+        assertThat(ddl).contains("CREATE EXTERNAL TABLE IF NOT EXISTS " + LakeTable.COMPACTED + " (")
+                .contains("PARTITIONED BY (event_date string)")
+                .contains("'storage.location.template' = 's3://${LAKE_BUCKET}/compacted/event_date=${event_date}/'")
+                .contains("LOCATION 's3://${LAKE_BUCKET}/" + LakeTable.COMPACTED_PREFIX + "'");
+        LakeTable.EVENT_DATE_PROJECTION.forEach((name, value) ->
+                assertThat(ddl).contains("'" + name + "' = '" + value + "'"));
+        assertThat(LakeCompaction.compactedKey(java.time.LocalDate.parse("2026-03-01")))
+                .isEqualTo("compacted/event_date=2026-03-01/events.parquet");
+    }
+
+    @Test
     void objects_written_before_the_actor_columns_existed_read_them_as_null(@org.junit.jupiter.api.io.TempDir java.nio.file.Path lake) {
         var account = "0a000000-0000-4000-8000-000000000009";
         TestLake.write(lake, List.of(TestLake.opened(account, "2026-03-01T10:00:00Z")));

@@ -74,6 +74,13 @@ final class DataLake extends Construct {
                                         Transition.builder().storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
                                                 .transitionAfter(Duration.days(365)).build()))
                                 .build(),
+                        LifecycleRule.builder().id("compacted-age-out").prefix(LakeTable.COMPACTED_PREFIX)
+                                .transitions(List.of(
+                                        Transition.builder().storageClass(StorageClass.INFREQUENT_ACCESS)
+                                                .transitionAfter(Duration.days(90)).build(),
+                                        Transition.builder().storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
+                                                .transitionAfter(Duration.days(365)).build()))
+                                .build(),
                         LifecycleRule.builder().id("errors-expire").prefix(ERRORS_PREFIX).expiration(Duration.days(90)).build(),
                         LifecycleRule.builder().id("athena-results-expire").prefix(ATHENA_RESULTS_PREFIX)
                                 .expiration(Duration.days(7)).build(),
@@ -92,6 +99,14 @@ final class DataLake extends Construct {
         var eventsTable = parquetTable("EventsTable", LakeTable.EVENTS, LakeTable.EVENT_COLUMNS, LakeTable.EVENTS_PREFIX,
                 List.of(CfnTable.ColumnProperty.builder().name(LakeTable.EVENT_DATE).type("string").build()), eventsParameters);
         eventsTable.getNode().addDependency(database);
+        // the compacted days (LakeCompaction): the same columns and projection under their own prefix
+        var compactedParameters = new HashMap<String, String>(LakeTable.EVENT_DATE_PROJECTION);
+        compactedParameters.put("classification", "parquet");
+        compactedParameters.put("storage.location.template",
+                "s3://" + bucket.getBucketName() + "/" + LakeTable.COMPACTED_PREFIX + LakeTable.EVENT_DATE + "=${" + LakeTable.EVENT_DATE + "}/");
+        var compactedTable = parquetTable("CompactedTable", LakeTable.COMPACTED, LakeTable.EVENT_COLUMNS, LakeTable.COMPACTED_PREFIX,
+                List.of(CfnTable.ColumnProperty.builder().name(LakeTable.EVENT_DATE).type("string").build()), compactedParameters);
+        compactedTable.getNode().addDependency(database);
         var ledgerTable = parquetTable("LedgerAccountsTable", LakeTable.LEDGER_ACCOUNTS, LakeTable.LEDGER_COLUMNS,
                 LakeTable.LEDGER_PREFIX, List.of(), Map.of("classification", "parquet"));
         ledgerTable.getNode().addDependency(database);
@@ -99,6 +114,7 @@ final class DataLake extends Construct {
         var catalogArn = stack.formatArn(arn("glue", "catalog", null));
         var databaseArn = stack.formatArn(arn("glue", "database", LakeDelivery.GLUE_DATABASE));
         var eventsTableArn = stack.formatArn(arn("glue", "table", LakeDelivery.GLUE_DATABASE + "/" + LakeTable.EVENTS));
+        var compactedTableArn = stack.formatArn(arn("glue", "table", LakeDelivery.GLUE_DATABASE + "/" + LakeTable.COMPACTED));
         var ledgerTableArn = stack.formatArn(arn("glue", "table", LakeDelivery.GLUE_DATABASE + "/" + LakeTable.LEDGER_ACCOUNTS));
 
         var logs = LogGroup.Builder.create(this, "DeliveryLogs").retention(RetentionDays.ONE_MONTH)
@@ -221,13 +237,14 @@ final class DataLake extends Construct {
                                 .resources(List.of(stack.formatArn(arn("athena", "workgroup", WORKGROUP)))).build(),
                         PolicyStatement.Builder.create()
                                 .actions(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"))
-                                .resources(List.of(catalogArn, databaseArn, eventsTableArn, ledgerTableArn)).build(),
+                                .resources(List.of(catalogArn, databaseArn, eventsTableArn, compactedTableArn, ledgerTableArn)).build(),
                         PolicyStatement.Builder.create()
                                 .actions(List.of("s3:GetBucketLocation", "s3:ListBucket"))
                                 .resources(List.of(bucket.getBucketArn())).build(),
                         PolicyStatement.Builder.create()
                                 .actions(List.of("s3:GetObject"))
                                 .resources(List.of(bucket.arnForObjects(LakeTable.EVENTS_PREFIX + "*"),
+                                        bucket.arnForObjects(LakeTable.COMPACTED_PREFIX + "*"),
                                         bucket.arnForObjects(LakeTable.LEDGER_PREFIX + "*"),
                                         bucket.arnForObjects(ATHENA_RESULTS_PREFIX + "*"))).build(),
                         PolicyStatement.Builder.create()

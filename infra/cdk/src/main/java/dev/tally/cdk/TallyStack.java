@@ -227,6 +227,7 @@ public final class TallyStack extends Stack {
         var workers = new Workers(this, "Workers", settings.artifacts());
         var projection = projectionWorker(workers);
         var lakeWriter = lakeWriter(workers, lake);
+        new LakeCompactionSchedule(this, "LakeCompaction", workers, lake.bucket);
         var translator = translator(settings);
         translator.getNode().addDependency(projection, lakeWriter);
 

@@ -79,6 +79,14 @@ final class Workers extends Construct {
                 AssetImageProps.builder().platform(Platform.LINUX_ARM64).build());
     }
 
+    ICluster cluster() {
+        return cluster;
+    }
+
+    ContainerImage image() {
+        return image;
+    }
+
     /**
      * A service running {@code jar} from the image with {@code environment}; its task role gets {@code statements}.
      */
@@ -178,7 +186,7 @@ final class Workers extends Construct {
                 Operations.kclMetrics(application));
     }
 
-    /** The image's build context: the Dockerfile and the two worker jars (built by ./tally synth). */
+    /** The image's build context: the Dockerfile, the two worker jars and the compaction job (built by ./tally synth). */
     private static Path prepareImage(Path artifacts) {
         var dir = artifacts.resolve(IMAGE_DIR);
         try {
@@ -186,7 +194,8 @@ final class Workers extends Construct {
             try (InputStream dockerfile = Workers.class.getResourceAsStream("/worker-image/Dockerfile")) {
                 Files.copy(dockerfile, dir.resolve("Dockerfile"), StandardCopyOption.REPLACE_EXISTING);
             }
-            for (var jar : List.of("projections/target/projection-worker.jar", "analytics/target/lake-writer.jar")) {
+            for (var jar : List.of("projections/target/projection-worker.jar", "analytics/target/lake-writer.jar",
+                    "analytics/target/lake-compaction.jar")) {
                 var source = artifacts.resolve(jar);
                 if (!Files.exists(source)) {
                     throw new IllegalStateException(source + " is missing: build the jars first (./tally synth does)");

@@ -76,6 +76,77 @@ class DataLakeTest {
     }
 
     @Test
+    void the_compacted_days_are_a_glue_table_of_the_same_columns_under_their_own_prefix() {
+        var columns = new ArrayList<Map<String, String>>();
+        LakeTable.EVENT_COLUMNS.forEach(c -> columns.add(Map.of("Name", c.name(), "Type", c.type())));
+        var parameters = new java.util.HashMap<String, Object>(LakeTable.EVENT_DATE_PROJECTION);
+        parameters.put("classification", "parquet");
+        parameters.put("storage.location.template", Map.of("Fn::Join", List.of("", List.of("s3://",
+                Match.anyValue(), "/compacted/event_date=${event_date}/"))));
+        template.hasResourceProperties("AWS::Glue::Table", Map.of(
+                "DatabaseName", LakeDelivery.GLUE_DATABASE,
+                "TableInput", Map.of(
+                        "Name", LakeTable.COMPACTED,
+                        "TableType", "EXTERNAL_TABLE",
+                        "Parameters", parameters,
+                        "PartitionKeys", List.of(Map.of("Name", "event_date", "Type", "string")),
+                        "StorageDescriptor", Match.objectLike(Map.of("Columns", columns)))));
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Id", "compacted-age-out", "Prefix", "compacted/")))))));
+    }
+
+    @Test
+    void the_compaction_job_runs_once_a_day_as_a_private_fargate_task_of_the_workers_image() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "cron(30 2 * * ? *)",
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "EcsParameters", Match.objectLike(Map.of(
+                                "LaunchType", "FARGATE",
+                                "TaskCount", 1,
+                                "TaskDefinitionArn", Map.of("Ref", Match.stringLikeRegexp("LakeCompactionTask.*")),
+                                "NetworkConfiguration", Map.of("AwsVpcConfiguration", Match.objectLike(Map.of(
+                                        "AssignPublicIp", "DISABLED"))))),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 7200))))));
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "Cpu", String.valueOf(LakeCompactionSchedule.CPU),
+                "Memory", String.valueOf(LakeCompactionSchedule.MEMORY_MIB),
+                "Volumes", List.of(Map.of("Name", "scratch")),
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                        "Command", List.of("/app/lake-compaction.jar"),
+                        "ReadonlyRootFilesystem", true,
+                        "MountPoints", List.of(Map.of("ContainerPath", "/tmp", "SourceVolume", "scratch", "ReadOnly", false)),
+                        "Environment", List.of(
+                                Map.of("Name", "TALLY_LAKE_BUCKET", "Value", Map.of("Ref", Match.stringLikeRegexp("LakeBucket.*"))),
+                                Map.of("Name", "TALLY_LAKE_COMPACTION_GRACE_DAYS", "Value", "2")))))));
+    }
+
+    @Test
+    void the_compaction_job_may_list_and_read_the_lake_write_only_compacted_objects_and_delete_only_raw_ones() {
+        var bucket = Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("LakeBucket.*"), "Arn"));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("LakeCompactionTaskRole.*"))),
+                "PolicyDocument", Map.of("Statement", List.of(
+                        Map.of("Effect", "Allow", "Action", "s3:ListBucket", "Resource", bucket,
+                                "Condition", Map.of("StringLike", Map.of("s3:prefix", List.of("events/*", "compacted/*")))),
+                        Map.of("Effect", "Allow", "Action", "s3:GetObject", "Resource", List.of(
+                                objects("events/*"), objects("compacted/*"))),
+                        Map.of("Effect", "Allow", "Action", "s3:PutObject", "Resource", objects("compacted/*")),
+                        Map.of("Effect", "Allow", "Action", "s3:DeleteObject", "Resource", objects("events/*"))))));
+        // the rule's role may run the task and pass its roles, nothing else
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("LakeCompactionTaskEventsRole.*"))),
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", "ecs:RunTask",
+                        "Resource", Map.of("Ref", Match.stringLikeRegexp("LakeCompactionTask.*")))))))));
+    }
+
+    private static Map<String, Object> objects(String pattern) {
+        return Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("LakeBucket.*"), "Arn")),
+                "/" + pattern)));
+    }
+
+    @Test
     void firehose_partitions_by_event_date_and_converts_to_parquet_from_the_glue_schema() {
         template.hasResourceProperties("AWS::KinesisFirehose::DeliveryStream", Map.of(
                 "DeliveryStreamName", LakeDelivery.DELIVERY_STREAM,
@@ -134,9 +205,9 @@ class DataLakeTest {
                         "DeploymentCircuitBreaker", Map.of("Enable", true, "Rollback", true)))));
         template.allResourcesProperties("AWS::ECS::TaskDefinition", Map.of(
                 "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX"),
-                "Cpu", String.valueOf(Workers.CPU),
-                "Memory", String.valueOf(Workers.MEMORY_MIB),
                 "TaskRoleArn", Match.anyValue()));
+        assertThat(template.findResources("AWS::ECS::TaskDefinition", Map.of("Properties", Match.objectLike(Map.of(
+                "Cpu", String.valueOf(Workers.CPU), "Memory", String.valueOf(Workers.MEMORY_MIB)))))).hasSize(2);
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
                 "Command", List.of("/app/lake-writer.jar"),
                 "ReadonlyRootFilesystem", true,

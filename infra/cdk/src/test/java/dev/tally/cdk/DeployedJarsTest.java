@@ -25,6 +25,7 @@ class DeployedJarsTest {
             "projections/target/balances-api-lambda.jar",
             "projections/target/projection-worker.jar",
             "analytics/target/lake-writer.jar",
+            "analytics/target/lake-compaction.jar",
             "examples/large-withdrawal-alerts/target/large-withdrawal-alerts-lambda.jar",
             "examples/large-withdrawal-alerts/target/large-withdrawal-alerts-worker.jar"})
     void has_exactly_one_slf4j_provider_and_it_writes_json(String path) throws IOException {

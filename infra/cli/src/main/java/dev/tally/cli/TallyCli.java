@@ -25,7 +25,7 @@ import java.util.List;
         subcommands = {DemoCommand.class, TestCommand.class, UpCommand.class, EnvCommand.class, TokenCommand.class, ReportCommand.class,
                 SubscriptionsCommand.class,
                 TailCommand.class, LogsCommand.class, MetricsCommand.class, DeadLettersCommand.class, StatusCommand.class, LoadCommand.class, ProjectionsCommand.class,
-                dev.tally.cli.bench.BenchCommand.class, BenchReportsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class},
+                LakeCommand.class, dev.tally.cli.bench.BenchCommand.class, BenchReportsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "./tally help COMMAND or ./tally COMMAND --help shows a command's options.",
                 "The launcher finds a JDK 21+ and installs the pinned emulators (npm ci) itself."})
 public final class TallyCli implements Runnable {

@@ -116,6 +116,8 @@ public final class DevLake implements AutoCloseable {
         var glue = new GlueCatalog();
         glue.put(new GlueTable(LakeDelivery.GLUE_DATABASE, LakeTable.EVENTS, "s3://" + BUCKET + "/" + LakeTable.EVENTS_PREFIX,
                 glueColumns(LakeTable.EVENT_COLUMNS), List.of(new GlueTable.Column(LakeTable.EVENT_DATE, "string"))));
+        glue.put(new GlueTable(LakeDelivery.GLUE_DATABASE, LakeTable.COMPACTED, "s3://" + BUCKET + "/" + LakeTable.COMPACTED_PREFIX,
+                glueColumns(LakeTable.EVENT_COLUMNS), List.of(new GlueTable.Column(LakeTable.EVENT_DATE, "string"))));
         glue.put(new GlueTable(LakeDelivery.GLUE_DATABASE, LakeTable.LEDGER_ACCOUNTS, "s3://" + BUCKET + "/" + LakeTable.LEDGER_PREFIX,
                 glueColumns(LakeTable.LEDGER_COLUMNS), List.of()));
         return glue;
