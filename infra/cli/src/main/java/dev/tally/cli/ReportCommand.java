@@ -53,6 +53,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the report as a PNG picture.")
     Path chart;
 
+    @Option(names = "--dir", paramLabel = "FOLDER", description = "With duckdb: a lake folder (the layout Firehose writes, "
+            + "e.g. .tally/bench-lake/uncompacted) instead of the running stack's bucket.")
+    java.nio.file.Path dir;
+
     @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (local stack) or athena (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
@@ -88,6 +92,9 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (chart != null && !chart.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--chart must name a .png file, was " + chart);
+        }
+        if (dir != null && engine != Engine.duckdb) {
+            throw new IllegalArgumentException("--dir reads a lake folder with DuckDB; it does not apply to --engine " + engine);
         }
         var progress = new Progress(System.err);
         try (var reportEngine = engine == Engine.duckdb ? localEngine(report, progress) : athenaEngine(report, progress)) {
@@ -151,6 +158,16 @@ final class ReportCommand implements Callable<Integer> {
 
     /** DuckDB over a fresh copy of the running stack's lake (and a fresh ledger export for reconciliation). */
     private ReportEngine localEngine(Report report, Progress progress) throws Exception {
+        if (dir != null) {
+            if (report.needsLedgerExport()) {
+                throw new IllegalArgumentException(report.reportName() + " compares the lake with the events table, so it "
+                        + "needs the running stack, not --dir");
+            }
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("--dir " + dir + " is not a folder");
+            }
+            return new DuckDbEngine(dir.toAbsolutePath());
+        }
         var stack = StackEnvironment.running();
         if (!stack.containsKey("AWS_ENDPOINT_URL_S3") || !stack.containsKey(DevStack.LAKE_BUCKET)) {
             throw new IllegalStateException("the running stack has no data lake (started by an older ./tally?); restart ./tally up");

@@ -1,5 +1,6 @@
 package dev.tally.cli.bench;
 
+import dev.tally.analytics.ReportBenchmark;
 import dev.tally.cli.TallyCli;
 import dev.tally.devstack.Progress;
 import dev.tally.domain.SnapshotPolicy;
@@ -43,16 +44,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The sizes of a run. */
     record Plan(int runs, List<Integer> concurrencies, int commandsPerClient, List<Integer> rates, Duration step,
-                int hotCommands, List<Long> histories, int costRepeats, int translatorAccounts, int eventsPerAccount) {
+                int hotCommands, List<Long> histories, int costRepeats, int translatorAccounts, int eventsPerAccount,
+                ReportBenchmark.Shape lake) {
 
         static Plan quick() {
             return new Plan(1, List.of(1, 4, 16, 64), 2, List.of(25, 50, 100, 150), Duration.ofSeconds(3), 128,
-                    List.of(10L, 100L, 1_000L), 5, 20, 10);
+                    List.of(10L, 100L, 1_000L), 5, 20, 10, ReportBenchmark.Shape.of(200_000, 100, 30, 10));
         }
 
         static Plan full() {
             return new Plan(3, List.of(1, 4, 16, 64), 8, List.of(25, 50, 100, 150), Duration.ofSeconds(15), 256,
-                    List.of(10L, 1_000L, 100_000L), 10, 100, 20);
+                    List.of(10L, 1_000L, 100_000L), 10, 100, 20, ReportBenchmark.Shape.tenMillionEvents());
         }
     }
 
@@ -83,6 +85,11 @@ public final class BenchCommand implements Callable<Integer> {
                 // last on the stack: the seeded histories leave the projection a long gap to fill
                 WriteCost.run(bench, doc, plan.histories(), plan.costRepeats(), progress);
             }
+        }
+        if (runs("B6")) {
+            // on a quiet machine: the stack is stopped
+            var lakes = TallyCli.home().resolve(quick ? ".tally/bench-lake-quick" : ".tally/bench-lake");
+            LakeReports.run(doc, lakes, plan.lake(), plan.runs(), progress);
         }
         doc.sections().sort(java.util.Comparator.comparing(s -> s.id));
         doc.write(file, Instant.now());
