@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 
 /** Times the reports on DuckDB over a synthetic lake of millions of events, before and after compaction. */
 @Command(name = "bench-reports", mixinStandardHelpOptions = true,
-        description = {"Time the lake's reports on DuckDB over a synthetic lake, uncompacted and compacted.",
+        description = {"Time the lake's reports on DuckDB over a synthetic lake.",
+                "Both as delivered and with its closed days compacted.",
                 "Generates two lakes of the same events (Parquet by event date, the layout Firehose writes) under "
                         + ".tally/bench-lake, reused when their shape matches: one as delivered, with copies of some "
                         + "events in every day, and one compacted by the job of ./tally lake compact, with late copies "

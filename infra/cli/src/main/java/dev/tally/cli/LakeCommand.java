@@ -32,7 +32,8 @@ final class LakeCommand implements Runnable {
     }
 
     @Command(name = "compact", mixinStandardHelpOptions = true,
-            description = {"Rewrite the lake's closed days de-duplicated, so reports read them without de-duplicating.",
+            description = {"Rewrite the lake's closed days de-duplicated.",
+                "Reports then read them without de-duplicating.",
                     "A day is closed when it is before today's UTC date minus --grace-days. Each closed day that has raw "
                             + "objects under events/ is merged (with its compacted object, if any) into "
                             + "compacted/event_date=DAY/events.parquet, one row per event, and then its raw objects are "

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /** Runs every benchmark on a fresh local stack and writes BENCHMARKS.md with its charts. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run the benchmarks B1-B8 on a fresh local stack and write BENCHMARKS.md with PNG charts.",
+        description = {"Run the benchmarks on a fresh stack and write BENCHMARKS.md.",
+                "The benchmarks B1-B8, with PNG charts beside the document.",
                 "B1 capacity units and B2 items read per command as the history grows; B3 API throughput against the "
                         + "raw DynamoDB calls at concurrency 1, 4, 16 and 64; B4 write-to-projection lag at offered rates "
                         + "(open loop); B5 translator and projection throughput; B6 the lake's reports on a synthetic "

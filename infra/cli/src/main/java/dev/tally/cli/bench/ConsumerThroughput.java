@@ -25,10 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +63,7 @@ final class ConsumerThroughput {
             bench.awaitDrained(progress);
             var batches = batches(accounts, eventsPerAccount);
             int records = batches.stream().mapToInt(List::size).sum();
-            long workerCpuBefore = processCpuMillis(bench.stack.projectionWorker().pid());
+            long workerCpuBefore = StackCpu.processMillis(bench.stack.projectionWorker().pid());
             var since = Instant.now();
             long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -87,7 +84,7 @@ final class ConsumerThroughput {
                     lines -> progress.step("B5: the projection handled " + lines.stream().mapToLong(v -> v[1]).sum()
                             + " of " + records));
             var lines = drained.last();
-            long workerCpu = processCpuMillis(bench.stack.projectionWorker().pid()) - workerCpuBefore;
+            long workerCpu = StackCpu.processMillis(bench.stack.projectionWorker().pid()) - workerCpuBefore;
             long first = lines.stream().mapToLong(v -> v[0]).min().orElse(since.toEpochMilli());
             long last = lines.stream().mapToLong(v -> v[0]).max().orElse(first);
             long handled = lines.stream().mapToLong(v -> v[1]).sum();
@@ -176,18 +173,6 @@ final class ConsumerThroughput {
                         .build())
                 .build();
     }
-
-    /** The CPU time the kernel has charged to process {@code pid} (user and system), in milliseconds. */
-    static long processCpuMillis(long pid) throws IOException {
-        var stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        // the fields after the command name, which is in brackets and may hold spaces
-        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * 1000 / CLOCK_TICKS;
-    }
-
-    /** USER_HZ: the unit of /proc's CPU times, 100 on Linux everywhere that matters. */
-    private static final long CLOCK_TICKS = 100;
 
     private static String f(double value, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
