@@ -66,21 +66,8 @@ final class DataLake extends Construct {
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .lifecycleRules(List.of(
-                        // reports read recent days most; older Parquet moves to cheaper storage, still queryable
-                        LifecycleRule.builder().id("events-age-out").prefix(LakeTable.EVENTS_PREFIX)
-                                .transitions(List.of(
-                                        Transition.builder().storageClass(StorageClass.INFREQUENT_ACCESS)
-                                                .transitionAfter(Duration.days(90)).build(),
-                                        Transition.builder().storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
-                                                .transitionAfter(Duration.days(365)).build()))
-                                .build(),
-                        LifecycleRule.builder().id("compacted-age-out").prefix(LakeTable.COMPACTED_PREFIX)
-                                .transitions(List.of(
-                                        Transition.builder().storageClass(StorageClass.INFREQUENT_ACCESS)
-                                                .transitionAfter(Duration.days(90)).build(),
-                                        Transition.builder().storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
-                                                .transitionAfter(Duration.days(365)).build()))
-                                .build(),
+                        ageOut("events-age-out", LakeTable.EVENTS_PREFIX),
+                        ageOut("compacted-age-out", LakeTable.COMPACTED_PREFIX),
                         LifecycleRule.builder().id("errors-expire").prefix(ERRORS_PREFIX).expiration(Duration.days(90)).build(),
                         LifecycleRule.builder().id("athena-results-expire").prefix(ATHENA_RESULTS_PREFIX)
                                 .expiration(Duration.days(7)).build(),
@@ -307,5 +294,16 @@ final class DataLake extends Construct {
             builder.resourceName(name);
         }
         return builder.build();
+    }
+
+    /** Older Parquet under {@code prefix} moves to cheaper storage, still queryable: reports read recent days most. */
+    private static LifecycleRule ageOut(String id, String prefix) {
+        return LifecycleRule.builder().id(id).prefix(prefix)
+                .transitions(List.of(
+                        Transition.builder().storageClass(StorageClass.INFREQUENT_ACCESS)
+                                .transitionAfter(Duration.days(90)).build(),
+                        Transition.builder().storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
+                                .transitionAfter(Duration.days(365)).build()))
+                .build();
     }
 }
