@@ -50,4 +50,43 @@ final class StackCpu {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * {@link #millis} split by part of the stack, named from each process's command line: this JVM (the gateway,
+     * the handlers, the stand-ins, the translator, the example subscriber, the benchmark's clients), the emulators
+     * and the workers.
+     */
+    static java.util.Map<String, Long> byPart() {
+        var parts = new java.util.TreeMap<String, Long>();
+        if (!available()) {
+            return parts;
+        }
+        parts.put("this JVM", processMillis(ProcessHandle.current().pid()));
+        for (var child : ProcessHandle.current().descendants().toList()) {
+            var command = child.info().commandLine().orElse("");
+            String part;
+            if (command.contains("BalanceProjectionApp")) {
+                part = "balances worker";
+            } else if (command.contains("LakeWriterApp")) {
+                part = "lake writer";
+            } else if (command.contains("kinesalite")) {
+                part = "kinesalite";
+            } else if (command.contains("dynalite")) {
+                part = "dynalite";
+            } else if (command.contains("s3rver")) {
+                part = "s3rver";
+            } else {
+                part = "other";
+            }
+            parts.merge(part, processMillis(child.pid()), Long::sum);
+        }
+        return parts;
+    }
+
+    /** What each part used between two {@link #byPart} readings. */
+    static java.util.Map<String, Long> minus(java.util.Map<String, Long> after, java.util.Map<String, Long> before) {
+        var used = new java.util.TreeMap<String, Long>();
+        after.forEach((part, ms) -> used.put(part, ms - before.getOrDefault(part, 0L)));
+        return used;
+    }
 }
