@@ -2,8 +2,6 @@ package dev.tally.cli.bench;
 
 import dev.tally.cli.load.ApiClient;
 import dev.tally.cli.load.RenewingToken;
-import dev.tally.cli.observe.LocalMetrics;
-import dev.tally.cli.observe.LogFolder;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
 import dev.tally.domain.AccountId;
@@ -32,12 +30,14 @@ final class BenchStack implements AutoCloseable {
     final DynamoDbClient dynalite;
     final Path logDir;
     private final Instant startedAt = Instant.now();
+    private final MetricsTail metrics;
 
     private BenchStack(DevStack stack, ApiClient api, DynamoDbClient dynalite, Path logDir) {
         this.stack = stack;
         this.api = api;
         this.dynalite = dynalite;
         this.logDir = logDir;
+        this.metrics = new MetricsTail(logDir, startedAt);
     }
 
     /**
@@ -47,7 +47,7 @@ final class BenchStack implements AutoCloseable {
     void awaitDrained(Progress progress) {
         var drained = dev.tally.cli.ConditionWait.until("the balances projection to handle every published event",
                 java.time.Duration.ofMinutes(3), java.time.Duration.ofMillis(500), () -> {
-                    var metrics = metrics(startedAt);
+                    var metrics = this.metrics.poll();
                     long published = metrics.total(dev.tally.translator.StreamTranslatorHandler.SERVICE,
                             dev.tally.observability.Metric.RECORDS_PUBLISHED.metricName());
                     long handled = metrics.total(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
@@ -100,9 +100,12 @@ final class BenchStack implements AutoCloseable {
         return response.status();
     }
 
-    /** The EMF metrics the stack's processes wrote since {@code since}. */
-    LocalMetrics metrics(Instant since) {
-        return LocalMetrics.read(new LogFolder(logDir), since);
+    /**
+     * The values of {@code metric} that {@code service} wrote at or after {@code since}, with the time of the line
+     * that carried each: {@code [epoch millis, value]}.
+     */
+    java.util.List<long[]> observations(String service, String metric, Instant since) {
+        return metrics.poll().observations(service, metric).stream().filter(v -> v[0] >= since.toEpochMilli()).toList();
     }
 
     @Override

@@ -122,8 +122,7 @@ final class ConsumerThroughput {
 
     /** The balances worker's handled counts since {@code since}: {@code [line time, count]}. */
     private static List<long[]> handled(BenchStack bench, Instant since) {
-        return bench.metrics(since).observations(ProjectionEnvironment.BALANCES_APPLICATION,
-                Metric.EVENTS_HANDLED.metricName());
+        return bench.observations(ProjectionEnvironment.BALANCES_APPLICATION, Metric.EVENTS_HANDLED.metricName(), since);
     }
 
     /** Batches of INSERT records for new accounts, each account's events in version order, accounts interleaved. */

@@ -122,7 +122,7 @@ final class OpenLoopLag {
 
     private static List<Long> lags(BenchStack bench, Instant since) {
         var values = new ArrayList<Long>();
-        bench.metrics(since).observations(ProjectionEnvironment.BALANCES_APPLICATION, Metric.SUBSCRIPTION_LAG.metricName())
+        bench.observations(ProjectionEnvironment.BALANCES_APPLICATION, Metric.SUBSCRIPTION_LAG.metricName(), since)
                 .forEach(v -> values.add(v[1]));
         return values;
     }

@@ -62,7 +62,11 @@ public final class LocalMetrics {
         return metrics;
     }
 
-    void add(JsonNode line, Instant since) {
+    /** Adds one EMF line, if it was written at or after {@code since}; lines without {@code _aws} are ignored. */
+    public void add(JsonNode line, Instant since) {
+        if (!line.has("_aws")) {
+            return;
+        }
         var aws = line.path("_aws");
         long at = aws.path("Timestamp").asLong();
         if (at < since.toEpochMilli()) {
