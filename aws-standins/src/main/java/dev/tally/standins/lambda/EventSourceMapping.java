@@ -192,7 +192,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     }
                 }
                 if (!busy) {
-                    // until the next shard may be read, or the oldest buffered record's window passes
+                    // until the next shard may be read; a batching window is checked at that pace, as reads are
                     pause(Duration.ofNanos(Math.max(1_000_000, Math.min(interval, untilNext(nextRead, shards)))));
                 }
             } catch (RuntimeException e) {
