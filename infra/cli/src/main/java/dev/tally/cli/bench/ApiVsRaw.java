@@ -107,7 +107,8 @@ final class ApiVsRaw {
                     .collect(java.util.stream.Collectors.joining(", "));
             var largest = apiParts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
             section.note("Where an API credit's CPU goes, at concurrency " + SPLIT_AT + " (summed over its runs): "
-                    + split + ". The largest share is " + largest + "'s."
+                    + split + " (this JVM runs the gateway, the handlers, the streams proxy, the translator, the "
+                    + "example subscriber and this benchmark's own HTTP clients). The largest share is " + largest + "'s."
                     + (largest.equals("dynalite") ? " dynalite, one Node.js process, serves the write path and the "
                     + "consumers' tables and leases alike; giving the consumers a second dynalite (as AWS keeps them in "
                     + "separate tables) is the next step, not built." : " dynalite, serving the write path and the "
