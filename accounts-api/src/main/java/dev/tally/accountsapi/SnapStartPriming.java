@@ -16,6 +16,7 @@ import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,15 +62,18 @@ public final class SnapStartPriming implements Resource {
 
     private final AccountsApiRoute route;
     private final ApiHandler handler;
+    private final DynamoDbClient dynamo;
 
-    SnapStartPriming(AccountsApiRoute route, ApiHandler handler) {
+    /** @param dynamo the client {@code handler}'s service writes with: the opening rehearsal uses it too */
+    SnapStartPriming(AccountsApiRoute route, ApiHandler handler, DynamoDbClient dynamo) {
         this.route = route;
         this.handler = handler;
+        this.dynamo = dynamo;
     }
 
     /** Registers the priming of {@code handler}, the Lambda instance of {@code route}, with CRaC. */
     static void register(AccountsApiRoute route, ApiHandler handler) {
-        var priming = new SnapStartPriming(route, handler);
+        var priming = new SnapStartPriming(route, handler, AccountsApiEnvironment.sharedClient());
         synchronized (REGISTERED) {
             REGISTERED.add(priming);
         }
@@ -85,6 +89,11 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    /** Runs the rehearsal; @return the status the route's handler answered it with */
+    int prime() {
         long started = System.nanoTime();
         int status = handler.rehearse(request(route), new PrimingContext(route)).getStatusCode();
         if (route == AccountsApiRoute.CREATE_ACCOUNT) {
@@ -92,6 +101,7 @@ public final class SnapStartPriming implements Resource {
         }
         LOG.info("primed {} for a SnapStart snapshot in {} ms (rehearsal answered {})", route.routeKey(),
                 (System.nanoTime() - started) / 1_000_000, status);
+        return status;
     }
 
     @Override
@@ -100,11 +110,11 @@ public final class SnapStartPriming implements Resource {
     }
 
     /** Opens an account in a table that cannot exist: the write path runs to DynamoDB's refusal. */
-    private static void rehearseOpening() {
+    private void rehearseOpening() {
         var env = new HashMap<>(System.getenv());
         env.put(EventStoreSettings.EVENTS_TABLE, NO_TABLE);
         env.put(EventStoreSettings.IDEMPOTENCY_TABLE, NO_TABLE);
-        var nowhere = AccountsApiEnvironment.fromEnvironment(env, AccountsApiEnvironment.sharedClient(), () -> ACCOUNT.value());
+        var nowhere = AccountsApiEnvironment.fromEnvironment(env, dynamo, () -> ACCOUNT.value());
         try {
             nowhere.execute(CommandContext.of(PRINCIPAL, "snapstart-priming"), new AccountRequest.Create(null),
                     Optional.empty());
