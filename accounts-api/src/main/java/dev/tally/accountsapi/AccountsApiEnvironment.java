@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The accounts API's settings: those of the event store ({@link EventStoreSettings}, whose variables the CDK app
@@ -25,19 +26,29 @@ public final class AccountsApiEnvironment {
         return Holder.SERVICE;
     }
 
+    /** The container's DynamoDB client, behind {@link #shared()}. */
+    static DynamoDbClient sharedClient() {
+        return Holder.DYNAMO;
+    }
+
     private static final class Holder {
-        static final AccountService SERVICE = fromEnvironment(System.getenv(),
-                DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+        static final DynamoDbClient DYNAMO = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        static final AccountService SERVICE = fromEnvironment(System.getenv(), DYNAMO);
     }
 
     /** Builds the service on {@code dynamo}, configured by {@code env}. */
     public static AccountService fromEnvironment(Map<String, String> env, DynamoDbClient dynamo) {
+        return fromEnvironment(env, dynamo, UUID::randomUUID);
+    }
+
+    /** As {@link #fromEnvironment(Map, DynamoDbClient)}, with new accounts' ids from {@code ids}. */
+    static AccountService fromEnvironment(Map<String, String> env, DynamoDbClient dynamo, Supplier<UUID> ids) {
         var store = EventStoreSettings.fromEnvironment(env);
         return new AccountService(
                 new DynamoEventStore(dynamo, store.eventsTable(), store.snapshots()),
                 new DynamoIdempotencyStore(dynamo, store.idempotencyTable()),
                 Clock.systemUTC(),
-                UUID::randomUUID,
+                ids,
                 AccountService.CONFLICT_RETRIES,
                 SingleFlight.perAccount());
     }

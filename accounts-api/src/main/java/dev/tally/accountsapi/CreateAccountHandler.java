@@ -14,8 +14,10 @@ public final class CreateAccountHandler extends ApiHandler {
 
     private final AccountService accounts;
 
+    /** Lambda's constructor: the container's service, and this handler primed before a SnapStart snapshot. */
     public CreateAccountHandler() {
         this(AccountsApiEnvironment.shared());
+        SnapStartPriming.register(AccountsApiRoute.CREATE_ACCOUNT, this);
     }
 
     public CreateAccountHandler(AccountService accounts) {

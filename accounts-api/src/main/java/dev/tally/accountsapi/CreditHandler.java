@@ -6,8 +6,10 @@ import dev.tally.domain.Money;
 /** {@code POST /accounts/{id}/credit}. */
 public final class CreditHandler extends MoneyMovementHandler {
 
+    /** Lambda's constructor: the container's service, and this handler primed before a SnapStart snapshot. */
     public CreditHandler() {
         this(AccountsApiEnvironment.shared());
+        SnapStartPriming.register(AccountsApiRoute.CREDIT, this);
     }
 
     public CreditHandler(AccountService accounts) {

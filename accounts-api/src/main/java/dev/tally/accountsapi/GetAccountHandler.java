@@ -17,8 +17,10 @@ public final class GetAccountHandler extends ApiHandler {
 
     private final AccountService accounts;
 
+    /** Lambda's constructor: the container's service, and this handler primed before a SnapStart snapshot. */
     public GetAccountHandler() {
         this(AccountsApiEnvironment.shared());
+        SnapStartPriming.register(AccountsApiRoute.GET_ACCOUNT, this);
     }
 
     public GetAccountHandler(AccountService accounts) {

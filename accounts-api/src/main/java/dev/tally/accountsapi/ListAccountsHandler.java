@@ -27,8 +27,10 @@ public final class ListAccountsHandler extends ApiHandler {
 
     private final AccountService accounts;
 
+    /** Lambda's constructor: the container's service, and this handler primed before a SnapStart snapshot. */
     public ListAccountsHandler() {
         this(AccountsApiEnvironment.shared());
+        SnapStartPriming.register(AccountsApiRoute.LIST_ACCOUNTS, this);
     }
 
     public ListAccountsHandler(AccountService accounts) {

@@ -24,8 +24,10 @@ public final class ListEventsHandler extends ApiHandler {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 100;
 
+    /** Lambda's constructor: the container's service, and this handler primed before a SnapStart snapshot. */
     public ListEventsHandler() {
         this(AccountsApiEnvironment.shared());
+        SnapStartPriming.register(AccountsApiRoute.LIST_EVENTS, this);
     }
 
     public ListEventsHandler(AccountService accounts) {

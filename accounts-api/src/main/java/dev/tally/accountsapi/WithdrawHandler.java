@@ -6,8 +6,10 @@ import dev.tally.domain.Money;
 /** {@code POST /accounts/{id}/withdraw}: 422 when the balance is too low. */
 public final class WithdrawHandler extends MoneyMovementHandler {
 
+    /** Lambda's constructor: the container's service, and this handler primed before a SnapStart snapshot. */
     public WithdrawHandler() {
         this(AccountsApiEnvironment.shared());
+        SnapStartPriming.register(AccountsApiRoute.WITHDRAW, this);
     }
 
     public WithdrawHandler(AccountService accounts) {

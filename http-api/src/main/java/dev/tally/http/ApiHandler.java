@@ -57,6 +57,19 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
+        return respond(request, context, true);
+    }
+
+    /**
+     * Answers a made-up request along exactly the path of {@link #handleRequest}, but publishes nothing about it: no
+     * metrics, no request line, no trace annotation. For priming a SnapStart snapshot, which must leave no trace of a
+     * request nobody sent. An unexpected failure is still logged, as on any request.
+     */
+    public final APIGatewayV2HTTPResponse rehearse(APIGatewayV2HTTPEvent request, Context context) {
+        return respond(request, context, false);
+    }
+
+    private APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent request, Context context, boolean publish) {
         long started = System.nanoTime();
         var startedAt = clock.instant();
         var correlationId = ApiRequests.correlationId(request, context.getAwsRequestId());
@@ -82,6 +95,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     case "refused" -> metrics.count(Metric.COMMANDS_REFUSED, 1);
                     default -> { }
                 }
+            }
+            if (!publish) {
+                return response;
             }
             var fields = new LinkedHashMap<String, Object>();
             fields.put(LogContext.OUTCOME, outcome);

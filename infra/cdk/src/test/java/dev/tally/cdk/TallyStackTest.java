@@ -262,6 +262,26 @@ class TallyStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void every_route_invokes_a_published_version_through_its_alias_so_snapstart_applies() {
+        // SnapStart snapshots published versions only: a route on $LATEST would start cold every time
+        var aliases = template.findResources("AWS::Lambda::Alias");
+        var versions = template.findResources("AWS::Lambda::Version").keySet();
+        aliases.values().forEach(alias -> {
+            var functionVersion = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) alias)
+                    .get("Properties")).get("FunctionVersion");
+            assertThat(((List<String>) functionVersion.get("Fn::GetAtt")).getFirst()).isIn(versions);
+        });
+        var integrations = template.findResources("AWS::ApiGatewayV2::Integration");
+        assertThat(integrations).hasSize(AccountsApiRoute.values().length + 1);
+        integrations.values().forEach(integration -> {
+            var uri = ((Map<String, Object>) ((Map<String, Object>) integration).get("Properties")).get("IntegrationUri");
+            assertThat(uri).isInstanceOf(Map.class);
+            assertThat((String) ((Map<String, Object>) uri).get("Ref")).isIn(aliases.keySet());
+        });
+    }
+
+    @Test
     void each_route_is_behind_the_jwt_authorizer() {
         var routes = template.findResources("AWS::ApiGatewayV2::Route");
         var keys = new TreeSet<String>();
