@@ -92,6 +92,9 @@ public final class BenchCommand implements Callable<Integer> {
             var lakes = TallyCli.home().resolve(quick ? ".tally/bench-lake-quick" : ".tally/bench-lake");
             LakeReports.run(doc, lakes, plan.lake(), plan.runs(), progress);
         }
+        if (runs("B7")) {
+            ColdStartBench.run(doc, TallyCli.home(), quick ? 2 : 5, progress);
+        }
         doc.sections().sort(java.util.Comparator.comparing(s -> s.id));
         doc.write(file, Instant.now());
         progress.step("wrote " + file + " and its charts in " + charts);
