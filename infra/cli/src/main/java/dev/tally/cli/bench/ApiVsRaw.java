@@ -88,18 +88,18 @@ final class ApiVsRaw {
                 + "same dynalite, into a table of its own without a stream, with nothing downstream. Credits only, so "
                 + "that every command writes. Each run starts once the projection has caught up with everything "
                 + "published before it.");
-        double apiMs = cpuPerCredit.stream().mapToDouble(c -> c[0]).average().orElse(0);
-        double rawMs = cpuPerCredit.stream().mapToDouble(c -> c[1]).average().orElse(0);
-        section.note(String.format(Locale.ROOT, "Why the API falls short here: machine CPU per credit (this JVM with the "
-                        + "gateway, the handlers, the stand-ins, the translator and the example subscriber, plus the "
-                        + "emulators and the workers, from /proc; the API's counted until the pipeline has caught up with "
-                        + "its events) averages %.1f ms for the API against %.1f ms raw. With %d cores, that caps the API "
-                        + "near %.0f credits/s however the calls are arranged, while raw is capped by dynalite, one "
-                        + "Node.js process. In AWS the gateway, the functions, the translator, the consumers and the "
-                        + "tables each run on their own capacity; here every part shares the same cores, so the ratio "
-                        + "measures the whole pipeline's cost per command on one machine more than the API's overhead.",
-                apiMs, rawMs, Runtime.getRuntime().availableProcessors(),
-                apiMs > 0 ? Runtime.getRuntime().availableProcessors() * 1000 / apiMs : 0));
+        var at = concurrencies.indexOf(SPLIT_AT);
+        if (at >= 0) {
+            section.note(String.format(Locale.ROOT, "Why the API falls short here: at concurrency %d a credit costs the "
+                            + "machine %.1f ms of CPU through the API against %.1f ms raw (every process of the stack, "
+                            + "from /proc; the API's counted until the pipeline has caught up with its events, so some "
+                            + "idle polling is in it). The API's credit is more work: the HTTP client and gateway, the "
+                            + "JWT check, the handler, the proxy's recording, and downstream the translator, Kinesis, "
+                            + "the projection, the lake writer and the example subscriber. In AWS each of those runs on "
+                            + "its own capacity; here they share %d cores with dynalite, so the ratio measures the whole "
+                            + "pipeline's cost per command on one machine more than the API's overhead.",
+                    SPLIT_AT, cpuPerCredit.get(at)[0], cpuPerCredit.get(at)[1], Runtime.getRuntime().availableProcessors()));
+        }
         if (apiPartCommands > 0) {
             int counted = apiPartCommands;
             var split = apiParts.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())

@@ -155,7 +155,9 @@ final class HotAccount {
                 + "itself (" + WRITERS + " threads in this process, " + commands + " credits per run, the same proxy "
                 + "and dynalite, no HTTP); ÷ raw serial uses the raw serial rate above. Single-flight queues one "
                 + "process's commands per account; between Lambda instances (one request each) only the optimistic "
-                + "lock and the pacing act, which is what the other rows show.\n\n" + String.join("\n", rows));
+                + "lock and the pacing act, which is what the other rows show: with " + WRITERS + " writers some "
+                + "credits use up all " + AccountService.CONFLICT_RETRIES.maxAttempts() + " attempts and are answered "
+                + "409 (gave up), whichever the pacing.\n\n" + String.join("\n", rows));
         return kept;
     }
 

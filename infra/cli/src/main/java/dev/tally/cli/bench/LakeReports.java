@@ -44,7 +44,8 @@ final class LakeReports {
                 + "balances, which is not built.");
         boolean met = daily < DAILY_TOTALS_TARGET && endOfDay < END_OF_DAY_TARGET && figures.exact();
         section.outcome(met ? BenchDoc.Verdict.MET : BenchDoc.Verdict.MISSED, String.format(Locale.ROOT,
-                "compacted: daily totals %.2f s, end-of-day balances %.2f s; %s", daily, endOfDay,
+                "compacted: daily totals %.2f s (%s), end-of-day balances %.2f s (%s); %s", daily,
+                daily < DAILY_TOTALS_TARGET ? "met" : "missed", endOfDay, endOfDay < END_OF_DAY_TARGET ? "met" : "missed",
                 figures.exact() ? "exact" : "not exact"));
     }
 
