@@ -12,7 +12,6 @@ import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.DynamoEventStore;
 import dev.tally.eventstore.DynamoIdempotencyStore;
 import dev.tally.eventstore.EventMetadata;
-import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.IdempotencyRecord;
 import dev.tally.eventstore.IdempotencyStore;
@@ -211,30 +210,14 @@ class AccountServiceDynamoTest {
         }
     }
 
-    private record CrashOnAppend(EventStore delegate) implements EventStore {
-        @Override
-        public AccountState load(AccountId accountId) {
-            return delegate.load(accountId);
-        }
-
-        @Override
-        public AccountState catchUp(AccountState known) {
-            return delegate.catchUp(known);
+    private static final class CrashOnAppend extends ForwardingEventStore {
+        CrashOnAppend(EventStore delegate) {
+            super(delegate);
         }
 
         @Override
         public AppendResult append(AccountState current, List<AccountEvent> events, EventMetadata metadata) {
             throw new Crash("before writing the event");
-        }
-
-        @Override
-        public EventPage readEvents(AccountId accountId, long afterVersion, int limit) {
-            return delegate.readEvents(accountId, afterVersion, limit);
-        }
-
-        @Override
-        public OwnedAccounts accountsOwnedBy(Principal owner, Optional<AccountId> after, int limit) {
-            return delegate.accountsOwnedBy(owner, after, limit);
         }
     }
 

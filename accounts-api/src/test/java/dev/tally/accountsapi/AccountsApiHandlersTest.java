@@ -660,31 +660,10 @@ class AccountsApiHandlersTest {
     @Test
     void a_server_fault_is_a_500_problem_that_hides_the_internals_and_is_logged() throws Exception {
         EventStore broken = new InMemoryEventStore();
-        var failing = new AccountService(new EventStore() {
+        var failing = new AccountService(new ForwardingEventStore(broken) {
             @Override
             public AccountState load(AccountId accountId) {
                 throw new IllegalStateException("disk on fire");
-            }
-
-            @Override
-            public AccountState catchUp(AccountState known) {
-                return broken.catchUp(known);
-            }
-
-            @Override
-            public dev.tally.eventstore.AppendResult append(AccountState current, java.util.List<dev.tally.domain.AccountEvent> e,
-                                                          EventMetadata m) {
-                return broken.append(current, e, m);
-            }
-
-            @Override
-            public dev.tally.eventstore.OwnedAccounts accountsOwnedBy(Principal owner, java.util.Optional<AccountId> after, int limit) {
-                return broken.accountsOwnedBy(owner, after, limit);
-            }
-
-            @Override
-            public dev.tally.eventstore.EventPage readEvents(AccountId accountId, long afterVersion, int limit) {
-                return broken.readEvents(accountId, afterVersion, limit);
             }
         }, new InMemoryIdempotencyStore(), Clock.systemUTC(), UUID::randomUUID, AccountService.CONFLICT_RETRIES);
 

@@ -1,17 +1,14 @@
 package dev.tally.accountsapi;
 
 import dev.tally.domain.AccountEvent;
-import dev.tally.domain.AccountId;
 import dev.tally.domain.AccountState;
 import dev.tally.domain.Money;
 import dev.tally.domain.Principal;
 import dev.tally.eventstore.AppendResult;
 import dev.tally.eventstore.EventMetadata;
-import dev.tally.eventstore.EventPage;
 import dev.tally.eventstore.EventStore;
 import dev.tally.eventstore.InMemoryEventStore;
 import dev.tally.eventstore.InMemoryIdempotencyStore;
-import dev.tally.eventstore.OwnedAccounts;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
@@ -78,20 +75,12 @@ class SingleFlightTest {
         return store.load(opened.accountId());
     }
 
-    /** Counts the lost races; a pause inside the append widens the window in which others could race. */
-    private record CountingStore(EventStore delegate, AtomicInteger conflicts) implements EventStore {
+    /** Counts the lost races; a yield before each append widens the window in which others could race. */
+    private static final class CountingStore extends ForwardingEventStore {
+        final AtomicInteger conflicts = new AtomicInteger();
+
         CountingStore(EventStore delegate) {
-            this(delegate, new AtomicInteger());
-        }
-
-        @Override
-        public AccountState load(AccountId accountId) {
-            return delegate.load(accountId);
-        }
-
-        @Override
-        public AccountState catchUp(AccountState known) {
-            return delegate.catchUp(known);
+            super(delegate);
         }
 
         @Override
@@ -102,16 +91,6 @@ class SingleFlightTest {
                 conflicts.incrementAndGet();
             }
             return result;
-        }
-
-        @Override
-        public EventPage readEvents(AccountId accountId, long afterVersion, int limit) {
-            return delegate.readEvents(accountId, afterVersion, limit);
-        }
-
-        @Override
-        public OwnedAccounts accountsOwnedBy(Principal owner, Optional<AccountId> after, int limit) {
-            return delegate.accountsOwnedBy(owner, after, limit);
         }
     }
 }
