@@ -33,6 +33,8 @@ final class StreamRecordLog {
     private final Optional<Path> file;
     private final List<ObjectNode> records = new ArrayList<>();
     private BigInteger lastSequence = FIRST_SEQUENCE;
+    /** The newest sequence number a reader can see: behind {@link #lastSequence} while records wait for the file. */
+    private String lastVisible = FIRST_SEQUENCE.toString();
     private BufferedWriter writer;
     /** Records appended, and how many of them are in the file: both counted from this process's start. */
     private long appended;
@@ -58,6 +60,7 @@ final class StreamRecordLog {
                         var record = (ObjectNode) json.readTree(line);
                         records.add(record);
                         lastSequence = lastSequence.max(new BigInteger(sequenceOf(record)));
+                        lastVisible = lastSequence.toString();
                     }
                 }
             }
@@ -88,6 +91,7 @@ final class StreamRecordLog {
             ((ObjectNode) record.get("dynamodb")).put("SequenceNumber", lastSequence.toString());
             if (writer == null) {
                 records.add(record);
+                lastVisible = lastSequence.toString();
                 trim(now);
                 return record;
             }
@@ -126,6 +130,9 @@ final class StreamRecordLog {
             }
             synchronized (this) {
                 records.addAll(batch);
+                if (!batch.isEmpty()) {
+                    lastVisible = sequenceOf(batch.getLast());
+                }
                 trim(now);
             }
             written = upTo;
@@ -164,8 +171,9 @@ final class StreamRecordLog {
         return records.isEmpty() ? Optional.empty() : Optional.of(sequenceOf(records.getFirst()));
     }
 
+    /** The newest record's sequence number, among those a reader can see (a LATEST iterator starts after it). */
     synchronized String latestSequence() {
-        return lastSequence.toString();
+        return lastVisible;
     }
 
     void close() {
