@@ -4,6 +4,7 @@ import dev.tally.domain.AccountId;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
@@ -26,11 +27,10 @@ public final class SingleFlight {
     /** No queueing: every command goes straight to the optimistic lock. */
     public static final SingleFlight NONE = new SingleFlight(false);
 
-    private final boolean queued;
+    /** None when commands are not queued. */
     private final ReentrantLock[] locks;
 
     private SingleFlight(boolean queued) {
-        this.queued = queued;
         this.locks = queued ? IntStream.range(0, STRIPES).mapToObj(i -> new ReentrantLock(true)).toArray(ReentrantLock[]::new)
                 : new ReentrantLock[0];
     }
@@ -40,14 +40,9 @@ public final class SingleFlight {
         return new SingleFlight(true);
     }
 
-    /** What runs while holding an account's turn. */
-    public interface Work<T> {
-        T run();
-    }
-
-    <T> T run(AccountId account, Work<T> work) {
-        if (!queued) {
-            return work.run();
+    <T> T run(AccountId account, Supplier<T> work) {
+        if (locks.length == 0) {
+            return work.get();
         }
         var lock = locks[Math.floorMod(account.hashCode(), STRIPES)];
         boolean held;
@@ -58,7 +53,7 @@ public final class SingleFlight {
             throw new IllegalStateException("interrupted while waiting for the account's turn", e);
         }
         try {
-            return work.run();
+            return work.get();
         } finally {
             if (held) {
                 lock.unlock();

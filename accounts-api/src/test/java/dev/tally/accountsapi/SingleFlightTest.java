@@ -42,7 +42,7 @@ class SingleFlightTest {
     }
 
     @Test
-    void without_it_the_same_commands_race_and_the_optimistic_lock_settles_them() throws Exception {
+    void without_it_the_optimistic_lock_alone_applies_every_credit_once() throws Exception {
         var store = new CountingStore(new InMemoryEventStore());
 
         var balance = credit(store, SingleFlight.NONE);

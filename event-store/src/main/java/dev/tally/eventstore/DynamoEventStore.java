@@ -75,18 +75,7 @@ public final class DynamoEventStore implements EventStore {
     }
 
     private AccountState replay(AccountId accountId) {
-        var state = AccountDecider.initialState(accountId);
-        long after = 0;
-        while (true) {
-            var page = readEvents(accountId, after, SnapshotPolicy.MAX_EVERY);
-            for (var recorded : page.events()) {
-                state = AccountDecider.evolve(state, recorded.event());
-            }
-            if (page.nextAfter().isEmpty()) {
-                return state;
-            }
-            after = page.nextAfter().getAsLong();
-        }
+        return foldAfter(AccountDecider.initialState(accountId), SnapshotPolicy.MAX_EVERY);
     }
 
     @Override
@@ -110,17 +99,22 @@ public final class DynamoEventStore implements EventStore {
     /** One strongly consistent Query of the events after {@code known} (more only past {@value #CATCH_UP_PAGE}). */
     @Override
     public AccountState catchUp(AccountState known) {
+        return foldAfter(known, CATCH_UP_PAGE);
+    }
+
+    /** {@code known} with every later event folded on, read {@code page} events per Query. */
+    private AccountState foldAfter(AccountState known, int page) {
         var state = known;
         long after = known.version();
         while (true) {
-            var page = readEvents(known.accountId(), after, CATCH_UP_PAGE);
-            for (var recorded : page.events()) {
+            var events = readEvents(known.accountId(), after, page);
+            for (var recorded : events.events()) {
                 state = AccountDecider.evolve(state, recorded.event());
             }
-            if (page.nextAfter().isEmpty()) {
+            if (events.nextAfter().isEmpty()) {
                 return state;
             }
-            after = page.nextAfter().getAsLong();
+            after = events.nextAfter().getAsLong();
         }
     }
 

@@ -57,7 +57,7 @@ public record Backoff(int maxAttempts, Duration base, Duration cap, Jitter jitte
                 case IMMEDIATE_THEN_FULL -> attempt <= 1 ? Duration.ZERO : Backoff.this.delayAfter(attempt - 1, random);
                 case DECORRELATED -> {
                     long low = base.toNanos();
-                    long high = Math.min(cap.toNanos(), Math.max(low, 3 * Math.max(last.toNanos(), low)));
+                    long high = Math.min(cap.toNanos(), 3 * Math.max(last.toNanos(), low));
                     yield Duration.ofNanos(high > low ? low + random.nextLong(high - low + 1) : low);
                 }
             };
@@ -116,6 +116,9 @@ public record Backoff(int maxAttempts, Duration base, Duration cap, Jitter jitte
      * @throws InterruptedException if interrupted; the caller stops retrying
      */
     public void pauseAfter(int attempt) throws InterruptedException {
+        if (jitter != Jitter.FULL) {
+            throw new IllegalStateException("pauseAfter draws full jitter; a backoff with " + jitter + " needs a pacer()");
+        }
         Thread.sleep(delayAfter(attempt, ThreadLocalRandom.current()));
     }
 }

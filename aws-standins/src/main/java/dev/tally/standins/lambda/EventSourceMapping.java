@@ -193,7 +193,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                 }
                 if (!busy) {
                     // until the next shard may be read; a batching window is checked at that pace, as reads are
-                    pause(Duration.ofNanos(Math.max(1_000_000, Math.min(interval, untilNext(nextRead, shards)))));
+                    pause(Duration.ofNanos(Math.max(1_000_000, Math.min(interval, untilNext(nextRead, shards, finished)))));
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -208,11 +208,14 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         }
     }
 
-    private static long untilNext(Map<String, Long> nextRead, List<String> shards) {
+    /** How long until a shard that is still read may be read again (a finished shard never is). */
+    private static long untilNext(Map<String, Long> nextRead, List<String> shards, java.util.Set<String> finished) {
         long now = System.nanoTime();
         long soonest = Long.MAX_VALUE;
         for (var shard : shards) {
-            soonest = Math.min(soonest, nextRead.getOrDefault(shard, now) - now);
+            if (!finished.contains(shard)) {
+                soonest = Math.min(soonest, nextRead.getOrDefault(shard, now) - now);
+            }
         }
         return soonest;
     }

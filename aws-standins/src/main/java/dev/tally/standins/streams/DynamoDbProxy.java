@@ -44,6 +44,7 @@ final class DynamoDbProxy {
     static final String TARGET = "DynamoDB_20120810.";
     private static final String ACCOUNT = "000000000000";
     private static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final HexFormat HEX = HexFormat.of();
     private static final Set<String> VIEW_TYPES = Set.of("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES");
 
     private final ObjectMapper json;
@@ -318,7 +319,7 @@ final class DynamoDbProxy {
         var random = ThreadLocalRandom.current();
         // an opaque unique id, not a secret: no need for UUID.randomUUID's shared SecureRandom on every write
         var record = json.createObjectNode()
-                .put("eventID", HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong()))
+                .put("eventID", HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong()))
                 .put("eventName", eventName)
                 .put("eventVersion", "1.1")
                 .put("eventSource", "aws:dynamodb")

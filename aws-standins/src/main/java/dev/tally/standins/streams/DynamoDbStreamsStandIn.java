@@ -79,8 +79,8 @@ public final class DynamoDbStreamsStandIn implements AutoCloseable {
 
     /**
      * What CloudWatch would show of {@code table} since the proxy started: items returned, capacity consumed,
-     * conditional checks failed. Every call through the proxy counts; batch writes to a stream-enabled table,
-     * which the proxy carries out as single writes, count their conditional failures only.
+     * conditional checks failed. Every call through the proxy counts, except batch writes to a stream-enabled
+     * table, which the proxy carries out as single writes of its own and does not meter.
      */
     public TableMetrics tableMetrics(String table) {
         return proxy.tableMetrics(table);

@@ -42,7 +42,7 @@ final class StreamRecordLog {
     /** Records not yet in the file (nor shown to readers), oldest first. */
     private List<ObjectNode> unwritten = new ArrayList<>();
     /** Why the file cannot be written any more, once a write failed. */
-    private IOException broken;
+    private volatile IOException broken;
     /** Held by the one appender writing to the file. */
     private final Object fileLock = new Object();
 
@@ -78,7 +78,7 @@ final class StreamRecordLog {
     /**
      * Assigns the next sequence number, stores the record and returns it. With a file, the record is in the file
      * before it is returned or shown to a reader: a write the proxy acknowledges, and any record a reader has seen
-     * (and maybe checkpointed), survives a restart, and its sequence number is never handed out twice.
+     * (and maybe checkpointed), survives a restart of the process (the file is flushed to the OS, not synced to disk), and its sequence number is never handed out twice.
      *
      * <p>Group commit: records wait in {@link #unwritten} and whichever appender takes the {@link #fileLock} first
      * writes and flushes all of them at once; the appenders queued behind it find theirs already written. Under load
@@ -87,6 +87,10 @@ final class StreamRecordLog {
     ObjectNode append(ObjectNode record, Instant now) {
         long sequence;
         synchronized (this) {
+            if (broken != null) {
+                // no sequence number, and no record kept, for what can no longer reach the file
+                throw new UncheckedIOException("stream records can no longer be written", broken);
+            }
             lastSequence = lastSequence.add(BigInteger.ONE);
             ((ObjectNode) record.get("dynamodb")).put("SequenceNumber", lastSequence.toString());
             if (writer == null) {

@@ -1,6 +1,7 @@
 package dev.tally.cli.bench;
 
 import dev.tally.cli.load.ApiClient;
+import dev.tally.cli.load.LoadGenerator;
 import dev.tally.cli.load.RenewingToken;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
@@ -10,7 +11,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,7 +28,6 @@ final class BenchStack implements AutoCloseable {
     final DevStack stack;
     final ApiClient api;
     final DynamoDbClient dynalite;
-    final Path logDir;
     private final Instant startedAt = Instant.now();
     private final MetricsTail metrics;
 
@@ -36,7 +35,6 @@ final class BenchStack implements AutoCloseable {
         this.stack = stack;
         this.api = api;
         this.dynalite = dynalite;
-        this.logDir = logDir;
         this.metrics = new MetricsTail(logDir, startedAt);
     }
 
@@ -71,15 +69,7 @@ final class BenchStack implements AutoCloseable {
 
     /** Opens {@code count} accounts through the API. */
     List<AccountId> open(int count) {
-        var ids = new ArrayList<AccountId>();
-        for (int i = 0; i < count; i++) {
-            var created = api.post("/accounts", "{\"displayName\": \"bench-" + i + "\"}");
-            if (created.status() != 201) {
-                throw new IllegalStateException("could not open an account: " + created.status() + " " + created.text());
-            }
-            ids.add(AccountId.parse(created.body().path("accountId").asText()));
-        }
-        return ids;
+        return new LoadGenerator(api).open(count).stream().map(AccountId::parse).toList();
     }
 
     /** A credit through the API; the HTTP status. */

@@ -1,5 +1,7 @@
 package dev.tally.cli.bench;
 
+import dev.tally.cli.observe.Percentiles;
+
 import dev.tally.cli.ConditionWait;
 import dev.tally.devstack.Progress;
 import dev.tally.domain.AccountId;
@@ -88,7 +90,6 @@ final class OpenLoopLag {
         bench.awaitDrained(progress);
         int commands = (int) (rate * step.toMillis() / 1000);
         var applied = new AtomicInteger();
-        var answered = new AtomicInteger();
         var since = Instant.now();
         long start = System.nanoTime();
         long period = 1_000_000_000L / rate;
@@ -106,7 +107,6 @@ final class OpenLoopLag {
                     if (status == 200) {
                         applied.incrementAndGet();
                     }
-                    answered.incrementAndGet();
                 });
             }
         }

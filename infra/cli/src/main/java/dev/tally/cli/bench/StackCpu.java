@@ -26,14 +26,7 @@ final class StackCpu {
 
     /** Milliseconds of CPU used so far by this process and its descendants that are alive. */
     static long millis() {
-        if (!available()) {
-            return 0;
-        }
-        long total = processMillis(ProcessHandle.current().pid());
-        for (var child : ProcessHandle.current().descendants().toList()) {
-            total += processMillis(child.pid());
-        }
-        return total;
+        return byPart().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The CPU time the kernel has charged to process {@code pid} (user and system), in milliseconds; 0 if gone. */

@@ -37,6 +37,13 @@ public final class LoadGenerator {
      */
     public Result run(int accounts, int commands, int concurrency, long seed, Consumer<String> progress,
                java.util.function.IntConsumer between) throws Exception {
+        var ids = open(accounts);
+        progress.accept("opened " + accounts + " accounts; sending " + commands + " commands, " + concurrency + " at a time");
+        return on(ids, commands, concurrency, seed, progress, between);
+    }
+
+    /** Opens {@code accounts} accounts, one request each; their ids. */
+    public List<String> open(int accounts) {
         var ids = new ArrayList<String>();
         for (int i = 0; i < accounts; i++) {
             var created = api.post("/accounts", "{\"displayName\": \"load-" + i + "\"}");
@@ -45,8 +52,7 @@ public final class LoadGenerator {
             }
             ids.add(created.body().path("accountId").asText());
         }
-        progress.accept("opened " + accounts + " accounts; sending " + commands + " commands, " + concurrency + " at a time");
-        return on(ids, commands, concurrency, seed, progress, between);
+        return ids;
     }
 
     /** Sends {@code commands} random credits and withdrawals to accounts that exist already. */

@@ -36,13 +36,8 @@ public final class LocalMetrics {
             }
             var sorted = values.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(sorted);
-            return new Summary(sorted.length, Arrays.stream(sorted).reduce(0, Math::addExact), percentile(sorted, 50),
-                    percentile(sorted, 99));
-        }
-
-        private static long percentile(long[] sorted, double p) {
-            int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+            return new Summary(sorted.length, Arrays.stream(sorted).reduce(0, Math::addExact), Percentiles.ofSorted(sorted, 50),
+                    Percentiles.ofSorted(sorted, 99));
         }
     }
 

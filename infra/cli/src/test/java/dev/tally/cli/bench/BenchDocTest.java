@@ -1,5 +1,7 @@
 package dev.tally.cli.bench;
 
+import dev.tally.cli.observe.Percentiles;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
