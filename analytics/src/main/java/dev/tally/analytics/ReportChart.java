@@ -49,7 +49,9 @@ public final class ReportChart {
 
     public static void write(Report report, ReportResult result, Path png) {
         System.setProperty("java.awt.headless", "true");
-        var chart = switch (report.chart()) {
+        var kind = report.chart().orElseThrow(() -> new IllegalArgumentException(
+                report.reportName() + " is a saved query; saved queries have no chart"));
+        var chart = switch (kind) {
             case BARS_PER_DATE -> barsPerDate(report, result);
             case LINE_PER_ACCOUNT -> linePerAccount(report, result);
             case BARS_PER_ACCOUNT -> barsPerAccount(report, result);

@@ -203,7 +203,7 @@ final class DataLake extends Construct {
                                 .build())
                         .build())
                 .build();
-        for (var report : Report.values()) {
+        for (var report : Report.all()) { // Tally's reports and the saved queries
             var query = CfnNamedQuery.Builder.create(this, "Report-" + report.reportName())
                     .name(report.reportName())
                     .description(report.description())

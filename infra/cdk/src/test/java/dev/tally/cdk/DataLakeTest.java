@@ -187,8 +187,8 @@ class DataLakeTest {
                         "ResultConfiguration", Match.objectLike(Map.of(
                                 "EncryptionConfiguration", Map.of("EncryptionOption", "SSE_S3")))))));
         var queries = template.findResources("AWS::Athena::NamedQuery");
-        assertThat(queries).hasSize(Report.values().length);
-        for (var report : Report.values()) {
+        assertThat(queries).hasSize(Report.all().size());
+        for (var report : Report.all()) {
             template.hasResourceProperties("AWS::Athena::NamedQuery", Map.of(
                     "Name", report.reportName(), "Database", "tally", "QueryString", report.sql()));
         }

@@ -1,0 +1,150 @@
+package dev.tally.analytics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * An analyst's saved queries: one SQL file each under {@code reports/saved/}, beside Tally's reports, so that the
+ * build ships them, {@code ./tally report NAME} runs them and the CDK app installs them as Athena named queries, as it
+ * does the reports. A saved query is checked portable before it is kept ({@link PortableSql}), because it will run on
+ * Athena. In a checkout, {@code ./tally sql --save} writes into {@link #SOURCE_FOLDER}, to be committed like code.
+ *
+ * <p>The file's first line is a comment with its description; the second says when and how it was saved.
+ */
+public final class SavedQueries {
+
+    /** Where they are on the classpath. */
+    public static final String RESOURCE_FOLDER = "reports/saved";
+    /** Where they are in a checkout, from its root. */
+    public static final String SOURCE_FOLDER = "analytics/src/main/resources/" + RESOURCE_FOLDER;
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    private static final int MAX_NAME = 64;
+    private static final String SUFFIX = ".sql";
+
+    private SavedQueries() {
+    }
+
+    /** The saved queries in {@code folder}, by name; none when it does not exist. */
+    public static List<Report> in(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        var saved = new ArrayList<Report>();
+        try (var files = Files.list(folder)) {
+            for (var file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
+                var name = file.getFileName().toString();
+                try {
+                    checkName(name.substring(0, name.length() - SUFFIX.length()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("the saved query " + file + " cannot be installed: " + e.getMessage());
+                }
+                saved.add(read(name.substring(0, name.length() - SUFFIX.length()), Files.readString(file, StandardCharsets.UTF_8)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the saved queries in " + folder, e);
+        }
+        saved.sort(Comparator.comparing(Report::reportName));
+        return List.copyOf(saved);
+    }
+
+    /** The saved queries shipped with this build: those beside the compiled {@link Report}, in its folder or jar. */
+    public static List<Report> onClasspath() {
+        try {
+            var location = Path.of(Report.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(location)) {
+                return in(location.resolve(RESOURCE_FOLDER));
+            }
+            try (var jar = FileSystems.newFileSystem(location, Map.of())) {
+                return in(jar.getPath(RESOURCE_FOLDER));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the saved queries shipped with this build", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the analytics classes", e);
+        }
+    }
+
+    /**
+     * Keeps {@code query} as {@code folder/NAME.sql}, written whole before it takes the name.
+     *
+     * @param replace whether an existing saved query of that name may be replaced
+     * @throws IllegalArgumentException if the name is not a lower-case-with-hyphens name, is one of Tally's reports, is
+     *                                  taken and {@code replace} is false, or the query is not portable
+     */
+    public static Report save(Path folder, String name, String description, AdHocQuery query, Instant savedAt, boolean replace) {
+        checkName(name);
+        if (!query.findings().isEmpty()) {
+            throw new IllegalArgumentException("a saved query runs on Athena too, so it must be portable: " + query.findings());
+        }
+        if (description.isBlank() || description.contains("\n") || description.contains("\r")) {
+            throw new IllegalArgumentException("the description must be one non-empty line, was '" + description + "'");
+        }
+        var text = "-- " + description.strip() + "\n-- Saved with ./tally sql --save on " + savedAt.truncatedTo(ChronoUnit.SECONDS)
+                + "; portable: runs on Athena engine v3 and DuckDB.\n" + query.sql().strip() + "\n";
+        var file = folder.resolve(name + SUFFIX);
+        try {
+            Files.createDirectories(folder);
+            var partial = Files.createTempFile(folder, "." + name, ".partial");
+            try {
+                Files.writeString(partial, text, StandardCharsets.UTF_8);
+                if (replace) {
+                    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.createLink(file, partial); // fails if the name is taken, even by a racing save
+                }
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the query as " + file, e);
+        }
+        return read(name, text);
+    }
+
+    /**
+     * Checks, before a query runs, that it could be saved as {@code name} in {@code folder}; {@link #save} checks again.
+     *
+     * @throws IllegalArgumentException if the name is not allowed, or is taken and {@code replace} is false
+     */
+    public static void checkCanSave(Path folder, String name, boolean replace) {
+        checkName(name);
+        var file = folder.resolve(name + SUFFIX);
+        if (!replace && Files.exists(file)) {
+            throw new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code name} can name a saved query */
+    public static void checkName(String name) {
+        if (name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a saved query's name is lower-case letters and digits in words joined by "
+                    + "'-', starting with a letter, at most " + MAX_NAME + " characters (e.g. large-withdrawals); was '" + name + "'");
+        }
+        if (Report.named(name, Report.builtIn()).isPresent()) {
+            throw new IllegalArgumentException("'" + name + "' is one of Tally's reports; choose another name");
+        }
+    }
+
+    private static Report read(String name, String text) {
+        var firstLine = text.lines().findFirst().orElse("");
+        var description = firstLine.startsWith("--") ? firstLine.substring(2).strip() : "saved query";
+        return new Report(name, description, text);
+    }
+}
