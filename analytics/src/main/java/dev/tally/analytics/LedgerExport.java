@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -68,11 +69,26 @@ public final class LedgerExport {
     /** Summarises the events table and replaces the lake's ledger object; returns the summary. */
     public static Summary export(DynamoDbClient dynamo, String eventsTable, S3Client s3, String bucket) {
         var summary = summarise(dynamo, eventsTable);
-        var accounts = summary.accounts();
         try {
             var dir = Files.createTempDirectory("tally-ledger-");
-            var csv = dir.resolve("ledger.csv");
             var parquet = dir.resolve("ledger.parquet");
+            try {
+                write(summary.accounts(), parquet);
+                s3.putObject(b -> b.bucket(bucket).key(OBJECT_KEY), RequestBody.fromFile(parquet));
+            } finally {
+                Files.deleteIfExists(parquet);
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the ledger summary", e);
+        }
+        return summary;
+    }
+
+    /** Writes {@code accounts} as the ledger object's Parquet file: {@link LakeTable#LEDGER_COLUMNS}, one row each. */
+    public static void write(Map<String, Account> accounts, Path parquet) {
+        try {
+            var csv = Files.createTempFile("tally-ledger-", ".csv");
             try {
                 var lines = new StringBuilder("account_id,event_count,last_version,balance\n");
                 accounts.forEach((id, a) -> lines.append(id).append(',').append(a.eventCount()).append(',')
@@ -85,17 +101,13 @@ public final class LedgerExport {
                             + "'last_version': 'BIGINT', 'balance': 'BIGINT'})) TO "
                             + DuckDbEngine.literal(parquet.toString()) + " (FORMAT parquet)");
                 }
-                s3.putObject(b -> b.bucket(bucket).key(OBJECT_KEY), RequestBody.fromFile(parquet));
             } finally {
                 Files.deleteIfExists(csv);
-                Files.deleteIfExists(parquet);
-                Files.deleteIfExists(dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot export the ledger summary", e);
+            throw new UncheckedIOException("cannot write the ledger summary to " + parquet, e);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the ledger summary as Parquet: " + e.getMessage(), e);
         }
-        return summary;
     }
 }

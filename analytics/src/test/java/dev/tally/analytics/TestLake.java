@@ -32,6 +32,17 @@ final class TestLake {
         return dev.tally.contracts.DomainEvent.eventIdFor(account, version);
     }
 
+    /** Writes the events table's summary where {@link LedgerExport} puts it, for the reconciliation report. */
+    static void writeLedger(Path lake, java.util.Map<String, LedgerExport.Account> accounts) {
+        try {
+            var parquet = lake.resolve(LedgerExport.OBJECT_KEY);
+            Files.createDirectories(parquet.getParent());
+            LedgerExport.write(accounts, parquet);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Writes {@code rows} as one Parquet object per event date, in a new file each call (like Firehose), in the
      * lake's first form: without the actor and request id columns, which were added later.
