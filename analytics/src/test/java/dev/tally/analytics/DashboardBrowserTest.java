@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.emulators.TallyHome;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,13 @@ class DashboardBrowserTest {
     static Path home;
 
     @BeforeAll
-    static void browser() {
+    static void checkout() {
         home = TallyHome.locate();
+    }
+
+    /** Per test, not per class: so that each is reported as skipped, with the reason. */
+    @BeforeEach
+    void browser() {
         assumeTrue(Files.isExecutable(CHROMIUM), "SKIPPED: no headless Chromium at " + CHROMIUM + "; install Debian's "
                 + "with apt-get install -y --no-install-recommends chromium (./tally test does this when run as root)");
         assumeTrue(Files.isDirectory(home.resolve("node_modules/playwright-core")), "SKIPPED: playwright-core is not "

@@ -4,14 +4,11 @@ import dev.tally.analytics.LakeBucket;
 import dev.tally.analytics.LakeCompaction;
 import dev.tally.analytics.LakeFolder;
 import dev.tally.analytics.LakeObjects;
-import dev.tally.devstack.DevLake;
-import dev.tally.devstack.DevStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,12 +59,9 @@ final class LakeCommand implements Runnable {
                 }
                 return compact(new LakeFolder(dir));
             }
-            var stack = StackEnvironment.running();
-            if (!stack.containsKey("AWS_ENDPOINT_URL_S3") || !stack.containsKey(DevStack.LAKE_BUCKET)) {
-                throw new IllegalStateException("the running stack has no data lake (started by an older ./tally?); restart ./tally up");
-            }
-            try (var s3 = DevLake.s3Client(URI.create(stack.get("AWS_ENDPOINT_URL_S3")))) {
-                return compact(new LakeBucket(s3, stack.get(DevStack.LAKE_BUCKET)));
+            var lake = LocalLake.of(StackEnvironment.running());
+            try (var s3 = lake.s3()) {
+                return compact(new LakeBucket(s3, lake.bucket()));
             }
         }
 

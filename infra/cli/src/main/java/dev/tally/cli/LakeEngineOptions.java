@@ -2,13 +2,10 @@ package dev.tally.cli;
 
 import dev.tally.analytics.AthenaEngine;
 import dev.tally.analytics.DuckDbEngine;
-import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LedgerExport;
 import dev.tally.analytics.ReportEngine;
 import dev.tally.devstack.DevLake;
-import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
-import dev.tally.eventstore.EventStoreSettings;
 import dev.tally.eventstore.EventTable;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -77,26 +74,11 @@ final class LakeEngineOptions {
             }
             return new DuckDbEngine(dir.toAbsolutePath());
         }
-        var stack = StackEnvironment.running();
-        if (!stack.containsKey("AWS_ENDPOINT_URL_S3") || !stack.containsKey(DevStack.LAKE_BUCKET)) {
-            throw new IllegalStateException("the running stack has no data lake (started by an older ./tally?); restart ./tally up");
+        var lake = LocalLake.of(StackEnvironment.running());
+        if (needsLedgerExport) {
+            lake.exportLedger(progress);
         }
-        var s3Endpoint = URI.create(stack.get("AWS_ENDPOINT_URL_S3"));
-        var bucket = stack.get(DevStack.LAKE_BUCKET);
-        try (var s3 = DevLake.s3Client(s3Endpoint)) {
-            if (needsLedgerExport) {
-                try (var dynamo = DevStack.client(DynamoDbClient.builder(), URI.create(stack.get("AWS_ENDPOINT_URL_DYNAMODB")))) {
-                    exported(LedgerExport.export(dynamo, EventStoreSettings.fromEnvironment(stack).eventsTable(), s3, bucket),
-                            bucket, progress);
-                }
-            }
-            var cache = new LakeCache(s3, bucket, TallyCli.home().resolve(".tally/lake-cache"));
-            var synced = cache.sync();
-            progress.step("lake synced from s3://" + bucket + " into " + cache.folder() + ": " + synced.downloaded()
-                    + " objects downloaded (" + synced.bytesDownloaded() + " bytes), " + synced.unchanged() + " unchanged, "
-                    + synced.removed() + " removed");
-            return new DuckDbEngine(cache.folder());
-        }
+        return lake.synced(LocalLake.defaultCache(), progress);
     }
 
     private ReportEngine athena(boolean needsLedgerExport, String what, Progress progress) {
@@ -105,17 +87,11 @@ final class LakeEngineOptions {
                 throw new IllegalArgumentException(what + " on Athena needs --lake-bucket (where the ledger export goes)");
             }
             try (var dynamo = DynamoDbClient.create(); var s3 = s3FromEnvironment()) {
-                exported(LedgerExport.export(dynamo, eventsTable, s3, lakeBucket), lakeBucket, progress);
+                LocalLake.exported(LedgerExport.export(dynamo, eventsTable, s3, lakeBucket), lakeBucket, progress);
             }
         }
         return new AthenaEngine(AthenaClient.create(), new AthenaEngine.Settings(workgroup, database,
                 Optional.ofNullable(outputLocation), Duration.ofMinutes(10)));
-    }
-
-    static void exported(LedgerExport.Summary summary, String bucket, Progress progress) {
-        progress.step("exported the events table's " + summary.accounts().size() + " accounts to s3://" + bucket + "/"
-                + LedgerExport.OBJECT_KEY);
-        summary.unreadable().forEach(reason -> progress.step("left out an unreadable item (see ./tally dead-letters): " + reason));
     }
 
     /**

@@ -22,7 +22,7 @@ import java.util.List;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Tally, an event-sourced bank ledger on AWS serverless, run on this machine.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {DemoCommand.class, TestCommand.class, UpCommand.class, EnvCommand.class, TokenCommand.class, ReportCommand.class, SqlCommand.class,
+        subcommands = {DemoCommand.class, TestCommand.class, UpCommand.class, EnvCommand.class, TokenCommand.class, ReportCommand.class, SqlCommand.class, DashboardCommand.class,
                 SubscriptionsCommand.class,
                 TailCommand.class, LogsCommand.class, MetricsCommand.class, DeadLettersCommand.class, StatusCommand.class, LoadCommand.class, ProjectionsCommand.class,
                 LakeCommand.class, dev.tally.cli.bench.BenchCommand.class, BenchReportsCommand.class, SynthCommand.class, CommandLine.HelpCommand.class},

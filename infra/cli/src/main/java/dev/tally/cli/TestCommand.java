@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Build everything and run every test, against real emulators.",
                 "Unit tests and integration tests: runs mvn verify in the checkout after installing the pinned emulators "
-                        + "(npm ci). Every MAVEN_ARG is passed on unchanged, e.g. ./tally test -pl domain, or "
+                        + "and playwright-core (npm ci) and, where it is missing and it runs as root, Debian's Chromium for "
+                        + "the dashboard's browser test (apt-get install chromium; without it that test is skipped). Every MAVEN_ARG is passed on unchanged, e.g. ./tally test -pl domain, or "
                         + "./tally test -pl infra/cli -Dtest=StreamPipelineTest.",
                 "The ./tally launcher runs this command itself."})
 final class TestCommand implements Callable<Integer> {

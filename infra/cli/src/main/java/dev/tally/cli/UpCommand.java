@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.analytics.DashboardPage;
 import dev.tally.devstack.DevLake;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -24,6 +26,9 @@ import java.util.concurrent.TimeUnit;
                 "The emulators, the stand-ins, the workers and the HTTP API, on 127.0.0.1. Data (tables, stream "
                         + "records, checkpoints, Kinesis, the lake bucket) is kept under the data folder between runs."})
 public final class UpCommand implements Callable<Integer> {
+
+    /** Where the lake dashboard is served by default. */
+    static final String DASHBOARD_PORT = "4580";
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -45,6 +50,10 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--identity-port", defaultValue = "4575", description = "Local identity provider (OIDC discovery, JWKS) port (default: ${DEFAULT-VALUE}).")
     int identityPort;
+
+    @Option(names = "--dashboard-port", defaultValue = DASHBOARD_PORT, description = "Lake dashboard port, on 127.0.0.1 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
 
     @Option(names = "--shards", defaultValue = "2", description = "Shards of the domain-events stream when it is created (default: ${DEFAULT-VALUE}).")
     int shards;
@@ -68,16 +77,29 @@ public final class UpCommand implements Callable<Integer> {
         if (shards < 1 || shards > 100) {
             throw new IllegalArgumentException("--shards must be 1 to 100, was " + shards);
         }
+        var chartJs = DashboardPage.chartJs(TallyCli.home());
         var progress = new Progress(System.out);
         var logs = data.resolve("logs");
         var stack = DevStack.start(new DevStack.Settings(port, dynamoPort, kinesisPort, s3Port, firehosePort, athenaPort,
                 identityPort, Optional.of(data), snapshotEvery, shards, logs), progress);
+        DashboardServer dashboard;
+        try {
+            // its own copy of the bucket: ./tally report may be syncing .tally/lake-cache at the same time
+            var lake = LocalLake.of(stack.exports());
+            var lakeCopy = data.resolve("dashboard-lake");
+            dashboard = new DashboardServer(dashboardPort, () -> DashboardPage.html(DashboardCommand.fromStack(lake, lakeCopy,
+                    Clock.systemUTC(), Progress.silent()), chartJs), Clock.systemUTC(), DashboardServer.FRESH_FOR);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
         var metrics = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tally-up-metrics").daemon().factory());
         metrics.scheduleWithFixedDelay(() -> StackMetrics.write(stack.returnedItemCounts()), 1, 1, TimeUnit.SECONDS);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping...");
             metrics.shutdownNow();
+            dashboard.close();
             try {
                 Files.deleteIfExists(TallyCli.stackFile());
                 Files.deleteIfExists(StackMetrics.file());
@@ -107,6 +129,8 @@ public final class UpCommand implements Callable<Integer> {
         out.println("             -> Firehose " + stack.lake().firehoseEndpoint() + " -> S3 " + stack.lake().s3Endpoint()
                 + "/" + DevLake.BUCKET + "/events/event_date=.../*.parquet");
         out.println("  Athena     " + stack.lake().athenaEndpoint() + "   (stand-in on DuckDB: ./tally report NAME --engine athena)");
+        out.println("  Dashboard  " + dashboard.url() + "   (the lake's reports as charts, made anew on a request when "
+                + DashboardServer.FRESH_FOR.toSeconds() + " s old; ./tally dashboard writes it to a file)");
         out.println("  Identity   " + stack.identityProvider().issuer() + "   (OIDC discovery and JWKS; audience "
                 + DevStack.AUDIENCE + ")");
         out.println("  Data       " + data);
