@@ -40,7 +40,7 @@ import static dev.tally.analytics.DashboardPage.Column.TEXT;
  * nothing of the reports and every number it draws is decided, and unit-tested, in Java.
  *
  * <p>Everything from the lake is escaped: HTML text with {@link #escape}, and the data island's JSON with
- * {@code <}, {@code >} and {@code &} as {@code \u003C}-style escapes, so no value can close the script element.
+ * {@code <}, {@code >} and {@code &} written as JSON unicode escapes, so no value can close the script element.
  *
  * <p>Money is integer minor units. Tables print it here, exactly, from the integer. In the data island an amount is a
  * JSON number while JavaScript holds it exactly (|x| up to 2^53 - 1, {@code Number.MAX_SAFE_INTEGER}) and a string
@@ -477,7 +477,7 @@ public final class DashboardPage {
     // --- text ---
 
     /** Text for an HTML element or a quoted attribute. */
-    public static String escape(String text) {
+    static String escape(String text) {
         var escaped = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

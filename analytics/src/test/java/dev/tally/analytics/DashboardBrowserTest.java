@@ -196,7 +196,7 @@ class DashboardBrowserTest {
 
     private static Map<String, List<Integer>> sorted(JsonNode charts) {
         var counts = new TreeMap<String, List<Integer>>();
-        charts.fields().forEachRemaining(e -> {
+        charts.properties().forEach(e -> {
             var perDataset = new java.util.ArrayList<Integer>();
             e.getValue().forEach(n -> perDataset.add(n.asInt()));
             counts.put(e.getKey(), perDataset);

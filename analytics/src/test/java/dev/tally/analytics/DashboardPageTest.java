@@ -25,23 +25,27 @@ class DashboardPageTest {
     static final String CHART_JS = "/*! Chart.js v4.6.2 (a stand-in: the page inlines whatever it is given) */";
     static final Instant GENERATED = Instant.parse("2026-03-03T10:15:30.123Z");
 
-    @SafeVarargs
+    @SafeVarargs // List.of copies the rows; nothing is written to the array
+    @SuppressWarnings("varargs")
     static ReportResult dailyTotals(List<Object>... rows) {
         return new ReportResult(List.of("event_date", "type", "event_count", "total_amount"), List.of(rows));
     }
 
-    @SafeVarargs
+    @SafeVarargs // List.of copies the rows; nothing is written to the array
+    @SuppressWarnings("varargs")
     static ReportResult topMovers(List<Object>... rows) {
         return new ReportResult(List.of("event_date", "mover_rank", "account_id", "credited", "withdrawn", "net_change"), List.of(rows));
     }
 
-    @SafeVarargs
+    @SafeVarargs // List.of copies the rows; nothing is written to the array
+    @SuppressWarnings("varargs")
     static ReportResult reconciliation(List<Object>... rows) {
         return new ReportResult(List.of("account_id", "status", "table_event_count", "lake_event_count", "table_last_version",
                 "lake_last_version", "table_balance", "lake_balance"), List.of(rows));
     }
 
-    @SafeVarargs
+    @SafeVarargs // List.of copies the rows; nothing is written to the array
+    @SuppressWarnings("varargs")
     static ReportResult overdraftAudit(List<Object>... rows) {
         return new ReportResult(List.of("event_date", "account_id", "version", "type", "amount", "running_balance",
                 "balance_after", "problem"), List.of(rows));
@@ -87,6 +91,22 @@ class DashboardPageTest {
         assertThat(amounts.path("unit").asText()).isEqualTo("money");
         assertThat(amounts.path("datasets").get(0).path("color")).as("a type keeps its colour in both charts")
                 .isEqualTo(events.path("datasets").get(1).path("color"));
+    }
+
+    @Test
+    void a_longer_history_is_drawn_as_lines_with_a_point_on_every_date() {
+        var rows = new ArrayList<List<Object>>();
+        var first = java.time.LocalDate.parse("2026-01-01");
+        for (int day = 0; day <= DashboardPage.MAX_DATES_AS_BARS; day++) {
+            rows.add(List.of(first.plusDays(day).toString(), "BalanceCredited", 1L, 100L + day));
+        }
+        var page = DashboardPage.html(dashboard(new ReportResult(KNOWN_DAILY_TOTALS.columns(), rows), topMovers(),
+                ran("reconciliation", reconciliation()), overdraftAudit()), CHART_JS);
+
+        var events = DashboardPage.embeddedData(page).path("charts").path(DashboardPage.DAILY_EVENTS);
+        assertThat(events.path("type").asText()).isEqualTo("line");
+        assertThat(events.path("labels")).hasSize(DashboardPage.MAX_DATES_AS_BARS + 1);
+        assertThat(events.path("datasets").get(0).path("values")).hasSize(DashboardPage.MAX_DATES_AS_BARS + 1);
     }
 
     @Test
