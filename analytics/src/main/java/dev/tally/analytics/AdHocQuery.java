@@ -1,7 +1,6 @@
 package dev.tally.analytics;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public record AdHocQuery(String sql, List<PortableSql.Finding> findings) {
 
-    private static final Pattern QUERY_START = Pattern.compile("\\s*\\(*\\s*(select|with|values)\\b");
+    private static final Pattern QUERY_START = Pattern.compile("[\\s(]*(select|with|values)\\b", Pattern.CASE_INSENSITIVE);
 
     public AdHocQuery {
         findings = List.copyOf(findings);
@@ -22,6 +21,13 @@ public record AdHocQuery(String sql, List<PortableSql.Finding> findings) {
 
     /** @throws IllegalArgumentException naming what is wrong and where, when the text is not one query */
     public static AdHocQuery of(String text) {
+        var unterminated = PortableSql.unterminated(text);
+        if (unterminated.isPresent()) {
+            int at = unterminated.getAsInt();
+            var what = text.startsWith("/*", at) ? "comment" : text.charAt(at) == '"' ? "quoted name" : "string literal";
+            throw new IllegalArgumentException("the " + what + " that starts at " + PortableSql.Position.of(text, at)
+                    + " is never closed");
+        }
         var code = PortableSql.codeOnly(text);
         var trimmed = code.stripTrailing();
         var sql = text.substring(0, trimmed.length());
@@ -37,7 +43,7 @@ public record AdHocQuery(String sql, List<PortableSql.Finding> findings) {
             throw new IllegalArgumentException("more than one statement: a second one starts after the ';' at "
                     + PortableSql.Position.of(text, semicolon) + "; run one query at a time");
         }
-        var start = QUERY_START.matcher(trimmed.toLowerCase(Locale.ROOT));
+        var start = QUERY_START.matcher(trimmed);
         if (!start.lookingAt()) {
             int first = trimmed.length() - trimmed.stripLeading().length();
             var word = trimmed.stripLeading().split("\\s+", 2)[0];
@@ -47,9 +53,9 @@ public record AdHocQuery(String sql, List<PortableSql.Finding> findings) {
         return new AdHocQuery(sql, PortableSql.check(sql));
     }
 
-    /** Whether the query names {@code table}, outside comments and literals. */
+    /** Whether the query names {@code table}, bare or quoted, outside comments and string literals. */
     public boolean reads(String table) {
-        return Pattern.compile("\\b" + Pattern.quote(table) + "\\b")
-                .matcher(PortableSql.codeOnly(sql).toLowerCase(Locale.ROOT)).find();
+        return Pattern.compile("\\b" + Pattern.quote(table) + "\\b", Pattern.CASE_INSENSITIVE)
+                .matcher(PortableSql.codeAndNames(sql)).find();
     }
 }

@@ -182,7 +182,7 @@ public final class DashboardPage {
                 int type = result.column(LakeTable.TYPE);
                 int count = result.column("event_count");
                 int total = result.column("total_amount");
-                var dates = new ArrayList<>(new TreeSet<String>(result.rows().stream().map(r -> (String) r.get(date)).toList()));
+                var dates = everyDate(new TreeSet<String>(result.rows().stream().map(r -> (String) r.get(date)).toList()));
                 var types = new ArrayList<>(new TreeSet<String>(result.rows().stream().map(r -> (String) r.get(type)).toList()));
                 var counts = new LinkedHashMap<String, Object[]>();
                 var amounts = new LinkedHashMap<String, Object[]>();
@@ -218,6 +218,19 @@ public final class DashboardPage {
             }
         }
         closeSection(page, figure);
+    }
+
+    /**
+     * Every date from the first to the last of {@code dates}: a day without events (an outage, a quiet Sunday) is a
+     * point at zero, not a day that silently drops out of the axis.
+     */
+    static List<String> everyDate(java.util.SortedSet<String> dates) {
+        var every = new ArrayList<String>();
+        var last = java.time.LocalDate.parse(dates.last());
+        for (var day = java.time.LocalDate.parse(dates.first()); !day.isAfter(last); day = day.plusDays(1)) {
+            every.add(day.toString());
+        }
+        return every;
     }
 
     private static void topMovers(StringBuilder page, ObjectNode charts, Dashboard.Figure figure) {
@@ -516,6 +529,7 @@ public final class DashboardPage {
 
     private static int signum(Object minorUnits) {
         return switch (minorUnits) {
+            case null -> 0;
             case Long l -> Long.signum(l);
             case BigDecimal d -> d.signum();
             default -> 0;

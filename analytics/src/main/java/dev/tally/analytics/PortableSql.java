@@ -3,7 +3,7 @@ package dev.tally.analytics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +53,7 @@ public final class PortableSql {
     private record Rule(String construct, Pattern pattern, String instead) {
     }
 
-    /** Matched against the lower-cased text with comments blanked and literals emptied (quotes kept). */
+    /** Matched, ignoring case, against the text with comments blanked and literals emptied (quotes kept). */
     private static final List<Rule> RULES = List.of(
             rule("GROUP BY ALL", "\\bgroup\\s+by\\s+all\\b", "name the grouping columns; in Athena ALL is a set quantifier, not every column"),
             rule("QUALIFY", "\\bqualify\\b", "DuckDB only; filter the window function's result in an outer SELECT"),
@@ -70,7 +70,7 @@ public final class PortableSql {
             rule("DISTINCT ON", "\\bdistinct\\s+on\\b", "DuckDB only; keep row_number() = 1 over a window in a subquery"),
             rule("list()", "\\blist\\s*\\(", "DuckDB only; write array_agg(x)"),
             rule("struct_pack()", "\\bstruct_pack\\s*\\(", "DuckDB only; write CAST(ROW(...) AS ROW(name type, ...))"),
-            rule("reading a file directly", "\\bread_(?:parquet|csv|csv_auto|json|json_auto)\\s*\\(|\\bfrom\\s+'",
+            rule("reading a file directly", "\\bread_(?:parquet|csv|csv_auto|json|json_auto)\\s*\\(|(?<!distinct\\s{1,20})\\bfrom\\s+'",
                     "DuckDB only; query the tables (./tally sql --tables)"),
             rule("epoch_ms()", "\\bepoch_ms\\s*\\(", "DuckDB only; compare timestamps directly"),
             rule("ifnull()", "\\bifnull\\s*\\(", "DuckDB only; write coalesce(x, y)"),
@@ -86,12 +86,12 @@ public final class PortableSql {
             rule("a `backquoted` name", "`[^`]*`?", "Athena's DDL syntax, refused by DuckDB and Athena queries; write \"name\""));
 
     private static Rule rule(String construct, String regex, String instead) {
-        return new Rule(construct, Pattern.compile(regex), instead);
+        return new Rule(construct, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), instead);
     }
 
     /** Every non-portable construct in {@code sql}, in the order they appear. */
     public static List<Finding> check(String sql) {
-        var code = codeOnly(sql).toLowerCase(Locale.ROOT);
+        var code = codeOnly(sql); // matched case-insensitively: lower-casing could change offsets
         var findings = new ArrayList<Finding>();
         for (var rule : RULES) {
             var matcher = rule.pattern().matcher(code);
@@ -115,6 +115,23 @@ public final class PortableSql {
      * rule may match.
      */
     static String codeOnly(String sql) {
+        return mask(sql, false).code();
+    }
+
+    /** Like {@link #codeOnly}, but quoted names are kept: for finding which tables a query names. */
+    static String codeAndNames(String sql) {
+        return mask(sql, true).code();
+    }
+
+    /** Where a string literal, quoted name or block comment starts that {@code sql} never closes, if one does. */
+    static OptionalInt unterminated(String sql) {
+        return mask(sql, false).unterminatedAt();
+    }
+
+    private record Masked(String code, OptionalInt unterminatedAt) {
+    }
+
+    private static Masked mask(String sql, boolean keepQuotedNames) {
         var out = new StringBuilder(sql.length());
         int i = 0;
         while (i < sql.length()) {
@@ -126,26 +143,33 @@ public final class PortableSql {
                 }
             } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
                 int end = sql.indexOf("*/", i + 2);
-                end = end < 0 ? sql.length() : end + 2;
-                blank(sql, i, end, out);
-                i = end;
+                if (end < 0) {
+                    blank(sql, i, sql.length(), out);
+                    return new Masked(out.toString(), OptionalInt.of(i));
+                }
+                blank(sql, i, end + 2, out);
+                i = end + 2;
             } else if (c == '\'' || c == '"') {
                 int end = closingQuote(sql, i, c);
-                out.append(c);
-                if (end < 0) { // unterminated: the engine will say so
+                if (end < 0) {
+                    out.append(c);
                     blank(sql, i + 1, sql.length(), out);
-                    i = sql.length();
+                    return new Masked(out.toString(), OptionalInt.of(i));
+                }
+                if (c == '"' && keepQuotedNames) {
+                    out.append(sql, i, end);
                 } else {
+                    out.append(c);
                     blank(sql, i + 1, end - 1, out);
                     out.append(c);
-                    i = end;
                 }
+                i = end;
             } else {
                 out.append(c);
                 i++;
             }
         }
-        return out.toString();
+        return new Masked(out.toString(), OptionalInt.empty());
     }
 
     /** The index just after the quote closing the one at {@code start}, or -1; a doubled quote is an escaped one. */

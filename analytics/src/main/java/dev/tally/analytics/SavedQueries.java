@@ -34,6 +34,8 @@ public final class SavedQueries {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     private static final int MAX_NAME = 64;
+    /** Athena's limit for a named query's description, less the header's "-- ". */
+    private static final int MAX_DESCRIPTION = 1000;
     private static final String SUFFIX = ".sql";
 
     private SavedQueries() {
@@ -48,12 +50,15 @@ public final class SavedQueries {
         try (var files = Files.list(folder)) {
             for (var file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
                 var name = file.getFileName().toString();
+                var text = Files.readString(file, StandardCharsets.UTF_8);
                 try {
                     checkName(name.substring(0, name.length() - SUFFIX.length()));
+                    checkQuery(AdHocQuery.of(text));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("the saved query " + file + " cannot be installed: " + e.getMessage());
+                    // a file edited by hand or merged is held to what --save checks, before anything installs or runs it
+                    throw new IllegalStateException("the saved query " + file + " cannot be used: " + e.getMessage());
                 }
-                saved.add(read(name.substring(0, name.length() - SUFFIX.length()), Files.readString(file, StandardCharsets.UTF_8)));
+                saved.add(read(name.substring(0, name.length() - SUFFIX.length()), text));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the saved queries in " + folder, e);
@@ -88,11 +93,11 @@ public final class SavedQueries {
      */
     public static Report save(Path folder, String name, String description, AdHocQuery query, Instant savedAt, boolean replace) {
         checkName(name);
-        if (!query.findings().isEmpty()) {
-            throw new IllegalArgumentException("a saved query runs on Athena too, so it must be portable: " + query.findings());
-        }
-        if (description.isBlank() || description.contains("\n") || description.contains("\r")) {
-            throw new IllegalArgumentException("the description must be one non-empty line, was '" + description + "'");
+        checkQuery(query);
+        if (description.isBlank() || description.contains("\n") || description.contains("\r")
+                || description.strip().length() > MAX_DESCRIPTION) {
+            throw new IllegalArgumentException("the description must be one non-empty line of at most " + MAX_DESCRIPTION
+                    + " characters (an Athena named query's limit), was '" + description + "'");
         }
         var text = "-- " + description.strip() + "\n-- Saved with ./tally sql --save on " + savedAt.truncatedTo(ChronoUnit.SECONDS)
                 + "; portable: runs on Athena engine v3 and DuckDB.\n" + query.sql().strip() + "\n";
@@ -128,6 +133,12 @@ public final class SavedQueries {
         var file = folder.resolve(name + SUFFIX);
         if (!replace && Files.exists(file)) {
             throw new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
+        }
+    }
+
+    private static void checkQuery(AdHocQuery query) {
+        if (!query.findings().isEmpty()) {
+            throw new IllegalArgumentException("a saved query runs on Athena too, so it must be portable: " + query.findings());
         }
     }
 

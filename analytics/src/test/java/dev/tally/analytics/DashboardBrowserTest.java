@@ -59,13 +59,24 @@ class DashboardBrowserTest {
         home = TallyHome.locate();
     }
 
+    /** Set by CI (.ci/run): there a missing browser fails the test instead of skipping it. */
+    static final String REQUIRED = "TALLY_REQUIRE_BROWSER";
+
     /** Per test, not per class: so that each is reported as skipped, with the reason. */
     @BeforeEach
     void browser() {
-        assumeTrue(Files.isExecutable(CHROMIUM), "SKIPPED: no headless Chromium at " + CHROMIUM + "; install Debian's "
+        present(Files.isExecutable(CHROMIUM), "no headless Chromium at " + CHROMIUM + "; install Debian's "
                 + "with apt-get install -y --no-install-recommends chromium (./tally test does this when run as root)");
-        assumeTrue(Files.isDirectory(home.resolve("node_modules/playwright-core")), "SKIPPED: playwright-core is not "
+        present(Files.isDirectory(home.resolve("node_modules/playwright-core")), "playwright-core is not "
                 + "installed under " + home.resolve("node_modules") + "; run npm ci there (./tally runs it)");
+    }
+
+    private static void present(boolean present, String missing) {
+        if (System.getenv(REQUIRED) != null) {
+            assertThat(present).as(missing + " (" + REQUIRED + " is set, so this test must run)").isTrue();
+        } else {
+            assumeTrue(present, "SKIPPED: " + missing);
+        }
     }
 
     /**

@@ -94,6 +94,17 @@ class DashboardPageTest {
     }
 
     @Test
+    void a_day_without_events_is_a_point_at_zero_not_a_gap_in_the_axis() {
+        var gap = dailyTotals(List.of("2026-02-27", "BalanceCredited", 1L, 100L), List.of("2026-03-02", "BalanceCredited", 2L, 300L));
+        var page = DashboardPage.html(dashboard(gap, topMovers(), ran("reconciliation", reconciliation()), overdraftAudit()), CHART_JS);
+
+        var events = DashboardPage.embeddedData(page).path("charts").path(DashboardPage.DAILY_EVENTS);
+        assertThat(strings(events.path("labels"))).containsExactly("2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02");
+        assertThat(events.path("datasets").get(0).path("values").toString()).isEqualTo("[1,0,0,2]");
+        assertThat(page).contains("4 dates, 2026-02-27 to 2026-03-02.");
+    }
+
+    @Test
     void a_longer_history_is_drawn_as_lines_with_a_point_on_every_date() {
         var rows = new ArrayList<List<Object>>();
         var first = java.time.LocalDate.parse("2026-01-01");

@@ -170,7 +170,7 @@ class LakeCompactionTest {
     static Map<String, List<List<Object>>> reportsOn(Path folder) {
         var results = new java.util.LinkedHashMap<String, List<List<Object>>>();
         try (var engine = new DuckDbEngine(folder)) {
-            for (var report : Report.all()) {
+            for (var report : Report.builtIn()) { // saved queries need not de-duplicate
                 results.put(report.reportName(), new ReportRunner(engine).run(report, Optional.empty()).rows());
             }
         }

@@ -28,7 +28,14 @@ final class DashboardServer implements AutoCloseable {
     /** How long a page is served before a request makes a new one. */
     static final Duration FRESH_FOR = Duration.ofSeconds(10);
 
-    private record Page(String html, Instant madeAt) {
+    /** A page, or why it could not be made; {@code startedAt} is when making it began, {@code endedAt} when it ended. */
+    private record Page(String html, RuntimeException failure, Instant startedAt, Instant endedAt) {
+        String htmlOrThrow() {
+            if (failure != null) {
+                throw failure;
+            }
+            return html;
+        }
     }
 
     private final Supplier<String> makePage;
@@ -76,7 +83,13 @@ final class DashboardServer implements AutoCloseable {
         try (exchange) {
             var path = exchange.getRequestURI().getPath();
             var method = exchange.getRequestMethod();
-            if (!path.equals("/") && !path.equals("/index.html")) {
+            var host = exchange.getRequestHeaders().getFirst("Host");
+            int port = address().getPort();
+            if (!("127.0.0.1:" + port).equals(host) && !("localhost:" + port).equals(host)) {
+                // another site's page in the same browser (or a DNS rebinding) reaches 127.0.0.1 under its own name
+                respond(exchange, 403, "text/plain", "forbidden: the dashboard answers only to 127.0.0.1:" + port
+                        + " or localhost:" + port);
+            } else if (!path.equals("/") && !path.equals("/index.html")) {
                 respond(exchange, 404, "text/plain", "not found: the dashboard is at /");
             } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -95,29 +108,38 @@ final class DashboardServer implements AutoCloseable {
         }
     }
 
-    /** The current page, made anew if it is stale: by this request, or by the one already making it. */
+    /**
+     * The current page, made anew if it is stale: by this request, or by the one already making it. A request that
+     * waited takes whatever ended after it arrived, page or failure, however long making it took, so a reload storm
+     * costs one attempt. A failure is kept as long as a page would be.
+     */
     private String page() {
+        var arrived = clock.instant();
         var page = current;
         if (fresh(page)) {
-            return page.html();
+            return page.htmlOrThrow();
         }
         making.lock();
         try {
             page = current;
-            if (fresh(page)) {
-                return page.html(); // made while this request waited
+            if (fresh(page) || page != null && !page.endedAt().isBefore(arrived)) {
+                return page.htmlOrThrow(); // made, or failed, while this request waited
             }
-            var madeAt = clock.instant();
-            page = new Page(makePage.get(), madeAt);
+            var startedAt = clock.instant();
+            try {
+                page = new Page(makePage.get(), null, startedAt, clock.instant());
+            } catch (RuntimeException e) {
+                page = new Page(null, e, startedAt, clock.instant());
+            }
             current = page;
-            return page.html();
+            return page.htmlOrThrow();
         } finally {
             making.unlock();
         }
     }
 
     private boolean fresh(Page page) {
-        return page != null && clock.instant().isBefore(page.madeAt().plus(freshFor));
+        return page != null && clock.instant().isBefore(page.startedAt().plus(freshFor));
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
@@ -134,6 +156,11 @@ final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        requests.close();
+        requests.shutdownNow(); // a page being made from a hung lake must not hold up Ctrl-C
+        try {
+            requests.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

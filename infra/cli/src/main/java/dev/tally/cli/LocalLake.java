@@ -3,6 +3,7 @@ package dev.tally.cli;
 import dev.tally.analytics.DuckDbEngine;
 import dev.tally.analytics.LakeCache;
 import dev.tally.analytics.LedgerExport;
+import dev.tally.analytics.ReportEngine;
 import dev.tally.devstack.DevLake;
 import dev.tally.devstack.DevStack;
 import dev.tally.devstack.Progress;
@@ -10,8 +11,14 @@ import dev.tally.eventstore.EventStoreSettings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,7 +52,8 @@ final class LocalLake {
      * @throws IllegalStateException if that stack has no lake: it was started by an older ./tally
      */
     static LocalLake of(Map<String, String> stack) {
-        if (!stack.containsKey("AWS_ENDPOINT_URL_S3") || !stack.containsKey(DevStack.LAKE_BUCKET)) {
+        if (!stack.containsKey("AWS_ENDPOINT_URL_S3") || !stack.containsKey(DevStack.LAKE_BUCKET)
+                || !stack.containsKey("AWS_ENDPOINT_URL_DYNAMODB")) {
             throw new IllegalStateException("the running stack has no data lake (started by an older ./tally?); restart ./tally up");
         }
         return new LocalLake(URI.create(stack.get("AWS_ENDPOINT_URL_S3")), stack.get(DevStack.LAKE_BUCKET),
@@ -71,15 +79,72 @@ final class LocalLake {
         }
     }
 
-    /** Brings {@code folder} up to date with the bucket and opens DuckDB over it. */
-    DuckDbEngine synced(Path folder, Progress progress) {
+    /**
+     * Brings {@code folder} up to date with the bucket and opens DuckDB over it. The folder is this process's until the
+     * engine is closed: two commands sharing it (two {@code ./tally sql} at once) would otherwise replace or delete
+     * files under each other's running query. The other waits, and says so.
+     */
+    ReportEngine synced(Path folder, Progress progress) {
+        var lock = lock(folder, progress);
         try (var s3 = s3()) {
             var cache = new LakeCache(s3, bucket, folder);
             var synced = cache.sync();
             progress.step("lake synced from s3://" + bucket + " into " + cache.folder() + ": " + synced.downloaded()
                     + " objects downloaded (" + synced.bytesDownloaded() + " bytes), " + synced.unchanged() + " unchanged, "
                     + synced.removed() + " removed");
-            return new DuckDbEngine(cache.folder());
+            var engine = new DuckDbEngine(cache.folder());
+            return new ReportEngine() {
+                @Override
+                public void query(String sql, List<String> stringParameters, RowSink sink) {
+                    engine.query(sql, stringParameters, sink);
+                }
+
+                @Override
+                public String describe() {
+                    return engine.describe();
+                }
+
+                @Override
+                public void close() {
+                    try (lock) {
+                        engine.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot release " + folder, e);
+                    }
+                }
+            };
+        } catch (RuntimeException e) {
+            close(lock);
+            throw e;
+        }
+    }
+
+    /** An exclusive lock on {@code folder}'s sibling {@code NAME.lock}, across processes; waits for another holder. */
+    private static FileChannel lock(Path folder, Progress progress) {
+        var file = folder.resolveSibling(folder.getFileName() + ".lock");
+        try {
+            Files.createDirectories(folder.getParent());
+            var channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                if (channel.tryLock() == null) {
+                    progress.step("waiting for another ./tally command that is using " + folder);
+                    channel.lock();
+                }
+                return channel; // closing the channel releases the lock
+            } catch (IOException | RuntimeException e) {
+                close(channel);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file, e);
+        }
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // releasing a lock we are giving up anyway
         }
     }
 

@@ -82,6 +82,10 @@ final class SqlCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--description and --replace go with --save NAME");
         }
         if (save != null) {
+            if (!Files.isDirectory(ReportCommand.savedFolder().getParent())) {
+                throw new IllegalArgumentException("--save keeps the query in a Tally checkout, beside the reports, and "
+                        + TallyCli.home() + " is not one (no " + SavedQueries.SOURCE_FOLDER + "/..); run ./tally from the checkout");
+            }
             SavedQueries.checkCanSave(ReportCommand.savedFolder(), save, replace); // before the query runs, not after
         }
         var adHoc = AdHocQuery.of(text());

@@ -60,7 +60,7 @@ class DashboardServerTest {
     }
 
     @Test
-    void requests_that_arrive_while_a_page_is_made_wait_for_it_and_none_makes_another() throws Exception {
+    void requests_that_arrive_while_a_page_is_made_wait_for_it_and_none_makes_another_however_long_it_took() throws Exception {
         var entered = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         server = new DashboardServer(0, () -> {
@@ -71,6 +71,7 @@ class DashboardServerTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+            now.set(now.get().plus(FRESH_FOR.multipliedBy(3))); // slower than a page stays fresh
             return "<p>page " + made.incrementAndGet() + "</p>";
         }, now::get, FRESH_FOR);
 
@@ -90,9 +91,11 @@ class DashboardServerTest {
     }
 
     @Test
-    void a_page_that_cannot_be_made_is_a_503_naming_why_and_the_next_request_tries_again() throws Exception {
+    void a_page_that_cannot_be_made_is_a_503_naming_why_until_it_is_stale_and_then_tried_again() throws Exception {
         var failing = new AtomicReference<>(true);
+        var attempts = new AtomicInteger();
         server = new DashboardServer(0, () -> {
+            attempts.incrementAndGet();
             if (failing.get()) {
                 throw new IllegalStateException("no local stack is running; start one with ./tally up");
             }
@@ -101,11 +104,15 @@ class DashboardServerTest {
 
         var failed = get("/");
         failing.set(false);
+        var reloaded = get("/");
+        now.set(now.get().plus(FRESH_FOR));
         var retried = get("/");
 
         assertThat(failed.statusCode()).isEqualTo(503);
         assertThat(failed.body()).contains("no local stack is running");
+        assertThat(reloaded.statusCode()).as("a reload storm against a broken lake costs one attempt").isEqualTo(503);
         assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(attempts).hasValue(2);
     }
 
     @Test
@@ -119,5 +126,29 @@ class DashboardServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(made).hasValue(0);
+    }
+
+    /** Another site's page, or a DNS rebinding, reaches 127.0.0.1 with its own host name: it gets nothing. */
+    @Test
+    void a_request_for_any_other_host_name_is_forbidden_and_makes_no_page() throws Exception {
+        server = new DashboardServer(0, () -> "<p>page " + made.incrementAndGet() + "</p>", now::get, FRESH_FOR);
+        int port = server.address().getPort();
+
+        assertThat(statusLine("evil.example:" + port)).isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(statusLine("127.0.0.1.evil.example:" + port)).isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(made).hasValue(0);
+        assertThat(statusLine("localhost:" + port)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(get("/").statusCode()).isEqualTo(200);
+    }
+
+    /** The HTTP client cannot set Host, so a plain socket asks. */
+    private String statusLine(String host) throws Exception {
+        try (var socket = new java.net.Socket(server.address().getAddress(), server.address().getPort())) {
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return reader.readLine();
+        }
     }
 }

@@ -44,6 +44,15 @@ class SqlCommandTest {
     }
 
     private static Run sql(String... args) {
+        var all = new String[args.length + 3];
+        all[0] = "sql";
+        all[1] = "--dir";
+        all[2] = lake.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return tally(all);
+    }
+
+    private static Run tally(String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         var stdout = System.out;
@@ -51,12 +60,7 @@ class SqlCommandTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            var all = new String[args.length + 3];
-            all[0] = "sql";
-            all[1] = "--dir";
-            all[2] = lake.toString();
-            System.arraycopy(args, 0, all, 3, args.length);
-            int exitCode = TallyCli.commandLine().execute(all);
+            int exitCode = TallyCli.commandLine().execute(args);
             return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
@@ -120,6 +124,39 @@ class SqlCommandTest {
         assertThat(sql("--tables", "SELECT 1").err()).contains("--tables lists the tables; it takes no query");
         assertThat(sql("--replace", "SELECT 1").err()).contains("--description and --replace go with --save NAME");
         assertThat(sql("--save", "Bad Name", "SELECT 1").err()).contains("lower-case letters and digits");
+    }
+
+    @Test
+    void a_saved_query_runs_as_a_report_at_once_and_keeps_its_name(@TempDir Path checkout) throws Exception {
+        var saved = checkout.resolve(dev.tally.analytics.SavedQueries.SOURCE_FOLDER);
+        Files.createDirectories(saved.getParent());
+        var before = System.getProperty("tally.home");
+        System.setProperty("tally.home", checkout.toString());
+        try {
+            var save = sql("--save", "stored-per-type", "--description", "rows the lake stores per type", PER_TYPE);
+            assertThat(save.exitCode()).isZero();
+            assertThat(save.err()).contains("saved as " + saved.resolve("stored-per-type.sql"));
+            assertThat(Files.readString(saved.resolve("stored-per-type.sql"))).startsWith("-- rows the lake stores per type\n");
+
+            assertThat(tally("report").out()).contains("stored-per-type", "rows the lake stores per type (saved query)");
+            var report = tally("report", "stored-per-type", "--dir", lake.toString(), "--format", "csv");
+            assertThat(report.exitCode()).isZero();
+            assertThat(report.out()).isEqualTo(sql("--format", "csv", PER_TYPE).out());
+
+            var again = sql("--save", "stored-per-type", "SELECT 1 AS one");
+            assertThat(again.exitCode()).isEqualTo(1);
+            assertThat(again.err()).contains("exists", "--replace").doesNotContain("running the query");
+            assertThat(sql("--save", "stored-per-type", "--replace", "SELECT 1 AS one").exitCode()).isZero();
+            assertThat(tally("report", "stored-per-type", "--dir", lake.toString(), "--format", "csv").out()).isEqualTo("one\r\n1\r\n");
+            assertThat(tally("report", "stored-per-type", "--dir", lake.toString(), "--date", "2026-03-01").err())
+                    .contains("--date does not apply to stored-per-type (a saved query");
+        } finally {
+            if (before == null) {
+                System.clearProperty("tally.home");
+            } else {
+                System.setProperty("tally.home", before);
+            }
+        }
     }
 
     @Test

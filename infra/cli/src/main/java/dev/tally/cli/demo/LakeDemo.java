@@ -89,7 +89,7 @@ final class LakeDemo {
         var html = DashboardPage.html(dashboard, chartJs);
         var page = DashboardCommand.write(TallyCli.home().resolve(".tally/demo/dashboard"), html);
         System.out.println();
-        System.out.println("          ./tally dashboard");
+        System.out.println("          the dashboard of this lake (./tally dashboard makes the running stack's)");
         System.out.println("          dashboard: " + page + "   (one HTML page; ./tally up serves the running stack's)");
         var drawn = dailyTotalsDrawn(DashboardPage.embeddedData(html));
         checks.check("the dashboard draws exactly the daily totals rows of the report", drawn.equals(lake.dailyTotals().rows()),
