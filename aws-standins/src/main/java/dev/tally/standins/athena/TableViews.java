@@ -54,9 +54,14 @@ final class TableViews {
             }
             try (var statement = connection.createStatement(); var results = statement.executeQuery(sql)) {
                 var meta = results.getMetaData();
+                var duckDbNames = new ArrayList<String>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    duckDbNames.add(meta.getColumnLabel(i));
+                }
+                var names = TrinoColumnNames.of(connection, sql, duckDbNames);
                 var columns = new ArrayList<ResultColumn>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    columns.add(new ResultColumn(meta.getColumnLabel(i), athenaType(meta.getColumnType(i), meta.getColumnTypeName(i))));
+                    columns.add(new ResultColumn(names.get(i - 1), athenaType(meta.getColumnType(i), meta.getColumnTypeName(i))));
                 }
                 var rows = new ArrayList<List<String>>();
                 while (results.next()) {

@@ -190,6 +190,27 @@ class LocalAthenaTest {
         assertThat(values(totals.resultSet().rows().get(1))).containsExactly(Long.toString(1499 * 1500 / 2 + 999 * 1000 / 2), "2500");
     }
 
+    /** Trino names an expression without an alias {@code _colN}, its 0-based position; DuckDB would say count_star(). */
+    @Test
+    void an_expression_without_an_alias_is_named_as_athena_names_it() {
+        assertThat(header("SELECT item, count(*), sum(units) AS total, units + 1, s.price FROM sales s "
+                + "GROUP BY item, units, s.price LIMIT 1")).containsExactly("item", "_col1", "total", "_col3", "price");
+        assertThat(header("SELECT CAST(units AS double), * FROM stores, (SELECT 1 AS units) LIMIT 1"))
+                .as("a star keeps the table's names; what follows it is counted after them")
+                .containsExactly("_col0", "store", "opened", "open", "staff", "units");
+        assertThat(header("SELECT count(*) FROM sales UNION ALL SELECT 1")).as("a union is named by its first branch")
+                .containsExactly("_col0");
+        assertThat(header("WITH t AS (SELECT 1 AS n) SELECT n, n * 2, 'x' AS label FROM t")).containsExactly("n", "_col1", "label");
+    }
+
+    private static List<String> header(String sql) {
+        var result = athena.getQueryResults(b -> b.queryExecutionId(succeeded(sql)));
+        assertThat(values(result.resultSet().rows().getFirst()))
+                .as("the header row and the metadata agree").isEqualTo(result.resultSet().resultSetMetadata().columnInfo()
+                        .stream().map(ColumnInfo::name).toList());
+        return values(result.resultSet().rows().getFirst());
+    }
+
     @Test
     void partition_keys_come_from_the_hive_style_folder_names() {
         var result = athena.getQueryResults(b -> b.queryExecutionId(succeeded(
