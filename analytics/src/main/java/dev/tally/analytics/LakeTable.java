@@ -56,6 +56,9 @@ public final class LakeTable {
     /** The partition column: the UTC date the event happened ({@code yyyy-MM-dd}), not the date it arrived. */
     public static final String EVENT_DATE = "event_date";
 
+    /** The partition column of {@link #EVENTS} and {@link #COMPACTED}, as Glue declares it: a string, not a date. */
+    public static final Column PARTITION = new Column(EVENT_DATE, "string");
+
     /** The data columns of {@link #EVENTS} as stored in each Parquet object (the partition column is in the path). */
     public static final List<Column> EVENT_COLUMNS = List.of(
             new Column(EVENT_ID, "string"),

@@ -1,10 +1,12 @@
 package dev.tally.standins.http;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /** The JDK's HTTP server on 127.0.0.1, as every stand-in serves. */
 public final class LoopbackServer {
@@ -23,5 +25,16 @@ public final class LoopbackServer {
     public static HttpServer create(int port, int backlog) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+    }
+
+    /** Answers {@code status} with {@code body} (its length declared), or with the headers alone to a HEAD request. */
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        var bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            exchange.getResponseBody().write(bytes);
+        }
     }
 }

@@ -84,7 +84,7 @@ final class DataLake extends Construct {
         eventsParameters.put("storage.location.template",
                 "s3://" + bucket.getBucketName() + "/" + LakeTable.EVENTS_PREFIX + LakeTable.EVENT_DATE + "=${" + LakeTable.EVENT_DATE + "}/");
         var eventsTable = parquetTable("EventsTable", LakeTable.EVENTS, LakeTable.EVENT_COLUMNS, LakeTable.EVENTS_PREFIX,
-                List.of(CfnTable.ColumnProperty.builder().name(LakeTable.EVENT_DATE).type("string").build()), eventsParameters);
+                List.of(CfnTable.ColumnProperty.builder().name(LakeTable.PARTITION.name()).type(LakeTable.PARTITION.type()).build()), eventsParameters);
         eventsTable.getNode().addDependency(database);
         // the compacted days (LakeCompaction): the same columns and projection under their own prefix
         var compactedParameters = new HashMap<String, String>(LakeTable.EVENT_DATE_PROJECTION);
@@ -92,7 +92,7 @@ final class DataLake extends Construct {
         compactedParameters.put("storage.location.template",
                 "s3://" + bucket.getBucketName() + "/" + LakeTable.COMPACTED_PREFIX + LakeTable.EVENT_DATE + "=${" + LakeTable.EVENT_DATE + "}/");
         var compactedTable = parquetTable("CompactedTable", LakeTable.COMPACTED, LakeTable.EVENT_COLUMNS, LakeTable.COMPACTED_PREFIX,
-                List.of(CfnTable.ColumnProperty.builder().name(LakeTable.EVENT_DATE).type("string").build()), compactedParameters);
+                List.of(CfnTable.ColumnProperty.builder().name(LakeTable.PARTITION.name()).type(LakeTable.PARTITION.type()).build()), compactedParameters);
         compactedTable.getNode().addDependency(database);
         var ledgerTable = parquetTable("LedgerAccountsTable", LakeTable.LEDGER_ACCOUNTS, LakeTable.LEDGER_COLUMNS,
                 LakeTable.LEDGER_PREFIX, List.of(), Map.of("classification", "parquet"));

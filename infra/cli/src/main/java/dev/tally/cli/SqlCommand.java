@@ -161,7 +161,7 @@ final class SqlCommand implements Callable<Integer> {
             for (var column : LakeTable.EVENT_COLUMNS) {
                 events.add(List.of(table, column.name(), column.type(), ""));
             }
-            events.add(List.of(table, LakeTable.EVENT_DATE, "string", "partition: the event's UTC date, YYYY-MM-DD"));
+            events.add(List.of(table, LakeTable.PARTITION.name(), LakeTable.PARTITION.type(), "partition: the event's UTC date, YYYY-MM-DD"));
         }
         events.forEach(out::row);
         for (var column : LakeTable.LEDGER_COLUMNS) {

@@ -115,9 +115,9 @@ public final class DevLake implements AutoCloseable {
     public static GlueCatalog glueCatalog() {
         var glue = new GlueCatalog();
         glue.put(new GlueTable(LakeDelivery.GLUE_DATABASE, LakeTable.EVENTS, "s3://" + BUCKET + "/" + LakeTable.EVENTS_PREFIX,
-                glueColumns(LakeTable.EVENT_COLUMNS), List.of(new GlueTable.Column(LakeTable.EVENT_DATE, "string"))));
+                glueColumns(LakeTable.EVENT_COLUMNS), List.of(new GlueTable.Column(LakeTable.PARTITION.name(), LakeTable.PARTITION.type()))));
         glue.put(new GlueTable(LakeDelivery.GLUE_DATABASE, LakeTable.COMPACTED, "s3://" + BUCKET + "/" + LakeTable.COMPACTED_PREFIX,
-                glueColumns(LakeTable.EVENT_COLUMNS), List.of(new GlueTable.Column(LakeTable.EVENT_DATE, "string"))));
+                glueColumns(LakeTable.EVENT_COLUMNS), List.of(new GlueTable.Column(LakeTable.PARTITION.name(), LakeTable.PARTITION.type()))));
         glue.put(new GlueTable(LakeDelivery.GLUE_DATABASE, LakeTable.LEDGER_ACCOUNTS, "s3://" + BUCKET + "/" + LakeTable.LEDGER_PREFIX,
                 glueColumns(LakeTable.LEDGER_COLUMNS), List.of()));
         return glue;
