@@ -94,11 +94,7 @@ public final class SavedQueries {
     public static Report save(Path folder, String name, String description, AdHocQuery query, Instant savedAt, boolean replace) {
         checkName(name);
         checkQuery(query);
-        if (description.isBlank() || description.contains("\n") || description.contains("\r")
-                || description.strip().length() > MAX_DESCRIPTION) {
-            throw new IllegalArgumentException("the description must be one non-empty line of at most " + MAX_DESCRIPTION
-                    + " characters (an Athena named query's limit), was '" + description + "'");
-        }
+        checkDescription(description);
         var text = "-- " + description.strip() + "\n-- Saved with ./tally sql --save on " + savedAt.truncatedTo(ChronoUnit.SECONDS)
                 + "; portable: runs on Athena engine v3 and DuckDB.\n" + query.sql().strip() + "\n";
         var file = folder.resolve(name + SUFFIX);
@@ -126,13 +122,23 @@ public final class SavedQueries {
     /**
      * Checks, before a query runs, that it could be saved as {@code name} in {@code folder}; {@link #save} checks again.
      *
-     * @throws IllegalArgumentException if the name is not allowed, or is taken and {@code replace} is false
+     * @throws IllegalArgumentException if the name or description is not allowed, or the name is taken and
+     *                                  {@code replace} is false
      */
-    public static void checkCanSave(Path folder, String name, boolean replace) {
+    public static void checkCanSave(Path folder, String name, String description, boolean replace) {
         checkName(name);
+        checkDescription(description);
         var file = folder.resolve(name + SUFFIX);
         if (!replace && Files.exists(file)) {
             throw new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
+        }
+    }
+
+    private static void checkDescription(String description) {
+        if (description.isBlank() || description.contains("\n") || description.contains("\r")
+                || description.strip().length() > MAX_DESCRIPTION) {
+            throw new IllegalArgumentException("the description must be one non-empty line of at most " + MAX_DESCRIPTION
+                    + " characters (an Athena named query's limit), was '" + description + "'");
         }
     }
 

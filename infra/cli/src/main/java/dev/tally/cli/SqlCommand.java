@@ -86,7 +86,7 @@ final class SqlCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--save keeps the query in a Tally checkout, beside the reports, and "
                         + TallyCli.home() + " is not one (no " + SavedQueries.SOURCE_FOLDER + "/..); run ./tally from the checkout");
             }
-            SavedQueries.checkCanSave(ReportCommand.savedFolder(), save, replace); // before the query runs, not after
+            SavedQueries.checkCanSave(ReportCommand.savedFolder(), save, description(), replace); // before the query runs
         }
         var adHoc = AdHocQuery.of(text());
         var refuse = strict || save != null;
@@ -113,12 +113,16 @@ final class SqlCommand implements Callable<Integer> {
             progress.step(sink.finish() + " rows");
         }
         if (save != null) {
-            var saved = SavedQueries.save(ReportCommand.savedFolder(), save, description == null ? save : description, adHoc,
-                    Clock.systemUTC().instant(), replace);
+            var saved = SavedQueries.save(ReportCommand.savedFolder(), save, description(), adHoc, Clock.systemUTC().instant(), replace);
             progress.step("saved as " + ReportCommand.savedFolder().resolve(save + ".sql") + ": ./tally report "
                     + saved.reportName() + " runs it, ./tally synth makes it an Athena named query; commit it to share it");
         }
         return 0;
+    }
+
+    /** With --save: the description given, or the query's name. */
+    private String description() {
+        return description == null ? save : description;
     }
 
     /** The query's text from exactly one place: the argument, --file, or stdin. Strict UTF-8. */

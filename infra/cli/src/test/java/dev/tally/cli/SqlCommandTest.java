@@ -124,6 +124,8 @@ class SqlCommandTest {
         assertThat(sql("--tables", "SELECT 1").err()).contains("--tables lists the tables; it takes no query");
         assertThat(sql("--replace", "SELECT 1").err()).contains("--description and --replace go with --save NAME");
         assertThat(sql("--save", "Bad Name", "SELECT 1").err()).contains("lower-case letters and digits");
+        var longDescription = sql("--save", "fine-name", "--description", "x".repeat(1001), "SELECT 1");
+        assertThat(longDescription.err()).contains("at most 1000 characters").doesNotContain("running the query");
     }
 
     @Test
