@@ -10,10 +10,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
@@ -122,7 +120,7 @@ public final class DashboardPage {
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>Tally: the lake at a glance</title>
                 <style>
-                """).append(resource("dashboard/dashboard.css")).append("""
+                """).append(Report.resource("dashboard/dashboard.css")).append("""
                 </style>
                 </head>
                 <body>
@@ -144,7 +142,7 @@ public final class DashboardPage {
         data.set("charts", charts);
         page.append("<script type=\"application/json\" id=\"").append(DATA_ID).append("\">").append(json(data))
                 .append("</script>\n<script>\n").append(chartJs).append("\n</script>\n<script>\n")
-                .append(resource("dashboard/dashboard.js")).append("</script>\n</body>\n</html>\n");
+                .append(Report.resource("dashboard/dashboard.js")).append("</script>\n</body>\n</html>\n");
         return page.toString();
     }
 
@@ -552,16 +550,5 @@ public final class DashboardPage {
     private static String chartJsName(String chartJs) {
         var version = CHART_JS_VERSION.matcher(chartJs.substring(0, Math.min(chartJs.length(), 512)));
         return version.find() ? "Chart.js " + version.group(1) : "Chart.js";
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = DashboardPage.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
-        }
     }
 }

@@ -26,7 +26,7 @@ public final class PortableSql {
     public record Finding(String construct, int line, int column, String instead) {
         @Override
         public String toString() {
-            return "line " + line + ", column " + column + ": " + construct + " (" + instead + ")";
+            return new Position(line, column) + ": " + construct + " (" + instead + ")";
         }
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -49,22 +48,22 @@ public final class SavedQueries {
         var saved = new ArrayList<Report>();
         try (var files = Files.list(folder)) {
             for (var file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
-                var name = file.getFileName().toString();
+                var fileName = file.getFileName().toString();
+                var name = fileName.substring(0, fileName.length() - SUFFIX.length());
                 var text = Files.readString(file, StandardCharsets.UTF_8);
                 try {
-                    checkName(name.substring(0, name.length() - SUFFIX.length()));
+                    checkName(name);
                     checkQuery(AdHocQuery.of(text));
                 } catch (IllegalArgumentException e) {
                     // a file edited by hand or merged is held to what --save checks, before anything installs or runs it
                     throw new IllegalStateException("the saved query " + file + " cannot be used: " + e.getMessage());
                 }
-                saved.add(read(name.substring(0, name.length() - SUFFIX.length()), text));
+                saved.add(read(name, text));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the saved queries in " + folder, e);
         }
-        saved.sort(Comparator.comparing(Report::reportName));
-        return List.copyOf(saved);
+        return List.copyOf(saved); // by name: the files were listed in order
     }
 
     /** The saved queries shipped with this build: those beside the compiled {@link Report}, in its folder or jar. */
@@ -92,9 +91,8 @@ public final class SavedQueries {
      *                                  taken and {@code replace} is false, or the query is not portable
      */
     public static Report save(Path folder, String name, String description, AdHocQuery query, Instant savedAt, boolean replace) {
-        checkName(name);
+        checkCanSave(folder, name, description, replace);
         checkQuery(query);
-        checkDescription(description);
         var text = "-- " + description.strip() + "\n-- Saved with ./tally sql --save on " + savedAt.truncatedTo(ChronoUnit.SECONDS)
                 + "; portable: runs on Athena engine v3 and DuckDB.\n" + query.sql().strip() + "\n";
         var file = folder.resolve(name + SUFFIX);
@@ -112,7 +110,7 @@ public final class SavedQueries {
                 Files.deleteIfExists(partial);
             }
         } catch (FileAlreadyExistsException e) {
-            throw new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
+            throw taken(name, file); // by a save that raced this one
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the query as " + file, e);
         }
@@ -130,8 +128,12 @@ public final class SavedQueries {
         checkDescription(description);
         var file = folder.resolve(name + SUFFIX);
         if (!replace && Files.exists(file)) {
-            throw new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
+            throw taken(name, file);
         }
+    }
+
+    private static IllegalArgumentException taken(String name, Path file) {
+        return new IllegalArgumentException("a saved query named '" + name + "' exists (" + file + "); add --replace to replace it");
     }
 
     private static void checkDescription(String description) {

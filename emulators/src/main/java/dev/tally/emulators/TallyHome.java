@@ -2,6 +2,7 @@ package dev.tally.emulators;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The checkout's root folder, where ./tally installed the pinned emulators into node_modules. */
 public final class TallyHome {
@@ -12,6 +13,13 @@ public final class TallyHome {
     private TallyHome() {
     }
 
+    /** The folder named by the {@code tally.home} system property or the {@code TALLY_HOME} variable, if one is. */
+    public static Optional<Path> configured() {
+        var configured = System.getProperty("tally.home", System.getenv(VARIABLE));
+        return configured == null || configured.isBlank() ? Optional.empty()
+                : Optional.of(Path.of(configured).toAbsolutePath().normalize());
+    }
+
     /**
      * The folder named by the {@code tally.home} system property or the {@code TALLY_HOME} variable (./tally and
      * the Maven build set one), else the nearest parent of the working directory that holds package.json.
@@ -20,11 +28,8 @@ public final class TallyHome {
      *                               installs them with npm ci
      */
     public static Path locate() {
-        var configured = System.getProperty("tally.home", System.getenv(VARIABLE));
-        Path home = null;
-        if (configured != null && !configured.isBlank()) {
-            home = Path.of(configured).toAbsolutePath().normalize();
-        } else {
+        Path home = configured().orElse(null);
+        if (home == null) {
             for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
                 if (Files.isRegularFile(dir.resolve("package.json")) && Files.isRegularFile(dir.resolve("tally"))) {
                     home = dir;

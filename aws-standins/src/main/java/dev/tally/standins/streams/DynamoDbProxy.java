@@ -78,11 +78,11 @@ final class DynamoDbProxy {
             case "DescribeTable" -> describeTable(headers, body);
             case "PutItem", "DeleteItem", "UpdateItem" -> metered(operation.get(), body, true, request -> {
                 var table = tables.byName(request.path("TableName").asText());
-                return table.isEmpty() ? send(headers, operation, json.writeValueAsBytes(request))
+                return table.isEmpty() ? Answer.of(send(headers, operation, json.writeValueAsBytes(request)))
                         : recordedWrite(headers, operation.get(), request, table.get());
             });
             case "GetItem", "Query", "Scan", "BatchGetItem" -> metered(operation.get(), body, false,
-                    request -> send(headers, operation, json.writeValueAsBytes(request)));
+                    request -> Answer.of(send(headers, operation, json.writeValueAsBytes(request))));
             case "BatchWriteItem" -> batchWrite(headers, body);
             default -> send(headers, operation, body);
         };
@@ -90,7 +90,29 @@ final class DynamoDbProxy {
 
     /** A request's journey to dynalite, given the request as parsed and measured. */
     private interface Forward {
-        Reply apply(ObjectNode request) throws IOException;
+        Answer apply(ObjectNode request) throws IOException;
+    }
+
+    /**
+     * What came back from dynalite: as bytes, or, where the proxy had to parse and change it (a recorded write), as
+     * the parsed answer, serialized once, by whoever sends it on.
+     */
+    private record Answer(int status, byte[] body, ObjectNode parsed) {
+        static Answer of(Reply reply) {
+            return new Answer(reply.status(), reply.body(), null);
+        }
+
+        static Answer parsed(ObjectNode response) {
+            return new Answer(200, null, response);
+        }
+
+        ObjectNode json(ObjectMapper json) throws IOException {
+            return parsed != null ? parsed : (ObjectNode) json.readTree(body);
+        }
+
+        Reply reply(ObjectMapper json) throws IOException {
+            return new Reply(status, parsed != null ? json.writeValueAsBytes(parsed) : body);
+        }
     }
 
     /**
@@ -104,20 +126,21 @@ final class DynamoDbProxy {
         if (asked.equals("NONE")) {
             request.put("ReturnConsumedCapacity", "TOTAL");
         }
-        var reply = forward.apply(request);
-        if (reply.status() != 200) {
+        var answer = forward.apply(request);
+        if (answer.status() != 200) {
+            var reply = answer.reply(json);
             if (reply.status() == 400 && new String(reply.body(), StandardCharsets.UTF_8).contains("ConditionalCheckFailedException")) {
                 meters.conditionalCheckFailed(table);
             }
             return reply;
         }
-        var response = (ObjectNode) json.readTree(reply.body());
+        var response = answer.json(json);
         meters.consumed(response.path("ConsumedCapacity"), write);
         if (operation.equals("Query") || operation.equals("Scan")) {
             meters.returnedItems(table, response.path("Count").asLong(0));
         }
         if (!asked.equals("NONE")) {
-            return reply;
+            return answer.reply(json);
         }
         response.remove("ConsumedCapacity");
         return new Reply(200, json.writeValueAsBytes(response));
@@ -176,7 +199,7 @@ final class DynamoDbProxy {
      * partition key (two versions of one account) could complete at dynalite in one order and be recorded in the
      * other, because each is recorded only after dynalite answers.
      */
-    private Reply recordedWrite(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
+    private Answer recordedWrite(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
         var lock = partitionLock(table, request);
         lock.lock();
         try {
@@ -200,12 +223,12 @@ final class DynamoDbProxy {
     }
 
     /** Sent asking for the old image, then recorded. */
-    private Reply forwardAndRecord(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
+    private Answer forwardAndRecord(Headers headers, String operation, ObjectNode request, StreamedTable table) throws IOException {
         var asked = request.path("ReturnValues").asText("NONE");
         request.put("ReturnValues", "ALL_OLD");
         var reply = send(headers, Optional.of(operation), json.writeValueAsBytes(request));
         if (reply.status() != 200) {
-            return reply;
+            return Answer.of(reply);
         }
         var response = (ObjectNode) json.readTree(reply.body());
         var oldImage = response.has("Attributes") ? (ObjectNode) response.get("Attributes") : null;
@@ -236,7 +259,7 @@ final class DynamoDbProxy {
                 // NONE: no attributes
             }
         }
-        return new Reply(200, json.writeValueAsBytes(response));
+        return Answer.parsed(response);
     }
 
     /** The attributes of {@code image} whose values differ in {@code other}. */
@@ -267,8 +290,8 @@ final class DynamoDbProxy {
             streamed |= tables.byName(names.next()).isPresent();
         }
         if (!streamed) {
-            return metered("BatchWriteItem", body, true, whole -> send(headers, Optional.of("BatchWriteItem"),
-                    json.writeValueAsBytes(whole)));
+            return metered("BatchWriteItem", body, true, whole -> Answer.of(send(headers, Optional.of("BatchWriteItem"),
+                    json.writeValueAsBytes(whole))));
         }
         for (var entry : request.path("RequestItems").properties()) {
             for (var write : entry.getValue()) {
@@ -282,10 +305,10 @@ final class DynamoDbProxy {
                     single.set("Key", write.path("DeleteRequest").path("Key"));
                 }
                 var table = tables.byName(entry.getKey());
-                var reply = table.isEmpty() ? send(headers, Optional.of(operation), json.writeValueAsBytes(single))
+                var answer = table.isEmpty() ? Answer.of(send(headers, Optional.of(operation), json.writeValueAsBytes(single)))
                         : recordedWrite(headers, operation, single, table.get());
-                if (reply.status() != 200) {
-                    return reply;
+                if (answer.status() != 200) {
+                    return answer.reply(json);
                 }
             }
         }

@@ -13,6 +13,14 @@ public record TableMetrics(long returnedItemCount, double consumedReadCapacityUn
 
     public static final TableMetrics NONE = new TableMetrics(0, 0, 0, 0);
 
+    /** The metrics of two tables together. */
+    public TableMetrics plus(TableMetrics other) {
+        return new TableMetrics(returnedItemCount + other.returnedItemCount,
+                consumedReadCapacityUnits + other.consumedReadCapacityUnits,
+                consumedWriteCapacityUnits + other.consumedWriteCapacityUnits,
+                conditionalCheckFailedRequests + other.conditionalCheckFailedRequests);
+    }
+
     /** What happened between {@code earlier} and this. */
     public TableMetrics minus(TableMetrics earlier) {
         return new TableMetrics(returnedItemCount - earlier.returnedItemCount,

@@ -43,8 +43,7 @@ public final class TallyCli implements Runnable {
 
     /** The checkout's root: where .tally/ (data, the running stack's settings) lives. */
     public static Path home() {
-        var configured = System.getProperty("tally.home", System.getenv(TallyHome.VARIABLE)); // as TallyHome reads it
-        return Path.of(configured == null || configured.isBlank() ? "." : configured).toAbsolutePath().normalize();
+        return TallyHome.configured().orElse(Path.of(".").toAbsolutePath().normalize());
     }
 
     static Path stackFile() {

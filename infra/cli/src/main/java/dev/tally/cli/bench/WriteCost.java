@@ -115,12 +115,7 @@ final class WriteCost {
     }
 
     private static TableMetrics both(BenchStack bench) {
-        var events = bench.stack.tableMetrics(EventTable.DEFAULT_NAME);
-        var idempotency = bench.stack.tableMetrics(IdempotencyTable.DEFAULT_NAME);
-        return new TableMetrics(events.returnedItemCount() + idempotency.returnedItemCount(),
-                events.consumedReadCapacityUnits() + idempotency.consumedReadCapacityUnits(),
-                events.consumedWriteCapacityUnits() + idempotency.consumedWriteCapacityUnits(),
-                events.conditionalCheckFailedRequests() + idempotency.conditionalCheckFailedRequests());
+        return bench.stack.tableMetrics(EventTable.DEFAULT_NAME).plus(bench.stack.tableMetrics(IdempotencyTable.DEFAULT_NAME));
     }
 
     private static String f(double units) {

@@ -52,7 +52,7 @@ public final class LocalMetrics {
     public static LocalMetrics read(LogFolder folder, Instant since) {
         var metrics = new LocalMetrics();
         for (var line : folder.lines()) {
-            line.json().filter(json -> json.has("_aws")).ifPresent(json -> metrics.add(json, since));
+            line.json().ifPresent(json -> metrics.add(json, since));
         }
         return metrics;
     }
