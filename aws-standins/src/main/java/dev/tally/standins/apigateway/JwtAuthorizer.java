@@ -73,8 +73,21 @@ public final class JwtAuthorizer {
     public record Forbidden(List<String> routeScopes, List<String> tokenScopes) implements Decision {
     }
 
+    /** How many verified tokens are remembered; when full, the memory starts again. */
+    static final int VERIFIED_TOKENS = 1024;
+
     private final String issuer;
     private final List<String> audiences;
+    /**
+     * Tokens whose signature verified, with their key id and claims: a client sends the same token with every request
+     * until it expires, and checking an RSA signature again each time is the authorizer's largest cost. Only the
+     * signature is remembered; the key must still be in the issuer's JWKS, and the claims are checked against the
+     * clock on every request, so the decisions are the same.
+     */
+    private final Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Verified(String keyId, Map<String, Object> claims) {
+    }
     private final Clock clock;
     private final IssuerKeys keys;
     private final HttpClient ownHttp;
@@ -133,11 +146,22 @@ public final class JwtAuthorizer {
         if (authorization == null || authorization.isBlank()) {
             return new Unauthorized("the request has no Authorization header", Optional.empty());
         }
-        var token = authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()) : authorization;
+        var token = (authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()) : authorization).strip();
+        var known = verified.get(token);
+        if (known != null) {
+            try {
+                if (keys.find(known.keyId()).isPresent()) {
+                    return checkClaims(known.claims(), routeScopes);
+                }
+            } catch (IssuerKeys.Unavailable e) {
+                // checked again below, where the failure is reported
+            }
+            verified.remove(token);
+        }
         SignedJWT jwt;
         Map<String, Object> claims;
         try {
-            jwt = SignedJWT.parse(token.strip());
+            jwt = SignedJWT.parse(token);
             claims = jwt.getPayload().toJSONObject();
         } catch (ParseException | IllegalArgumentException e) {
             return refused("the token is not a signed JWT");
@@ -160,6 +184,10 @@ public final class JwtAuthorizer {
             if (!jwt.verify(new RSASSAVerifier(key.get()))) {
                 return refused("the token's signature is invalid");
             }
+            if (verified.size() >= VERIFIED_TOKENS) {
+                verified.clear();
+            }
+            verified.put(token, new Verified(header.getKeyID(), claims));
         } catch (IssuerKeys.Unavailable e) {
             // a misconfigured or stopped issuer refuses every token, so say why where someone will look
             System.err.println("[JWT authorizer] " + e.getMessage());

@@ -49,6 +49,8 @@ import java.util.function.Consumer;
  *   and the shard moves on.</li>
  *   <li>The position is checkpointed per shard after each batch, in a file when there is a data folder, so a
  *   restart does not re-deliver what was done ({@link ShardCheckpoints}).</li>
+ *   <li>{@code Enabled} ({@link #enabled(boolean)}): a disabled mapping stops polling and invoking; enabled again, it
+ *   goes on from where it stopped, so no record is lost or skipped.</li>
  * </ul>
  * One poller per mapping serves its shards in turn; within a shard, batches are strictly sequential.
  */
@@ -71,6 +73,8 @@ public final class EventSourceMapping<E> implements AutoCloseable {
     /** How often the shard list is read again (Lambda discovers new shards on a similar schedule). */
     private static final Duration SHARD_REFRESH = Duration.ofSeconds(10);
     private static final Duration RETRY_DELAY = Duration.ofMillis(100);
+    /** How soon a disabled mapping notices that it was enabled again. */
+    private static final Duration DISABLED_CHECK = Duration.ofMillis(50);
 
     private final ObjectMapper json = new ObjectMapper();
     private final StreamSource<E> source;
@@ -82,6 +86,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
     private final ShardCheckpoints checkpoints;
     private final Consumer<String> log;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean enabled = new AtomicBoolean(true);
     private final AtomicLong invocations = new AtomicLong();
     private final Thread poller;
 
@@ -132,6 +137,20 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         return invocations.get();
     }
 
+    /**
+     * UpdateEventSourceMapping's {@code Enabled}: "If you disable the event source mapping, AWS Lambda stops polling.
+     * If you enable again, it will resume polling from the time it had stopped polling, so you don't lose processing
+     * of any records." A batch being invoked when the mapping is disabled is finished first.
+     */
+    public void enabled(boolean enabled) {
+        this.enabled.set(enabled);
+    }
+
+    /** Whether the mapping polls ({@code Enabled}). */
+    public boolean enabled() {
+        return enabled.get();
+    }
+
     /** The sequence number each shard is checkpointed at. */
     public Map<String, String> checkpoints() {
         return checkpoints.all();
@@ -148,6 +167,11 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         List<String> shards = List.of();
         var shardsReadAt = Instant.MIN;
         while (running.get()) {
+            if (!enabled.get()) {
+                // what was read and not yet delivered stays buffered, and the iterators where they were
+                pause(DISABLED_CHECK);
+                continue;
+            }
             try {
                 boolean busy = false;
                 if (clock.instant().isAfter(shardsReadAt.plus(SHARD_REFRESH))) {

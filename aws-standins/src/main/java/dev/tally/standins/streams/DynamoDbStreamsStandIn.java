@@ -63,6 +63,15 @@ public final class DynamoDbStreamsStandIn implements AutoCloseable {
     }
 
     /**
+     * The sequence number of the newest record a reader can see on {@code table}'s stream (its one shard), if it has
+     * any: what a consumer that has caught up has checkpointed.
+     */
+    public Optional<String> latestSequenceNumber(String table) {
+        return tables.byName(table).map(tables::log)
+                .flatMap(log -> log.oldestSequence().map(oldest -> log.latestSequence()));
+    }
+
+    /**
      * How many items Query and Scan calls on {@code table} returned since the proxy started: CloudWatch's
      * {@code ReturnedItemCount} metric, summed.
      */

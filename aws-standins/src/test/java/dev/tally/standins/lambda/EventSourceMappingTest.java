@@ -132,6 +132,26 @@ class EventSourceMappingTest {
     }
 
     @Test
+    void a_disabled_mapping_invokes_nothing_and_enabled_again_goes_on_where_it_stopped() {
+        var mapping = map(function(Set.of(), ConcurrentHashMap.newKeySet()), 10, 3, Duration.ofMinutes(-1),
+                Clock.systemUTC(), Optional.empty());
+        put("k00");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(delivered).containsExactly("k00"));
+
+        mapping.enabled(false);
+        put("k01", "k02", "k03");
+
+        // several of the stream's read intervals (250 ms) pass with the records waiting and nothing invoked
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(delivered).containsExactly("k00"));
+        assertThat(mapping.enabled()).isFalse();
+
+        mapping.enabled(true);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(delivered).containsExactly("k00", "k01", "k02", "k03"));
+    }
+
+    @Test
     void a_reported_failure_resumes_from_that_record_and_loses_nothing() {
         var failOnce = ConcurrentHashMap.<String>newKeySet();
         failOnce.add("b");

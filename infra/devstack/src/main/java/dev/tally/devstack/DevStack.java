@@ -383,6 +383,16 @@ public final class DevStack implements AutoCloseable {
         return translatorMapping;
     }
 
+    /**
+     * Whether the translator's mapping has checkpointed the newest record of the events table's stream: every event
+     * written so far has been handed to the translator (and published, unless it was not one to publish).
+     */
+    public boolean translatorCaughtUp() {
+        var latest = dynamoProxy.latestSequenceNumber(EventTable.DEFAULT_NAME);
+        return latest.isEmpty() || translatorMapping.checkpoints().values().stream()
+                .anyMatch(done -> new java.math.BigInteger(done).compareTo(new java.math.BigInteger(latest.get())) >= 0);
+    }
+
     public DeadLetterStore deadLetters() {
         return deadLetters;
     }

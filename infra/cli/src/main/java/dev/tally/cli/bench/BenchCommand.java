@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         static Plan full() {
-            return new Plan(3, List.of(1, 4, 16, 64), 8, List.of(25, 50, 100, 150), Duration.ofSeconds(15), 256,
+            return new Plan(3, List.of(1, 4, 16, 64), 24, List.of(25, 50, 100, 150), Duration.ofSeconds(15), 256,
                     List.of(10L, 1_000L, 100_000L), 10, 100, 20, ReportBenchmark.Shape.tenMillionEvents());
         }
     }

@@ -39,8 +39,9 @@ final class BenchStack implements AutoCloseable {
     }
 
     /**
-     * Waits until the balances projection has handled every event the translator published, so that a measurement
-     * starts on a pipeline that has caught up and counts only its own events.
+     * Waits until the translator has taken every event written so far off the events table's stream and the balances
+     * projection has handled every event it published, so that a measurement starts on a pipeline that has caught up
+     * and counts only its own events.
      */
     void awaitDrained(Progress progress) {
         var drained = dev.tally.cli.ConditionWait.until("the balances projection to handle every published event",
@@ -52,9 +53,10 @@ final class BenchStack implements AutoCloseable {
                             dev.tally.observability.Metric.EVENTS_HANDLED.metricName())
                             + metrics.total(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
                             dev.tally.observability.Metric.EVENTS_DUPLICATE.metricName());
-                    return new long[]{handled, published};
-                }, counts -> counts[0] >= counts[1],
-                counts -> progress.step("waiting for the projection to catch up: " + counts[0] + " of " + counts[1]));
+                    return new long[]{handled, published, stack.translatorCaughtUp() ? 1 : 0};
+                }, counts -> counts[2] == 1 && counts[0] >= counts[1],
+                counts -> progress.step("waiting for the " + (counts[2] == 1 ? "" : "translator and the ")
+                        + "projection to catch up: " + counts[0] + " of " + counts[1] + " published"));
         drained.timedOut().ifPresent(message -> progress.step(message + "; measuring anyway"));
     }
 

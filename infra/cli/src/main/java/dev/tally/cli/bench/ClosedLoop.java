@@ -27,7 +27,39 @@ final class ClosedLoop {
         }
     }
 
+    /** How warming stops: once two rounds in a row agree within this fraction, or after {@link #MAX_WARM_ROUNDS}. */
+    static final double STEADY_WITHIN = 0.10;
+    static final int MIN_WARM_ROUNDS = 3;
+    static final int MAX_WARM_ROUNDS = 12;
+
     private ClosedLoop() {
+    }
+
+    /**
+     * Runs rounds of {@code commands} at {@code concurrency} until the rate is steady: the JIT of every JVM on the
+     * path has compiled what the load runs, so that what is measured next is the steady state and not the compiler
+     * (a cold API path spends as much CPU compiling as serving). {@code between} runs after each round, e.g. waiting
+     * for the consumers to catch up so that they are warmed too.
+     *
+     * @return the rate of each round, in order
+     */
+    static List<Double> warm(int commands, int concurrency, Command command, Runnable between,
+                             java.util.function.Consumer<String> progress) throws Exception {
+        var rates = new ArrayList<Double>();
+        for (int round = 1; round <= MAX_WARM_ROUNDS; round++) {
+            rates.add(run(commands, concurrency, command).perSecond());
+            between.run();
+            progress.accept(String.format(java.util.Locale.ROOT, "warming: round %d, %.0f/s", round,
+                    rates.getLast()));
+            if (round >= MIN_WARM_ROUNDS && steady(rates.get(round - 2), rates.getLast())) {
+                break;
+            }
+        }
+        return rates;
+    }
+
+    static boolean steady(double before, double after) {
+        return Math.abs(after - before) <= STEADY_WITHIN * Math.max(before, after);
     }
 
     static Result run(int commands, int concurrency, Command command) throws Exception {
