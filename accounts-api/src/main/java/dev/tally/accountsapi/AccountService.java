@@ -104,13 +104,14 @@ public final class AccountService {
      */
     public CommandResult execute(CommandContext context, AccountRequest request, Optional<String> idempotencyKey) {
         return switch (request) {
-            case AccountRequest.Create create -> executeInTurn(context, request, idempotencyKey);
-            case AccountRequest.Credit credit -> singleFlight.run(credit.accountId(), () -> executeInTurn(context, request, idempotencyKey));
-            case AccountRequest.Withdraw withdraw -> singleFlight.run(withdraw.accountId(), () -> executeInTurn(context, request, idempotencyKey));
+            case AccountRequest.Create create -> executeInTurn(context, request, idempotencyKey, SingleFlight.Turn.alone());
+            case AccountRequest.Credit credit -> singleFlight.run(credit.accountId(), turn -> executeInTurn(context, request, idempotencyKey, turn));
+            case AccountRequest.Withdraw withdraw -> singleFlight.run(withdraw.accountId(), turn -> executeInTurn(context, request, idempotencyKey, turn));
         };
     }
 
-    private CommandResult executeInTurn(CommandContext context, AccountRequest request, Optional<String> idempotencyKey) {
+    private CommandResult executeInTurn(CommandContext context, AccountRequest request, Optional<String> idempotencyKey,
+                                        SingleFlight.Turn turn) {
         var actor = context.actor();
         var receivedAt = clock.instant();
         AccountId accountId = switch (request) {
@@ -118,17 +119,18 @@ public final class AccountService {
             case AccountRequest.Credit credit -> credit.accountId();
             case AccountRequest.Withdraw withdraw -> withdraw.accountId();
         };
+        var handed = turn.handed();
         var current = request instanceof AccountRequest.Create ? AccountDecider.initialState(accountId)
-                : events.load(accountId);
+                : handed.orElseGet(() -> events.load(accountId));
         if (!(request instanceof AccountRequest.Create) && !current.isOwnedBy(actor)) {
             // The decider refuses it too; refusing here first writes no claim for someone else's account.
             return new CommandResult.Refused(accountId, new Rejection(Rejection.Reason.ACCOUNT_NOT_FOUND,
                     "account " + accountId + " does not exist"));
         }
         if (idempotencyKey.isEmpty()) {
-            return run(request, actor, current, receivedAt,
+            return run(request, actor, current, handed.isPresent(), receivedAt,
                     EventMetadata.of(actor, context.requestId(), context.correlationId(), Optional.empty()),
-                    current.version(), context.metrics());
+                    current.version(), context.metrics(), turn);
         }
         var scopedKey = IdempotencyKeys.scoped(actor, idempotencyKey.get());
         var metadata = EventMetadata.of(actor, context.requestId(), context.correlationId(), Optional.of(scopedKey));
@@ -137,7 +139,8 @@ public final class AccountService {
                 receivedAt.plus(IDEMPOTENCY_WINDOW), Optional.empty());
         var existing = idempotency.claim(claim, receivedAt);
         if (existing.isEmpty()) {
-            return run(request, actor, current, receivedAt, metadata, current.version(), context.metrics());
+            return run(request, actor, current, handed.isPresent(), receivedAt, metadata, current.version(),
+                    context.metrics(), turn);
         }
         var earlier = existing.get();
         if (!earlier.fingerprint().equals(fingerprint)) {
@@ -149,7 +152,7 @@ public final class AccountService {
         if (earlier.outcome().isEmpty() && receivedAt.isBefore(earlier.createdAt().plus(IN_FLIGHT))) {
             return new CommandResult.InProgress(idempotencyKey.get(), earlier.createdAt().plus(IN_FLIGHT));
         }
-        var state = earlier.accountId().equals(accountId) ? current : events.load(earlier.accountId());
+        var state = earlier.accountId().equals(accountId) && handed.isEmpty() ? current : events.load(earlier.accountId());
         if (earlier.outcome().orElse(null) instanceof Outcome.Refused refused) {
             // A refusal is recorded only if no executor applied the command, but a concurrent duplicate may have
             // applied it after another one refused: the event, if there is one, is the truth.
@@ -159,22 +162,33 @@ public final class AccountService {
         }
         // The first request died before recording its outcome: finish its work, or find it done, under its
         // claim's account and starting version.
-        return run(request, actor, state, earlier.createdAt(), metadata, earlier.fromVersion(), context.metrics());
+        return run(request, actor, state, false, earlier.createdAt(), metadata, earlier.fromVersion(), context.metrics(),
+                turn);
     }
 
     private static CommandResult applied(AccountId accountId, RecordedEvent found) {
         return new CommandResult.Applied(accountId, found.balanceAfter(), found.version(), true);
     }
 
-    private CommandResult run(AccountRequest request, Principal actor, AccountState loaded, Instant receivedAt,
-                              EventMetadata metadata, long fromVersion, Metrics metrics) {
+    /**
+     * Decides and appends until the command is applied, refused, or out of retries.
+     *
+     * @param handed whether {@code loaded} is the state the command before this one left ({@link SingleFlight}),
+     *               not a fresh read: a refusal is then checked against a fresh read first
+     * @param turn   takes the state after the command, for a command queued behind it
+     */
+    private CommandResult run(AccountRequest request, Principal actor, AccountState loaded, boolean handed,
+                              Instant receivedAt, EventMetadata metadata, long fromVersion, Metrics metrics,
+                              SingleFlight.Turn turn) {
         var state = loaded;
+        boolean fresh = !handed;
         var accountId = loaded.accountId();
         var key = metadata.idempotencyKey();
         // the versions already searched for the key: events never change, so each try searches only the new ones
         long searched = fromVersion;
         var pacer = retries.pacer(java.util.concurrent.ThreadLocalRandom.current());
-        for (int attempt = 1; ; attempt++) {
+        int attempt = 1;
+        while (true) {
             if (key.isPresent()) {
                 var already = findApplied(accountId, key.get(), searched, state.version());
                 searched = Math.max(searched, state.version());
@@ -186,6 +200,13 @@ public final class AccountService {
             }
             switch (AccountDecider.decide(request.toCommand(accountId, actor, receivedAt), state)) {
                 case Decision.Rejected rejected -> {
+                    if (!fresh) {
+                        // another process may have moved the account since the state was handed on
+                        state = events.load(accountId);
+                        fresh = true;
+                        continue;
+                    }
+                    turn.leave(state);
                     key.ifPresent(k -> idempotency.complete(k, new Outcome.Refused(rejected.rejection())));
                     return new CommandResult.Refused(accountId, rejected.rejection());
                 }
@@ -193,6 +214,7 @@ public final class AccountService {
                     switch (events.append(state, accepted.events(), metadata)) {
                         case AppendResult.Appended appended -> {
                             var after = appended.state();
+                            turn.leave(after);
                             key.ifPresent(k -> idempotency.complete(k, new Outcome.Applied(after.version(), after.balance())));
                             return new CommandResult.Applied(accountId, after.balance(), after.version(), false);
                         }
@@ -204,6 +226,8 @@ public final class AccountService {
                             pause(pacer, attempt);
                             // after the pause, read what the winners wrote since, not the whole snapshot window
                             state = events.catchUp(state);
+                            fresh = true;
+                            attempt++;
                         }
                     }
                 }

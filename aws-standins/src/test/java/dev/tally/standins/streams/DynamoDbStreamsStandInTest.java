@@ -109,6 +109,27 @@ class DynamoDbStreamsStandInTest {
         assertThat(standIn.returnedItemCount("unknown")).isZero();
     }
 
+    @Test
+    void reads_are_metered_whether_or_not_the_client_asked_for_its_consumed_capacity_which_it_sees_only_if_it_did() {
+        createTable("read", StreamViewType.NEW_IMAGE);
+        dynamo.putItem(b -> b.tableName("read").item(item("a", "1")));
+        var before = standIn.tableMetrics("read");
+
+        var unasked = dynamo.query(b -> b.tableName("read").keyConditionExpression("Id = :id").consistentRead(true)
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS("a"))));
+        var asked = dynamo.query(b -> b.tableName("read").keyConditionExpression("Id = :id").consistentRead(true)
+                .returnConsumedCapacity("TOTAL").expressionAttributeValues(Map.of(":id", AttributeValue.fromS("a"))));
+
+        assertThat(unasked.consumedCapacity()).isNull();
+        assertThat(unasked.items()).containsExactly(item("a", "1"));
+        assertThat(unasked.count()).isEqualTo(1);
+        assertThat(asked.consumedCapacity().capacityUnits()).isEqualTo(1.0);
+        assertThat(asked.items()).isEqualTo(unasked.items());
+        var spent = standIn.tableMetrics("read").minus(before);
+        assertThat(spent.consumedReadCapacityUnits()).as("1 RCU each").isEqualTo(2.0);
+        assertThat(spent.returnedItemCount()).isEqualTo(2);
+    }
+
     /**
      * <a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html">DynamoDB Streams</a>:
      * a shard's records are in the order the writes happened. Racing writers each put the next range key of one

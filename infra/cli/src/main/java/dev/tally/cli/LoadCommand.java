@@ -44,6 +44,11 @@ final class LoadCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --accounts >= 1, --commands >= 0 and --concurrency 1 to 256, was "
                     + accounts + ", " + commands + ", " + concurrency);
         }
+        // ApiClient keeps its connections alive, but the JDK keeps only 5 idle ones per host unless told: read once,
+        // before this process's first connection
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(concurrency));
+        }
         var stack = StackEnvironment.running();
         var progress = new Progress(System.out);
         var api = new ApiClient(URI.create(stack.get(DevStack.API_URL)), new RenewingToken(

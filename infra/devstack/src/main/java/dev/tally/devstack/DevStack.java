@@ -172,6 +172,11 @@ public final class DevStack implements AutoCloseable {
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", Integer.toString(API_CONCURRENCY));
         }
+        // and a POST is never sent again by the JDK on its own after a broken kept-alive connection: it may have been
+        // applied (the SDK and Tally's clients decide what to retry)
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
         LocalLogs.routeTo(settings.logDir());
         Consumer<String> standIns = LoggerFactory.getLogger(DevStack.class)::info;
         Kinesalite.disableCbor();

@@ -19,12 +19,22 @@ import java.util.function.Supplier;
  *
  * <p>Through {@link HttpURLConnection}, on the calling thread over kept-alive connections: the JDK's
  * {@code HttpClient} hands every exchange to its selector thread and back, which under load cost this process about
- * as much CPU as the request's work in the handler, on the same cores (B3). A body is sent in fixed-length
- * streaming mode, which also keeps the JDK from silently sending a POST again on a broken kept-alive connection.
+ * as much CPU as the request's work in the handler, on the same cores (B3). The body is buffered, not streamed: in
+ * streaming mode the JDK drops the body of a 401 (API Gateway's {@code {"message":"Unauthorized"}}). Buffered, the
+ * JDK would send a POST again by itself when a kept-alive connection breaks, which may apply a credit twice, so
+ * {@code sun.net.http.retryPost} is turned off (read once per process: set here, and by the local stack first).
+ * The JDK keeps at most {@code http.maxConnections} idle connections per host (5 unless set): a caller with more
+ * requests in flight sets it first, as {@code ./tally load} and the local stack do.
  */
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
+    }
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final int READ_TIMEOUT_MILLIS = 60_000;
 
@@ -82,7 +92,6 @@ public final class ApiClient {
                 byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
                 connection.setRequestProperty("Content-Type", "application/json");
                 connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(bytes.length);
                 try (var out = connection.getOutputStream()) {
                     out.write(bytes);
                 }
