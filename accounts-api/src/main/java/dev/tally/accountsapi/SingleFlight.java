@@ -19,9 +19,10 @@ import java.util.stream.IntStream;
  *
  * <p>A command that leaves the account behind it while another is queued for its lock hands its state on
  * ({@link Turn#leave}): the next command starts from it instead of reading the newest events again, so a queued
- * credit costs one conditional put rather than a Query and a put. The state is never kept once nobody waits, so it
- * is at most one command old; if another process wrote meanwhile, the conditional put fails and the command catches
- * up as after any lost race, and a refusal decided on a handed state is checked against a fresh read first.
+ * credit costs one conditional put rather than a Query and a put. A state is handed on only while a command waits,
+ * and taken only within {@link #HANDED_FOR} (a waiter that gave up leaves it unclaimed), so it is a moment old; if
+ * another process wrote meanwhile, the conditional put fails and the command catches up as after any lost race, and a
+ * refusal decided on a handed state is checked against a fresh read first.
  *
  * <p>Striped: accounts share {@value #STRIPES} locks by hash, so two accounts may wait on each other now and then,
  * never for longer than {@link #MAXIMUM_WAIT}, after which the command goes ahead unqueued and relies on the
@@ -31,6 +32,8 @@ public final class SingleFlight {
 
     static final int STRIPES = 1024;
     static final Duration MAXIMUM_WAIT = Duration.ofSeconds(5);
+    /** How long a handed state may wait for the next command before it is too old to start from. */
+    static final Duration HANDED_FOR = Duration.ofSeconds(1);
 
     /** No queueing: every command goes straight to the optimistic lock. */
     public static final SingleFlight NONE = new SingleFlight(false, false);
@@ -38,8 +41,12 @@ public final class SingleFlight {
     /** None when commands are not queued. */
     private final ReentrantLock[] locks;
     /** Per stripe, the state the last command left for the next in its queue; read and written under its lock. */
-    private final AccountState[] handedOn;
+    private final Handed[] handedOn;
     private final boolean handOff;
+
+    /** A state left for the next command, and when (System.nanoTime). */
+    private record Handed(AccountState state, long at) {
+    }
 
     /** One command's turn on its account. */
     static final class Turn {
@@ -50,7 +57,7 @@ public final class SingleFlight {
             this.handed = handed;
         }
 
-        /** A turn outside any queue (a new account's): nothing handed, and what it leaves goes nowhere. */
+        /** A turn outside any queue (a new account's, or without single-flight): nothing handed, nothing passed on. */
         static Turn alone() {
             return new Turn(Optional.empty());
         }
@@ -70,7 +77,7 @@ public final class SingleFlight {
         this.handOff = handOff;
         this.locks = queued ? IntStream.range(0, STRIPES).mapToObj(i -> new ReentrantLock(true)).toArray(ReentrantLock[]::new)
                 : new ReentrantLock[0];
-        this.handedOn = new AccountState[locks.length];
+        this.handedOn = new Handed[locks.length];
     }
 
     /** Queues the commands of each account, each handing its state on to the next. */
@@ -101,12 +108,15 @@ public final class SingleFlight {
         }
         var handed = handedOn[stripe];
         handedOn[stripe] = null;
-        var turn = new Turn(Optional.ofNullable(handed).filter(state -> state.accountId().equals(account)));
+        var turn = new Turn(Optional.ofNullable(handed)
+                .filter(h -> h.state().accountId().equals(account) && System.nanoTime() - h.at() <= HANDED_FOR.toNanos())
+                .map(Handed::state));
         try {
             return work.apply(turn);
         } finally {
             // only for a command already waiting: a state kept for nobody would grow stale
-            handedOn[stripe] = handOff && turn.left != null && lock.hasQueuedThreads() ? turn.left : null;
+            handedOn[stripe] = handOff && turn.left != null && lock.hasQueuedThreads()
+                    ? new Handed(turn.left, System.nanoTime()) : null;
             lock.unlock();
         }
     }

@@ -75,6 +75,24 @@ class SingleFlightTest {
     }
 
     @Test
+    void a_command_with_an_idempotency_key_started_from_a_handed_state_is_applied_once_and_replayed() throws Exception {
+        var store = new QueuedBehindStore(new InMemoryEventStore());
+        var service = service(store);
+        var id = open(service);
+        store.arm(() -> otherProcess(store, new AccountEvent.BalanceCredited(id, Money.ofMinor(1_000), Instant.now())));
+        var keyed = new AccountRequest.Credit(id, Money.ofMinor(100));
+
+        var results = firstThenQueued(store, () -> service.execute(CommandContext.of(ALICE, "a"),
+                        new AccountRequest.Credit(id, Money.ofMinor(100)), Optional.empty()),
+                () -> service.execute(CommandContext.of(ALICE, "b"), keyed, Optional.of("key-b")));
+        var replayed = service.execute(CommandContext.of(ALICE, "b-again"), keyed, Optional.of("key-b"));
+
+        assertThat(results.get(1)).isEqualTo(new CommandResult.Applied(id, Money.ofMinor(1_200), 4, false));
+        assertThat(replayed).isEqualTo(new CommandResult.Applied(id, Money.ofMinor(1_200), 4, true));
+        assertThat(store.delegate().load(id).version()).as("applied once").isEqualTo(4);
+    }
+
+    @Test
     void a_refusal_decided_on_a_handed_state_is_checked_against_a_fresh_read() throws Exception {
         var store = new QueuedBehindStore(new InMemoryEventStore());
         var service = service(store);
@@ -115,7 +133,8 @@ class SingleFlightTest {
                                                        Callable<CommandResult> second) throws Exception {
         try (var pool = Executors.newFixedThreadPool(2)) {
             var a = pool.submit(first);
-            store.armedAppendStarted.await();
+            assertThat(store.armedAppendStarted.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the first command reached its append").isTrue();
             var b = pool.submit(() -> {
                 store.queued = Thread.currentThread();
                 return second.call();

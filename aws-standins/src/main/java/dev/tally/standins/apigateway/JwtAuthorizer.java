@@ -3,6 +3,7 @@ package dev.tally.standins.apigateway;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 
 import java.net.http.HttpClient;
@@ -81,12 +82,12 @@ public final class JwtAuthorizer {
     /**
      * Tokens whose signature verified, with their key id and claims: a client sends the same token with every request
      * until it expires, and checking an RSA signature again each time is the authorizer's largest cost. Only the
-     * signature is remembered; the key must still be in the issuer's JWKS, and the claims are checked against the
-     * clock on every request, so the decisions are the same.
+     * signature is remembered, with the key that verified it; that key must still be the one the issuer's JWKS names
+     * by the token's kid, and the claims are checked against the clock on every request, so the decisions are the same.
      */
     private final Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Verified(String keyId, Map<String, Object> claims) {
+    private record Verified(String keyId, RSAKey key, Map<String, Object> claims) {
     }
     private final Clock clock;
     private final IssuerKeys keys;
@@ -149,13 +150,22 @@ public final class JwtAuthorizer {
         var token = (authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()) : authorization).strip();
         var known = verified.get(token);
         if (known != null) {
+            Optional<RSAKey> key;
             try {
-                if (keys.find(known.keyId()).isPresent()) {
-                    return checkClaims(known.claims(), routeScopes);
-                }
+                key = keys.find(known.keyId());
             } catch (IssuerKeys.Unavailable e) {
-                // checked again below, where the failure is reported
+                verified.remove(token);
+                return unavailable(e);
             }
+            if (key.filter(known.key()::equals).isPresent()) {
+                var decision = checkClaims(known.claims(), routeScopes);
+                if (decision instanceof Unauthorized) {
+                    // expired, say: it will not pass again
+                    verified.remove(token);
+                }
+                return decision;
+            }
+            // the kid left the JWKS, or names another key now: verified again below, against what it names
             verified.remove(token);
         }
         SignedJWT jwt;
@@ -187,11 +197,9 @@ public final class JwtAuthorizer {
             if (verified.size() >= VERIFIED_TOKENS) {
                 verified.clear();
             }
-            verified.put(token, new Verified(header.getKeyID(), claims));
+            verified.put(token, new Verified(header.getKeyID(), key.get(), claims));
         } catch (IssuerKeys.Unavailable e) {
-            // a misconfigured or stopped issuer refuses every token, so say why where someone will look
-            System.err.println("[JWT authorizer] " + e.getMessage());
-            return new Unauthorized(e.getMessage(), refused("the issuer's signing keys are unavailable").wwwAuthenticate());
+            return unavailable(e);
         } catch (JOSEException e) {
             return refused("the token's signature cannot be verified");
         }
@@ -230,6 +238,12 @@ public final class JwtAuthorizer {
             return new Forbidden(List.copyOf(routeScopes), List.copyOf(tokenScopes));
         }
         return new Allowed(JwtClaimValues.flatten(claims), List.copyOf(tokenScopes));
+    }
+
+    /** A misconfigured or stopped issuer refuses every token, so say why where someone will look. */
+    private static Unauthorized unavailable(IssuerKeys.Unavailable e) {
+        System.err.println("[JWT authorizer] " + e.getMessage());
+        return new Unauthorized(e.getMessage(), refused("the issuer's signing keys are unavailable").wwwAuthenticate());
     }
 
     /** The challenge in the form the troubleshooting page shows, which names what failed. */

@@ -87,6 +87,8 @@ public final class EventSourceMapping<E> implements AutoCloseable {
     private final Consumer<String> log;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean enabled = new AtomicBoolean(true);
+    /** Held by the poller for each round of reads and invocations, so that disabling can wait for the one under way. */
+    private final java.util.concurrent.locks.ReentrantLock iteration = new java.util.concurrent.locks.ReentrantLock();
     private final AtomicLong invocations = new AtomicLong();
     private final Thread poller;
 
@@ -140,10 +142,15 @@ public final class EventSourceMapping<E> implements AutoCloseable {
     /**
      * UpdateEventSourceMapping's {@code Enabled}: "If you disable the event source mapping, AWS Lambda stops polling.
      * If you enable again, it will resume polling from the time it had stopped polling, so you don't lose processing
-     * of any records." A batch being invoked when the mapping is disabled is finished first.
+     * of any records." Disabling returns once the round of reads and invocations under way, if any, has finished:
+     * from then on nothing is read or invoked until the mapping is enabled again.
      */
     public void enabled(boolean enabled) {
         this.enabled.set(enabled);
+        if (!enabled) {
+            iteration.lock();
+            iteration.unlock();
+        }
     }
 
     /** Whether the mapping polls ({@code Enabled}). */
@@ -168,11 +175,16 @@ public final class EventSourceMapping<E> implements AutoCloseable {
         var shardsReadAt = Instant.MIN;
         while (running.get()) {
             if (!enabled.get()) {
-                // what was read and not yet delivered stays buffered, and the iterators where they were
+                // What was read and not yet delivered stays buffered, and the iterators where they were. An iterator
+                // that expired meanwhile (15 minutes) fails the next read, which starts again from the checkpoints.
                 pause(DISABLED_CHECK);
                 continue;
             }
+            iteration.lock();
             try {
+                if (!enabled.get()) {
+                    continue; // disabled while this iteration waited for its turn
+                }
                 boolean busy = false;
                 if (clock.instant().isAfter(shardsReadAt.plus(SHARD_REFRESH))) {
                     shards = source.shardIds();
@@ -228,6 +240,8 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     shardsReadAt = Instant.MIN;
                     pause(Duration.ofSeconds(1));
                 }
+            } finally {
+                iteration.unlock();
             }
         }
     }

@@ -152,38 +152,43 @@ final class DynamoDbProxy {
      */
     private Reply meterStreamed(String table, byte[] body, boolean write, boolean counted, boolean keepCapacity)
             throws IOException {
-        var copy = new java.io.ByteArrayOutputStream(body.length);
+        // the answer goes back as it came when the client asked for the capacity, else copied without it
+        var copy = keepCapacity ? null : new java.io.ByteArrayOutputStream(body.length);
         JsonNode consumed = null;
         long count = 0;
-        try (var parser = json.createParser(body); var out = json.createGenerator(copy)) {
+        try (var parser = json.createParser(body); var out = copy == null ? null : json.createGenerator(copy)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new IOException("dynalite's answer is not a JSON object");
             }
-            out.writeStartObject();
+            if (out != null) {
+                out.writeStartObject();
+            }
             while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 var name = parser.currentName();
                 parser.nextToken();
                 if (name.equals("ConsumedCapacity")) {
                     consumed = parser.readValueAsTree();
-                    if (keepCapacity) {
-                        out.writeFieldName(name);
-                        out.writeTree(consumed);
-                    }
                     continue;
                 }
                 if (name.equals("Count") && parser.currentToken().isNumeric()) {
                     count = parser.getLongValue();
                 }
-                out.writeFieldName(name);
-                out.copyCurrentStructure(parser);
+                if (out == null) {
+                    parser.skipChildren();
+                } else {
+                    out.writeFieldName(name);
+                    out.copyCurrentStructure(parser);
+                }
             }
-            out.writeEndObject();
+            if (out != null) {
+                out.writeEndObject();
+            }
         }
         meters.consumed(consumed == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : consumed, write);
         if (counted) {
             meters.returnedItems(table, count);
         }
-        return new Reply(200, keepCapacity ? body : copy.toByteArray());
+        return new Reply(200, copy == null ? body : copy.toByteArray());
     }
 
     /** What CloudWatch would show of {@code table} since the proxy started. */

@@ -164,6 +164,17 @@ public final class DevStack implements AutoCloseable {
         this.environment = environment;
     }
 
+    /**
+     * Keeps the JDK from sending a POST again on its own after a broken kept-alive connection ({@code HttpURLConnection}
+     * does unless told): it may have been applied, and the SDK and Tally's clients decide what to retry. Read once,
+     * before the process's first connection.
+     */
+    public static void noSilentPostRetries() {
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
+    }
+
     public static DevStack start(Settings settings, Progress progress) {
         // One process serves the whole HTTP API here, API_CONCURRENCY requests at once, where AWS runs one Lambda
         // instance per request, each keeping its own connection. The JDK keeps only 5 idle connections per host by
@@ -172,11 +183,7 @@ public final class DevStack implements AutoCloseable {
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", Integer.toString(API_CONCURRENCY));
         }
-        // and a POST is never sent again by the JDK on its own after a broken kept-alive connection: it may have been
-        // applied (the SDK and Tally's clients decide what to retry)
-        if (System.getProperty("sun.net.http.retryPost") == null) {
-            System.setProperty("sun.net.http.retryPost", "false");
-        }
+        noSilentPostRetries();
         LocalLogs.routeTo(settings.logDir());
         Consumer<String> standIns = LoggerFactory.getLogger(DevStack.class)::info;
         Kinesalite.disableCbor();
@@ -393,7 +400,11 @@ public final class DevStack implements AutoCloseable {
      * written so far has been handed to the translator (and published, unless it was not one to publish).
      */
     public boolean translatorCaughtUp() {
-        var latest = dynamoProxy.latestSequenceNumber(EventTable.DEFAULT_NAME);
+        var table = EventStoreSettings.fromEnvironment(environment).eventsTable();
+        if (dynamoProxy.streamArn(table).isEmpty()) {
+            throw new IllegalStateException("the events table " + table + " has no stream");
+        }
+        var latest = dynamoProxy.latestSequenceNumber(table);
         return latest.isEmpty() || translatorMapping.checkpoints().values().stream()
                 .anyMatch(done -> new java.math.BigInteger(done).compareTo(new java.math.BigInteger(latest.get())) >= 0);
     }

@@ -46,6 +46,9 @@ final class BenchStack implements AutoCloseable {
     void awaitDrained(Progress progress) {
         var drained = dev.tally.cli.ConditionWait.until("the balances projection to handle every published event",
                 java.time.Duration.ofMinutes(3), java.time.Duration.ofMillis(500), () -> {
+                    // first whether the translator has checkpointed the newest record, then the counts: its metric
+                    // line is written before it checkpoints, so the counts then include everything it published
+                    boolean translated = stack.translatorCaughtUp();
                     var metrics = this.metrics.poll();
                     long published = metrics.total(dev.tally.translator.StreamTranslatorHandler.SERVICE,
                             dev.tally.observability.Metric.RECORDS_PUBLISHED.metricName());
@@ -53,7 +56,7 @@ final class BenchStack implements AutoCloseable {
                             dev.tally.observability.Metric.EVENTS_HANDLED.metricName())
                             + metrics.total(dev.tally.projections.ProjectionEnvironment.BALANCES_APPLICATION,
                             dev.tally.observability.Metric.EVENTS_DUPLICATE.metricName());
-                    return new long[]{handled, published, stack.translatorCaughtUp() ? 1 : 0};
+                    return new long[]{handled, published, translated ? 1 : 0};
                 }, counts -> counts[2] == 1 && counts[0] >= counts[1],
                 counts -> progress.step("waiting for the " + (counts[2] == 1 ? "" : "translator and the ")
                         + "projection to catch up: " + counts[0] + " of " + counts[1] + " published"));

@@ -3,6 +3,7 @@ package dev.tally.cli.bench;
 import dev.tally.domain.AccountEvent.AccountCreated;
 import dev.tally.domain.AccountDecider;
 import dev.tally.domain.AccountId;
+import dev.tally.domain.AccountState;
 import dev.tally.domain.AccountEvent.BalanceCredited;
 import dev.tally.domain.Money;
 import dev.tally.domain.Principal;
@@ -68,6 +69,36 @@ final class RawWriter {
             }
             state = store.catchUp(state);
         }
+    }
+
+    /**
+     * One serial writer on one account that starts each credit from the state its last append left, as a queued
+     * command in the API does (the single-flight hand-off): one conditional PutItem per credit, a Query only at the
+     * start and after a lost race.
+     */
+    final class Serial {
+        private AccountState state;
+
+        private Serial(AccountId id) {
+            this.state = store.load(id);
+        }
+
+        /** @return how many appends it took */
+        int credit(long minor) {
+            for (int attempt = 1; ; attempt++) {
+                var result = store.append(state, List.of(new BalanceCredited(state.accountId(), Money.ofMinor(minor),
+                        clock.instant())), metadata());
+                if (result instanceof AppendResult.Appended appended) {
+                    state = appended.state();
+                    return attempt;
+                }
+                state = store.catchUp(state);
+            }
+        }
+    }
+
+    Serial serial(AccountId id) {
+        return new Serial(id);
     }
 
     private EventMetadata metadata() {

@@ -9,9 +9,9 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -22,19 +22,14 @@ import java.util.function.Supplier;
  * as much CPU as the request's work in the handler, on the same cores (B3). The body is buffered, not streamed: in
  * streaming mode the JDK drops the body of a 401 (API Gateway's {@code {"message":"Unauthorized"}}). Buffered, the
  * JDK would send a POST again by itself when a kept-alive connection breaks, which may apply a credit twice, so
- * {@code sun.net.http.retryPost} is turned off (read once per process: set here, and by the local stack first).
+ * {@code sun.net.http.retryPost} is turned off ({@code DevStack.noSilentPostRetries}: read once per process, so the
+ * CLI's {@code main} and the local stack set it first).
  * The JDK keeps at most {@code http.maxConnections} idle connections per host (5 unless set): a caller with more
  * requests in flight sets it first, as {@code ./tally load} and the local stack do.
  */
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        if (System.getProperty("sun.net.http.retryPost") == null) {
-            System.setProperty("sun.net.http.retryPost", "false");
-        }
-    }
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final int READ_TIMEOUT_MILLIS = 60_000;
 
@@ -77,6 +72,8 @@ public final class ApiClient {
         }
         try {
             connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setRequestProperty("Accept", "application/json");
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
             boolean authorized = false;
@@ -102,7 +99,7 @@ public final class ApiClient {
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            var fields = new LinkedHashMap<String, List<String>>();
+            var fields = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
             connection.getHeaderFields().forEach((name, values) -> {
                 if (name != null) {
                     fields.put(name, values);
@@ -114,7 +111,7 @@ public final class ApiClient {
             } catch (IOException notJson) {
                 parsed = JSON.nullNode();
             }
-            return new Response(status, parsed, Map.copyOf(fields), text);
+            return new Response(status, parsed, java.util.Collections.unmodifiableMap(fields), text);
         } catch (IOException e) {
             connection.disconnect();
             throw new UncheckedIOException("request to " + base + " failed", e);

@@ -29,14 +29,4 @@ class ClosedLoopTest {
         assertThat(result.commands()).isEqualTo(250);
         assertThat(result.applied()).isEqualTo(200);
     }
-
-    @Test
-    void warming_runs_at_least_the_minimum_rounds_and_never_more_than_the_maximum() throws Exception {
-        var between = new AtomicInteger();
-
-        var rates = ClosedLoop.warm(50, 4, i -> true, between::incrementAndGet, line -> { });
-
-        assertThat(rates).hasSizeBetween(ClosedLoop.MIN_WARM_ROUNDS, ClosedLoop.MAX_WARM_ROUNDS);
-        assertThat(between).hasValue(rates.size());
-    }
 }
