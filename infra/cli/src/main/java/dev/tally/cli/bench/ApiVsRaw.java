@@ -126,7 +126,8 @@ final class ApiVsRaw {
                 .availableProcessors() + " cores with it, and the consumers-alongside ratio measures the whole "
                 + "pipeline's CPU per credit on one machine rather than the API's overhead. Disabling a mapping is "
                 + "what an operator can do in AWS too, and Lambda resumes where it stopped, so the pause loses and "
-                + "skips nothing (the projection is checked to have handled every published event before each run).");
+                + "skips nothing (before each run the translator is checked to have taken the stream's newest record, and the "
+                + "projection to have handled every event it published).");
         var split = cpuAt.get(SPLIT_AT);
         if (split != null && partCommands > 0) {
             section.note(String.format(Locale.ROOT, "Where a credit's CPU goes at concurrency %d: %.1f ms through the "
