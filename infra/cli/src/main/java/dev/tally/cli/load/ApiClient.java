@@ -76,6 +76,10 @@ public final class ApiClient {
             connection.setRequestProperty("Accept", "application/json");
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+            if (method.equals("POST")) {
+                connection.setRequestProperty("Content-Type", "application/json");
+            }
+            // the caller's headers last: they replace the defaults (the demo sends another Content-Type)
             boolean authorized = false;
             for (int i = 0; i + 1 < headers.length; i += 2) {
                 connection.setRequestProperty(headers[i], headers[i + 1]);
@@ -87,7 +91,6 @@ public final class ApiClient {
             }
             if (method.equals("POST")) {
                 byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-                connection.setRequestProperty("Content-Type", "application/json");
                 connection.setDoOutput(true);
                 try (var out = connection.getOutputStream()) {
                     out.write(bytes);
