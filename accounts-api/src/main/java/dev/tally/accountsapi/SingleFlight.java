@@ -20,9 +20,9 @@ import java.util.stream.IntStream;
  * <p>A command that leaves the account behind it while another is queued for its lock hands its state on
  * ({@link Turn#leave}): the next command starts from it instead of reading the newest events again, so a queued
  * credit costs one conditional put rather than a Query and a put. A state is handed on only while a command waits,
- * and taken only within {@link #HANDED_FOR} (a waiter that gave up leaves it unclaimed), so it is a moment old; if
- * another process wrote meanwhile, the conditional put fails and the command catches up as after any lost race, and a
- * refusal decided on a handed state is checked against a fresh read first.
+ * and dropped unless taken within {@link #HANDED_FOR} (a waiter that gave up leaves it unclaimed), so it is a
+ * moment old; if another process wrote meanwhile, the conditional put fails and the command catches up as after any
+ * lost race, and a refusal decided on a handed state is checked against a fresh read first.
  *
  * <p>Striped: accounts share {@value #STRIPES} locks by hash, so two accounts may wait on each other now and then,
  * never for longer than {@link #MAXIMUM_WAIT}, after which the command goes ahead unqueued and relies on the

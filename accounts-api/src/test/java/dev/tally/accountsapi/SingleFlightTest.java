@@ -90,6 +90,7 @@ class SingleFlightTest {
         assertThat(results.get(1)).isEqualTo(new CommandResult.Applied(id, Money.ofMinor(1_200), 4, false));
         assertThat(replayed).isEqualTo(new CommandResult.Applied(id, Money.ofMinor(1_200), 4, true));
         assertThat(store.delegate().load(id).version()).as("applied once").isEqualTo(4);
+        assertThat(store.conflicts.get()).as("it started from the stale handed state and lost one race").isEqualTo(1);
     }
 
     @Test

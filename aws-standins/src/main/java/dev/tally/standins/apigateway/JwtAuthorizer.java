@@ -194,16 +194,20 @@ public final class JwtAuthorizer {
             if (!jwt.verify(new RSASSAVerifier(key.get()))) {
                 return refused("the token's signature is invalid");
             }
-            if (verified.size() >= VERIFIED_TOKENS) {
-                verified.clear();
+            var decision = checkClaims(claims, routeScopes);
+            if (!(decision instanceof Unauthorized)) {
+                // only a token that may pass again is remembered
+                if (verified.size() >= VERIFIED_TOKENS) {
+                    verified.clear();
+                }
+                verified.put(token, new Verified(header.getKeyID(), key.get(), claims));
             }
-            verified.put(token, new Verified(header.getKeyID(), key.get(), claims));
+            return decision;
         } catch (IssuerKeys.Unavailable e) {
             return unavailable(e);
         } catch (JOSEException e) {
             return refused("the token's signature cannot be verified");
         }
-        return checkClaims(claims, routeScopes);
     }
 
     private Decision checkClaims(Map<String, Object> claims, List<String> routeScopes) {

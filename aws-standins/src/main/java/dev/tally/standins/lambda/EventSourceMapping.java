@@ -142,8 +142,9 @@ public final class EventSourceMapping<E> implements AutoCloseable {
     /**
      * UpdateEventSourceMapping's {@code Enabled}: "If you disable the event source mapping, AWS Lambda stops polling.
      * If you enable again, it will resume polling from the time it had stopped polling, so you don't lose processing
-     * of any records." Disabling returns once the round of reads and invocations under way, if any, has finished:
-     * from then on nothing is read or invoked until the mapping is enabled again.
+     * of any records." Disabling returns once the round of reads and invocations under way, if any, has finished
+     * (a batch being retried is retried to its end first; called from the function itself it returns at once): from
+     * then on nothing is read or invoked until the mapping is enabled again.
      */
     public void enabled(boolean enabled) {
         this.enabled.set(enabled);
@@ -180,6 +181,8 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                 pause(DISABLED_CHECK);
                 continue;
             }
+            // a rest is taken after the round, outside the lock, so that disabling never waits on it
+            Duration rest = null;
             iteration.lock();
             try {
                 if (!enabled.get()) {
@@ -229,7 +232,7 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                 }
                 if (!busy) {
                     // until the next shard may be read; a batching window is checked at that pace, as reads are
-                    pause(Duration.ofNanos(Math.max(1_000_000, Math.min(interval, untilNext(nextRead, shards, finished)))));
+                    rest = Duration.ofNanos(Math.max(1_000_000, Math.min(interval, untilNext(nextRead, shards, finished))));
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -238,10 +241,13 @@ public final class EventSourceMapping<E> implements AutoCloseable {
                     buffers.clear();
                     finished.clear();
                     shardsReadAt = Instant.MIN;
-                    pause(Duration.ofSeconds(1));
+                    rest = Duration.ofSeconds(1);
                 }
             } finally {
                 iteration.unlock();
+            }
+            if (rest != null) {
+                pause(rest);
             }
         }
     }

@@ -47,7 +47,6 @@ final class ApiVsRaw {
         var writeParts = new java.util.TreeMap<String, Long>();
         var downstreamParts = new java.util.TreeMap<String, Long>();
         int partCommands = 0;
-        var translator = bench.stack.translatorMapping();
         for (int concurrency : concurrencies) {
             int commands = Math.max(100, commandsPerClient * concurrency);
             var api = new double[runs];
@@ -60,18 +59,10 @@ final class ApiVsRaw {
             var rawCpu = new double[runs];
             for (int run = 0; run < runs; run++) {
                 bench.awaitDrained(progress);
-                // The write path alone: the translator's mapping is disabled (UpdateEventSourceMapping's Enabled, as
-                // an operator may) so its stream records wait; in AWS the consumers run on capacity of their own and
-                // cannot take the write path's CPU, here they share 2 cores with it. Enabled again, they catch up,
-                // and what that costs is counted as the credits' downstream CPU.
-                translator.enabled(false);
+                // the write path alone; what the consumers spend catching up is the credits' downstream CPU
                 var before = StackCpu.byPart();
-                ClosedLoop.Result apiRun;
-                try {
-                    apiRun = ClosedLoop.run(commands, concurrency, i -> bench.credit(pick(apiAccounts), 100, false) == 200);
-                } finally {
-                    translator.enabled(true);
-                }
+                var apiRun = bench.writePathAlone(() -> ClosedLoop.run(commands, concurrency,
+                        i -> bench.credit(pick(apiAccounts), 100, false) == 200));
                 var written = StackCpu.byPart();
                 bench.awaitDrained(progress);
                 var drained = StackCpu.byPart();

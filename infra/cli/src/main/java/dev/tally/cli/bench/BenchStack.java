@@ -63,6 +63,22 @@ final class BenchStack implements AutoCloseable {
         drained.timedOut().ifPresent(message -> progress.step(message + "; measuring anyway"));
     }
 
+    /**
+     * Runs {@code work} on the write path alone: the translator's event-source mapping is disabled (Lambda's
+     * UpdateEventSourceMapping {@code Enabled}, as an operator may), so the stream records wait and the consumers have
+     * nothing to do, then enabled again, when they catch up from where they stopped. In AWS the consumers run on
+     * capacity of their own and cannot take the write path's CPU; here they share this machine's cores with it.
+     */
+    <T> T writePathAlone(java.util.concurrent.Callable<T> work) throws Exception {
+        var translator = stack.translatorMapping();
+        translator.enabled(false);
+        try {
+            return work.call();
+        } finally {
+            translator.enabled(true);
+        }
+    }
+
     static BenchStack start(Path folder, Progress progress) throws Exception {
         dev.tally.cli.UpCommand.deleteRecursively(folder);
         var logs = folder.resolve("logs");

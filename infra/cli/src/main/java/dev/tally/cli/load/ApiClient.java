@@ -105,7 +105,7 @@ public final class ApiClient {
             var fields = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
             connection.getHeaderFields().forEach((name, values) -> {
                 if (name != null) {
-                    fields.put(name, values);
+                    fields.merge(name, values, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
                 }
             });
             JsonNode parsed;

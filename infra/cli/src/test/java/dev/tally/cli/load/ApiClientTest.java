@@ -33,6 +33,14 @@ class ApiClientTest {
             received.put("method", exchange.getRequestMethod());
             received.put("content-type", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
             received.put("authorization", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            received.put("accept", String.valueOf(exchange.getRequestHeaders().getFirst("Accept")));
+            received.merge("requests", "1", (a, b) -> String.valueOf(Integer.parseInt(a) + 1));
+            if (exchange.getRequestURI().getPath().equals("/moved")) {
+                exchange.getResponseHeaders().add("Location", "/elsewhere");
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
             received.put("body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             boolean refused = exchange.getRequestURI().getPath().equals("/refused");
             var body = (refused ? "{\"message\":\"Unauthorized\"}" : "{\"ok\":true}").getBytes(StandardCharsets.UTF_8);
@@ -60,7 +68,8 @@ class ApiClientTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().get("ok").asBoolean()).isTrue();
         assertThat(received).containsEntry("method", "POST").containsEntry("content-type", "application/json")
-                .containsEntry("authorization", "Bearer the-token").containsEntry("body", "{\"displayName\":\"x\"}");
+                .containsEntry("authorization", "Bearer the-token").containsEntry("body", "{\"displayName\":\"x\"}")
+                .containsEntry("accept", "application/json");
         assertThat(response.header("x-correlation-id")).isEqualTo("abc");
         assertThat(response.headers().get("X-CORRELATION-ID")).isEqualTo(List.of("abc"));
     }
@@ -71,6 +80,15 @@ class ApiClientTest {
 
         assertThat(received).containsEntry("content-type", "application/evil+json")
                 .containsEntry("authorization", "Bearer other");
+    }
+
+    @Test
+    void a_redirect_is_answered_as_it_is_not_followed() {
+        var response = api.post("/moved", "{}");
+
+        assertThat(response.status()).isEqualTo(302);
+        assertThat(response.header("location")).isEqualTo("/elsewhere");
+        assertThat(received).containsEntry("requests", "1");
     }
 
     @Test
