@@ -132,7 +132,7 @@ public final class TallyCli implements Runnable {
 
     public static void main(String[] args) {
         Kinesalite.disableCbor();
-        dev.tally.devstack.DevStack.noSilentPostRetries();
+        dev.tally.standins.http.JdkHttpClients.noSilentPostRetries();
         // before any logger exists: the CLI's own warnings on stderr, not the deployed jars' JSON on stdout
         System.setProperty("log4j2.configurationFile", System.getProperty("log4j2.configurationFile", CLI_LOG_CONFIG));
         int status = 1;

@@ -17,6 +17,7 @@ import dev.tally.projections.ProjectionCatalog;
 import dev.tally.projections.ProjectionEnvironment;
 import dev.tally.standins.apigateway.JwtAuthorizer;
 import dev.tally.standins.apigateway.LocalApiGateway;
+import dev.tally.standins.http.JdkHttpClients;
 import dev.tally.standins.lambda.DeadLetterStore;
 import dev.tally.standins.lambda.EventSourceMapping;
 import dev.tally.subscriptions.SubscriberMapping;
@@ -164,17 +165,6 @@ public final class DevStack implements AutoCloseable {
         this.environment = environment;
     }
 
-    /**
-     * Keeps the JDK from sending a POST again on its own after a broken kept-alive connection ({@code HttpURLConnection}
-     * does unless told): it may have been applied, and the SDK and Tally's clients decide what to retry. Read once,
-     * before the process's first connection.
-     */
-    public static void noSilentPostRetries() {
-        if (System.getProperty("sun.net.http.retryPost") == null) {
-            System.setProperty("sun.net.http.retryPost", "false");
-        }
-    }
-
     public static DevStack start(Settings settings, Progress progress) {
         // One process serves the whole HTTP API here, API_CONCURRENCY requests at once, where AWS runs one Lambda
         // instance per request, each keeping its own connection. The JDK keeps only 5 idle connections per host by
@@ -183,7 +173,7 @@ public final class DevStack implements AutoCloseable {
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", Integer.toString(API_CONCURRENCY));
         }
-        noSilentPostRetries();
+        JdkHttpClients.noSilentPostRetries();
         LocalLogs.routeTo(settings.logDir());
         Consumer<String> standIns = LoggerFactory.getLogger(DevStack.class)::info;
         Kinesalite.disableCbor();

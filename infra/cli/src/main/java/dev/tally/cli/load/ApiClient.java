@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * as much CPU as the request's work in the handler, on the same cores (B3). The body is buffered, not streamed: in
  * streaming mode the JDK drops the body of a 401 (API Gateway's {@code {"message":"Unauthorized"}}). Buffered, the
  * JDK would send a POST again by itself when a kept-alive connection breaks, which may apply a credit twice, so
- * {@code sun.net.http.retryPost} is turned off ({@code DevStack.noSilentPostRetries}: read once per process, so the
+ * {@code sun.net.http.retryPost} is turned off ({@code JdkHttpClients.noSilentPostRetries}: read once per process, so the
  * CLI's {@code main} and the local stack set it first).
  * The JDK keeps at most {@code http.maxConnections} idle connections per host (5 unless set): a caller with more
  * requests in flight sets it first, as {@code ./tally load} and the local stack do.
