@@ -26,7 +26,7 @@ final class ApiVsRaw {
     }
 
     static void run(BenchStack bench, RawWriter raw, BenchDoc doc, Path charts, List<Integer> concurrencies, int runs,
-                    int commandsPerClient, Progress progress) throws Exception {
+                    int commandsPerClient, int minCommands, Progress progress) throws Exception {
         var section = doc.section("B3", "API throughput against the raw DynamoDB calls",
                 "API ÷ raw ≥ " + TARGET_RATIO + " at every concurrency (the write path's; the consumers' CPU apart)");
         progress.step("B3: opening " + ACCOUNTS + " accounts through the API and " + ACCOUNTS + " raw ones");
@@ -50,7 +50,7 @@ final class ApiVsRaw {
         var downstreamParts = new java.util.TreeMap<String, Long>();
         int partCommands = 0;
         for (int concurrency : concurrencies) {
-            int commands = Math.max(100, commandsPerClient * concurrency);
+            int commands = Math.max(minCommands, commandsPerClient * concurrency);
             var api = new double[runs];
             var alongside = new double[runs];
             var rawRates = new double[runs];

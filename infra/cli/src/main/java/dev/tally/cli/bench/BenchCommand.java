@@ -49,18 +49,21 @@ public final class BenchCommand implements Callable<Integer> {
      * @param runs             runs per figure
      * @param throughputRuns   runs per concurrency in B3, whose short closed-loop runs on a shared machine scatter
      *                         more than the rest, so its medians take more runs
+     * @param minCommands      the fewest credits in one of B3's runs: a run of a second or less (100 credits at
+     *                         concurrency 4 took 0.4 s) scattered its ratio from 0.3 to 0.8 with a pause or a burst
      */
-    record Plan(int runs, int throughputRuns, List<Integer> concurrencies, int commandsPerClient, List<Integer> rates,
+    record Plan(int runs, int throughputRuns, List<Integer> concurrencies, int commandsPerClient, int minCommands,
+                List<Integer> rates,
                 Duration step, int hotCommands, List<Long> histories, int costRepeats, int translatorAccounts, int eventsPerAccount,
                 ReportBenchmark.Shape lake) {
 
         static Plan quick() {
-            return new Plan(1, 1, List.of(1, 4, 16, 64), 2, List.of(25, 50, 100, 150), Duration.ofSeconds(3), 128,
+            return new Plan(1, 1, List.of(1, 4, 16, 64), 2, 100, List.of(25, 50, 100, 150), Duration.ofSeconds(3), 128,
                     List.of(10L, 100L, 1_000L), 5, 20, 10, ReportBenchmark.Shape.of(200_000, 100, 30, 10));
         }
 
         static Plan full() {
-            return new Plan(3, 5, List.of(1, 4, 16, 64), 24, List.of(25, 50, 100, 150), Duration.ofSeconds(15), 256,
+            return new Plan(3, 5, List.of(1, 4, 16, 64), 48, 400, List.of(25, 50, 100, 150), Duration.ofSeconds(15), 256,
                     List.of(10L, 1_000L, 100_000L), 10, 100, 20, ReportBenchmark.Shape.tenMillionEvents());
         }
     }
@@ -77,7 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
         try (var bench = BenchStack.start(TallyCli.home().resolve(".tally/bench"), progress)) {
             var raw = new RawWriter(bench.dynalite, new SnapshotPolicy(BenchStack.SNAPSHOT_EVERY), Clock.systemUTC());
             if (runs("B3")) {
-                ApiVsRaw.run(bench, raw, doc, charts, plan.concurrencies(), plan.throughputRuns(), plan.commandsPerClient(), progress);
+                ApiVsRaw.run(bench, raw, doc, charts, plan.concurrencies(), plan.throughputRuns(), plan.commandsPerClient(),
+                        plan.minCommands(), progress);
             }
             if (runs("B8")) {
                 HotAccount.run(bench, raw, doc, plan.runs(), plan.hotCommands(), progress);
