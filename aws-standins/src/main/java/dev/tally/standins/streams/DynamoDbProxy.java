@@ -403,14 +403,16 @@ final class DynamoDbProxy {
      * the calling thread over a kept-alive connection: the JDK's {@code HttpClient} hands every exchange to its
      * selector thread and back, which on a busy machine cost more than the call itself.
      *
-     * <p>The body is buffered, not streamed, so that the headers and the body leave in one write. In fixed-length
-     * streaming mode the JDK flushes the headers first, and with Nagle's algorithm on (this client cannot turn it
-     * off) the body then waits for dynalite to acknowledge the headers, which Linux delays by up to 40 ms on a
-     * kept-alive connection: B3's API rate at concurrency 1 went from 64 to 120 credits/s when this changed.
-     * Buffered, the JDK would send a POST again by itself after a broken kept-alive connection; whether a write
-     * that may have been applied is sent again is the caller's choice (the SDK retries as it would against
-     * DynamoDB), so that is turned off ({@link JdkHttpClients#noSilentPostRetries}, also the local stack's first
-     * step).
+     * <p>The body is buffered, not streamed. Before a streamed POST on a kept-alive connection the JDK checks that
+     * the connection is still open by reading it with a 1 ms timeout ({@code sun.net.www.http.HttpClient.available}),
+     * which on a live connection waits the timeout out and throws and catches a {@code SocketTimeoutException}, on
+     * every call: B3's API rate at concurrency 1 went from 64 to 120 credits/s without it (each credit makes two
+     * calls). Without that check a connection dynalite has just closed (Node's keep-alive timeout) fails the call,
+     * which is answered with a 500 that the SDK retries; nothing reached dynalite. Buffered, the JDK would also send
+     * a POST again by itself after a broken connection, which may repeat a write that was applied; whether to send
+     * it again is the caller's choice (the SDK retries as against DynamoDB), so that is turned off
+     * ({@link JdkHttpClients#noSilentPostRetries}: read once per process, so the local stack and the CLI set it
+     * before their first connection, and this constructor too, for a process that did not).
      */
     private Reply send(Headers headers, Optional<String> operation, byte[] body) throws IOException {
         var connection = (HttpURLConnection) dynalite.resolve("/").toURL().openConnection();
