@@ -29,6 +29,8 @@ import static dev.tally.eventstore.EventTable.VERSION;
  *   <li><b>Append</b> is one {@code PutItem} per event with {@code attribute_not_exists(Version)}: of two writers at
  *   the same version exactly one wins. Not {@code TransactWriteItems}: dynalite lacks it and a plain put costs half
  *   the write capacity.</li>
+ *   <li>A put refused because an earlier attempt of the same call landed (its answer lost, the SDK sending it
+ *   again) counts as written, not as a lost race.</li>
  *   <li><b>Catching up</b> after a lost race reads the events after the version the loser knew, nothing else.</li>
  *   <li><b>Load</b> is one strongly consistent Query, newest first, {@code Limit} N (the snapshot interval). N
  *   consecutive versions always include one snapshot, so the read cost does not grow with the history.</li>
@@ -89,11 +91,31 @@ public final class DynamoEventStore implements EventStore {
                         .conditionExpression("attribute_not_exists(#version)")
                         .expressionAttributeNames(Map.of("#version", VERSION)));
             } catch (ConditionalCheckFailedException lost) {
-                return new AppendResult.Conflict(current.accountId(), state.version());
+                if (!landedOnAnEarlierAttempt(lost, item)) {
+                    return new AppendResult.Conflict(current.accountId(), state.version());
+                }
             }
             state = next;
         }
         return new AppendResult.Appended(state);
+    }
+
+    /**
+     * Whether a refused put was this very item, written by an earlier attempt of the same call. The SDK sends a put
+     * again after a timeout, a broken connection or a 5xx, and the first attempt may have landed with its answer
+     * lost; the second then finds the version taken, by itself. Taking that for a lost race would decide the command
+     * again on a state that already holds it, and apply it twice. Only a put sent more than once can be refused by
+     * itself, so only then is the stored item read (strongly consistent) and compared with the one sent: the event's
+     * time, request id and actor tell two commands' items apart.
+     */
+    private boolean landedOnAnEarlierAttempt(ConditionalCheckFailedException refused, Map<String, AttributeValue> sent) {
+        var attempts = refused.numAttempts();
+        if (attempts == null || attempts < 2) {
+            return false;
+        }
+        var stored = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
+                .key(Map.of(ID, sent.get(ID), VERSION, sent.get(VERSION)))).item();
+        return sent.equals(stored);
     }
 
     /** One strongly consistent Query of the events after {@code known} (more only past {@value #CATCH_UP_PAGE}). */
