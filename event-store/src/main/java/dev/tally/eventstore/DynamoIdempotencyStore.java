@@ -63,6 +63,13 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
                 // It expired and was deleted between our put and our read: try again.
                 return claim(fresh, now);
             }
+            // The SDK sends a put again after a timeout, a broken connection or a 5xx: if an earlier attempt landed
+            // with its answer lost, the claim standing is this very one, and the request must go on, not be told
+            // that its own key is in progress.
+            var attempts = taken.numAttempts();
+            if (attempts != null && attempts > 1 && existing.equals(item)) {
+                return Optional.empty();
+            }
             return Optional.of(decode(existing));
         }
     }

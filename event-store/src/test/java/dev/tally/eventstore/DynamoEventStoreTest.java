@@ -13,8 +13,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.core.exception.RetryableException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -242,48 +240,18 @@ class DynamoEventStoreTest extends EventStoreConformance {
         }
     }
 
-    /** Lets the first PutItem reach dynalite or not, then loses its answer, so that the SDK sends it again. */
-    private static final class FirstAnswerLost implements ExecutionInterceptor {
-        private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
-        private final Runnable beforeTheFirstPut;
-        private final boolean firstPutLands;
-
-        FirstAnswerLost(Runnable beforeTheFirstPut, boolean firstPutLands) {
-            this.beforeTheFirstPut = beforeTheFirstPut;
-            this.firstPutLands = firstPutLands;
-        }
-
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            if (context.request() instanceof PutItemRequest && !lost.get()) {
-                beforeTheFirstPut.run();
-                if (!firstPutLands) {
-                    lost.set(true);
-                    throw RetryableException.builder().message("connection broken before the put was sent").build();
-                }
-            }
-        }
-
-        @Override
-        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-            if (context.request() instanceof PutItemRequest && lost.compareAndSet(false, true)) {
-                throw RetryableException.builder().message("the put's answer was lost").build();
-            }
-        }
-    }
-
     @Test
     void a_put_that_landed_but_whose_answer_was_lost_counts_as_written_when_the_sdk_sends_it_again() {
         var id = newAccount();
         var created = appendOneByOne(id, history(id, 1));
-        var lostAnswer = new FirstAnswerLost(() -> { }, true);
+        var lostAnswer = FirstAnswerLost.afterItLanded();
         try (var client = DYNAMO.client(lostAnswer)) {
             var store = new DynamoEventStore(client, table, new SnapshotPolicy(SNAPSHOT_EVERY));
             var credit = history(id, 2).get(1);
 
             var result = store.append(created, List.of(credit), BY_OWNER);
 
-            assertThat(lostAnswer.lost).isTrue();
+            assertThat(lostAnswer.happened()).isTrue();
             assertThat(result).isEqualTo(new AppendResult.Appended(AccountDecider.evolve(created, credit)));
             assertThat(store.readEvents(id, 0, 10).events()).extracting(RecordedEvent::event)
                     .containsExactly(history(id, 2).toArray(AccountEvent[]::new));
@@ -296,14 +264,14 @@ class DynamoEventStoreTest extends EventStoreConformance {
         var created = appendOneByOne(id, history(id, 1));
         var winner = new AccountEvent.BalanceCredited(id, dev.tally.domain.Money.ofMinor(999), T0.plusSeconds(7));
         // another writer takes version 2 while this writer's first attempt fails before reaching dynalite
-        var raced = new FirstAnswerLost(() -> assertThat(store.append(created, List.of(winner),
-                EventMetadata.of(OWNER, "req-winner", Optional.empty()))).isInstanceOf(AppendResult.Appended.class), false);
+        var raced = FirstAnswerLost.beforeItWasSent(() -> assertThat(store.append(created, List.of(winner),
+                EventMetadata.of(OWNER, "req-winner", Optional.empty()))).isInstanceOf(AppendResult.Appended.class));
         try (var client = DYNAMO.client(raced)) {
             var loser = new DynamoEventStore(client, table, new SnapshotPolicy(SNAPSHOT_EVERY));
 
             var result = loser.append(created, List.of(history(id, 2).get(1)), BY_OWNER);
 
-            assertThat(raced.lost).isTrue();
+            assertThat(raced.happened()).isTrue();
             assertThat(result).isEqualTo(new AppendResult.Conflict(id, 1));
             assertThat(loser.readEvents(id, 0, 10).events()).extracting(RecordedEvent::event)
                     .containsExactly(history(id, 1).getFirst(), winner);

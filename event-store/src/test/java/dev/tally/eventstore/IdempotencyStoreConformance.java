@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayNameGeneration(ReplaceUnderscores.class)
 public abstract class IdempotencyStoreConformance {
 
-    private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+    protected static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
 
     private IdempotencyStore store;
 
@@ -35,7 +35,7 @@ public abstract class IdempotencyStoreConformance {
         store = newStore();
     }
 
-    private static IdempotencyRecord claimFor(String key, String fingerprint) {
+    protected static IdempotencyRecord claimFor(String key, String fingerprint) {
         return new IdempotencyRecord(key, fingerprint, new AccountId(UUID.randomUUID()), 4, NOW,
                 NOW.plus(Duration.ofHours(24)), Optional.empty());
     }
