@@ -101,16 +101,14 @@ public final class DynamoEventStore implements EventStore {
     }
 
     /**
-     * Whether a refused put was this very item, written by an earlier attempt of the same call. The SDK sends a put
-     * again after a timeout, a broken connection or a 5xx, and the first attempt may have landed with its answer
-     * lost; the second then finds the version taken, by itself. Taking that for a lost race would decide the command
-     * again on a state that already holds it, and apply it twice. Only a put sent more than once can be refused by
-     * itself, so only then is the stored item read (strongly consistent) and compared with the one sent: the event's
-     * time, request id and actor tell two commands' items apart.
+     * Whether a refused put was this very item, written by an earlier attempt of the same call
+     * ({@link RetriedWrites}). Taking that for a lost race would decide the command again on a state that already
+     * holds it, and apply it twice (a command with an idempotency key would find itself; one without would not).
+     * The stored item is read (strongly consistent) and compared with the one sent: the event's time, request id and
+     * actor tell two commands' items apart.
      */
     private boolean landedOnAnEarlierAttempt(ConditionalCheckFailedException refused, Map<String, AttributeValue> sent) {
-        var attempts = refused.numAttempts();
-        if (attempts == null || attempts < 2) {
+        if (!RetriedWrites.mayHaveRefusedItself(refused)) {
             return false;
         }
         var stored = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)

@@ -63,11 +63,10 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
                 // It expired and was deleted between our put and our read: try again.
                 return claim(fresh, now);
             }
-            // The SDK sends a put again after a timeout, a broken connection or a 5xx: if an earlier attempt landed
-            // with its answer lost, the claim standing is this very one, and the request must go on, not be told
-            // that its own key is in progress.
-            var attempts = taken.numAttempts();
-            if (attempts != null && attempts > 1 && existing.equals(item)) {
+            // An earlier attempt of this put may have landed with its answer lost (RetriedWrites): the claim standing
+            // is then this very one, and the request goes on rather than being told its own key is in progress. Only
+            // after a retry, so that two requests making identical claims (the same clock instant) stay apart.
+            if (RetriedWrites.mayHaveRefusedItself(taken) && existing.equals(item)) {
                 return Optional.empty();
             }
             return Optional.of(decode(existing));

@@ -141,12 +141,12 @@ final class ApiVsRaw {
                 var rates = ratesAt.get(c);
                 var cpu = cpuAt.get(c);
                 return String.format(Locale.ROOT, "at concurrency %d a credit took %.1f ms through the API against "
-                                + "%.1f ms raw, and the API kept %.1f of the %d cores busy (%.1f ms of CPU per credit "
-                                + "against %.1f ms raw)", c, 1000.0 * c / rates[0], 1000.0 * c / rates[1],
+                                + "%.1f ms raw, and the API's runs kept %.1f of the %d cores busy (%.1f ms of CPU per "
+                                + "credit, every process of the stack, against %.1f ms raw)", c, 1000.0 * c / rates[0], 1000.0 * c / rates[1],
                         cpu[0] * rates[0] / 1000, cores, cpu[0], cpu[2]);
             }).collect(java.util.stream.Collectors.joining("; "));
-            section.note("Why the target is missed: " + each + ". Where the cores are not full, a rate is the inverse "
-                    + "of a credit's latency, and a credit through the API makes three HTTP exchanges more than a raw "
+            section.note("Why the target is missed: " + each + ". Where the cores are not full, a rate is the "
+                    + "concurrency over a credit's latency, and a credit through the API makes three HTTP exchanges more than a raw "
                     + "one (the client's to the gateway, and each DynamoDB call's to the streams proxy before it goes "
                     + "on to dynalite); where they are full, the ratio is about the inverse of the CPU per credit, and "
                     + "the API's extra is the local stand-ins' and the client's: the streams proxy (the second hop, the "
